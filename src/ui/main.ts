@@ -1,0 +1,5 @@
+// Browser entry: mounts the Svelte app. All ELF work happens in workers, never here.
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+mount(App, { target: document.getElementById('app')! });
