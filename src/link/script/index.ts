@@ -1,0 +1,7 @@
+// Public surface of the linker-script language: the AST, the parser, the evaluator, the printer.
+// The linker core (src/link) consumes these; nothing here lays out sections or reads ELF files.
+export type * from './ast.ts';
+export { LinkerScriptError } from './errors.ts';
+export { parseLinkerScript, parseLinkerExpression } from './parser.ts';
+export type { ParseOptions } from './parser.ts';
+export { PHDR_TYPES } from './parse-expression.ts';
