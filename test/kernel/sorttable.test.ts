@@ -1,0 +1,176 @@
+// sorttable against the kernel tool's real output: the tiny fixture byte for byte, Debian's sorted
+// vmlinux as a no-op, the merge-sort tie order against glibc's own qsort, and the tool's errors.
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bigVmlinux, hasBigVmlinux, load, runTool, tiny } from '../helpers.ts';
+import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
+import { mergeSortIndices } from '../../src/kernel/sorttable/msort.ts';
+import { orcComparator } from '../../src/kernel/sorttable/orc.ts';
+import { readElf } from '../../src/elf/index.ts';
+import { StageError } from '../../src/pipeline/stage.ts';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Section sizes as GNU readelf prints them (an independent reading of the headers). */
+function readelfSizes(path: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of runTool('readelf', ['-S', '-W', path]).matchAll(/\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)/g)) {
+    out.set(m[1], parseInt(m[3], 16));
+  }
+  return out;
+}
+
+function expectStageError(f: () => unknown, message: string): void {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(StageError);
+    expect((e as StageError).message).toBe(message);
+    expect((e as StageError).exitCode).toBe(1);
+    return;
+  }
+  throw new Error(`expected StageError '${message}'`);
+}
+
+/** A copy of `bytes` where the string `from` (NUL-terminated, possibly a shared suffix) inside
+ *  section `table` is overwritten with `to` (same length). */
+function renameString(bytes: Uint8Array, table: string, from: string, to: string): Uint8Array {
+  const copy = bytes.slice();
+  const s = readElf(bytes).sectionByName(table)!;
+  const body = Buffer.from(copy.buffer, Number(s.offset), Number(s.size));
+  const at = body.indexOf(Buffer.from(`${from}\0`, 'latin1'));
+  expect(at).toBeGreaterThan(0);
+  body.write(to, at, 'latin1');
+  return copy;
+}
+
+describe('sorttable on the x86_64 tiny fixture', () => {
+  const unsorted = load(tiny('expected', 'vmlinux.unsorted'));
+  const expected = load(tiny('expected', 'vmlinux.unstripped'));
+
+  it('reproduces the kernel tool output byte for byte and leaves its input alone', () => {
+    const before = sha(unsorted);
+    const r = sorttable(unsorted);
+    expect(sha(unsorted)).toBe(before);
+    const out = r.outputs.vmlinux;
+    expect(out.length).toBe(expected.length);
+    expect(Buffer.compare(Buffer.from(out), Buffer.from(expected))).toBe(0);
+  });
+
+  it('records entries and moves that agree with the section sizes and the output', () => {
+    const sizes = readelfSizes(tiny('expected', 'vmlinux.unsorted'));
+    const r = sorttable(unsorted, { sampleLimit: 5 });
+    const [ex, orc] = r.record.tables;
+    expect(ex.entries).toBe(sizes.get('__ex_table')! / 12);
+    expect(orc.entries).toBe(sizes.get('.orc_unwind_ip')! / 4);
+    expect(orc.entries).toBe(sizes.get('.orc_unwind')! / 6);
+    expect(r.record.zeroedRelocations).toEqual({ section: '.rela__ex_table', bytes: sizes.get('.rela__ex_table') });
+    // Each sampled move lands the entry's address at its new index in the sorted file.
+    const elf = readElf(expected);
+    const ip = elf.sectionByName('.orc_unwind_ip')!;
+    for (const m of orc.sample) {
+      const at = Number(ip.offset) + 4 * m.to;
+      expect(BigInt(m.address)).toBe(ip.addr + BigInt(4 * m.to + elf.data.i32(at)));
+    }
+    expect(orc.sample.length).toBe(5);
+    expect(r.record.sortNeeded.oldValue).toBe(1);
+    expect(elf.data.u32(r.record.sortNeeded.fileOffset)).toBe(0);
+  });
+
+  it('6.14 keeps .rela__ex_table and sorts __ex_table the same', () => {
+    const a = sorttable(unsorted).outputs.vmlinux;
+    const b = sorttable(unsorted, { kernel: '6.14' }).outputs.vmlinux;
+    const elf = readElf(unsorted);
+    const range = (name: string) => {
+      const s = elf.sectionByName(name)!;
+      return [Number(s.offset), Number(s.offset + s.size)];
+    };
+    const [lo, hi] = range('.rela__ex_table');
+    expect(Buffer.compare(Buffer.from(b.subarray(lo, hi)), Buffer.from(unsorted.subarray(lo, hi)))).toBe(0);
+    expect(a.subarray(lo, hi).every((x) => x === 0)).toBe(true);
+    const [elo, ehi] = range('__ex_table');
+    expect(Buffer.compare(Buffer.from(b.subarray(elo, ehi)), Buffer.from(expected.subarray(elo, ehi)))).toBe(0);
+  });
+
+  it('fails with the tool messages', () => {
+    expectStageError(() => sorttable(load(tiny('inputs', 'vmlinux.o'))), 'unrecognized ET_EXEC/ET_DYN file vmlinux');
+    expectStageError(() => sorttable(renameString(unsorted, '.shstrtab', '__ex_table', '__ex_tablX')), 'no __ex_table in file: vmlinux');
+    expectStageError(() => sorttable(renameString(unsorted, '.shstrtab', '.orc_unwind', '.orc_unwinX'), { fileName: 'v' }), 'incomplete ORC unwind tables in file: v');
+    expectStageError(() => sorttable(renameString(unsorted, '.strtab', 'main_extable_sort_needed', 'main_extable_sort_neede_')), 'no main_extable_sort_needed symbol in file: vmlinux');
+    const badMachine = unsorted.slice();
+    badMachine[18] = 0x99;
+    expectStageError(() => sorttable(badMachine), 'unrecognized e_machine 153 vmlinux');
+    // .orc_unwind one byte short: sizes disagree.
+    const short = unsorted.slice();
+    const orc = readElf(unsorted).sectionByName('.orc_unwind')!;
+    const shdr = Number(readElf(unsorted).header.shoff) + orc.index * 64;
+    new DataView(short.buffer).setBigUint64(shdr + 32, orc.size - 1n, true);
+    expectStageError(() => sorttable(short), 'inconsistent ORC unwind table entries in file: vmlinux');
+    expectStageError(() => sorttable(unsorted, { mcount: true }), "incomplete mcount's sort in file: vmlinux");
+  });
+});
+
+describe('the merge sort replays glibc qsort', () => {
+  it('gives the same permutation as glibc for the ORC comparator with many equal keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldplay-qsort-'));
+    const src = join(dir, 'q.c');
+    // Keys from a tiny range so most comparisons tie; weak flags decide ties as orc_sort_cmp does.
+    writeFileSync(src, `#include <stdio.h>
+#include <stdlib.h>
+static int key[5000], weak[5000];
+static int cmp(const void *pa, const void *pb) {
+  int a = *(const int *)pa, b = *(const int *)pb;
+  if (key[a] > key[b]) return 1;
+  if (key[a] < key[b]) return -1;
+  if (weak[a] && weak[b]) return 0;
+  return weak[a] ? -1 : 1;
+}
+int main(void) {
+  unsigned s = 7; int idx[5000];
+  for (int i = 0; i < 5000; i++) { s = s * 1103515245u + 12345u; key[i] = (s >> 16) % 40; weak[i] = ((s >> 8) & 3) == 0; idx[i] = i; }
+  qsort(idx, 5000, sizeof(int), cmp);
+  for (int i = 0; i < 5000; i++) printf("%d %d %d\\n", idx[i], key[i], weak[i]);
+  return 0;
+}
+`);
+    execFileSync('gcc', ['-O1', '-o', join(dir, 'q'), src]);
+    const lines = execFileSync(join(dir, 'q'), { encoding: 'latin1' }).trim().split('\n').map((l) => l.split(' ').map(Number));
+    const ip = Float64Array.from(lines, (l) => l[1]);
+    const weak = Uint8Array.from(lines, (l) => l[2]);
+    const order = mergeSortIndices(lines.length, orcComparator(ip, weak));
+    expect(Array.from(order)).toEqual(lines.map((l) => l[0]));
+  });
+});
+
+describe.runIf(hasBigVmlinux)("sorttable on Debian's 632 MB vmlinux", () => {
+  const big = hasBigVmlinux ? load(bigVmlinux) : new Uint8Array();
+
+  it('is a no-op on the already sorted file, also with the mcount table', () => {
+    const systemMap = runTool('nm', ['-n', bigVmlinux]);
+    const r = sorttable(big, { mcount: true, systemMap });
+    expect(sha(r.outputs.vmlinux)).toBe(sha(big));
+    expect(r.record.tables.map((t) => t.moved)).toEqual([0, 0, 0]);
+    expect(r.record.tables[2].entries).toBeGreaterThan(40_000);
+  });
+
+  it('restores a reversed mcount table to the order the kernel tool wrote', () => {
+    const systemMap = runTool('nm', ['-n', bigVmlinux]);
+    const elf = readElf(big);
+    const sym = elf.symbolTable(elf.sectionByName('.symtab')!.index);
+    const value = (name: string) => { for (let i = 0; i < sym.count; i++) if (sym.name(i) === name) return sym.value(i); throw new Error(name); };
+    const init = elf.sectionByName('.init.data')!;
+    const start = Number(value('__start_mcount_loc') - init.addr + init.offset);
+    const stop = Number(value('__stop_mcount_loc') - init.addr + init.offset);
+    const scrambled = big.slice();
+    const words = new BigUint64Array(scrambled.buffer.slice(start, stop));
+    words.reverse();
+    scrambled.set(new Uint8Array(words.buffer), start);
+    const r = sorttable(scrambled, { mcount: true, systemMap });
+    expect(r.record.tables[2].moved).toBeGreaterThan(40_000);
+    expect(sha(r.outputs.vmlinux)).toBe(sha(big));
+  });
+});
