@@ -1,0 +1,208 @@
+// The typed surface between the page and the ELF worker: plain, structured-cloneable data only.
+// No logic here; the worker implements `WorkerApi` (session.ts) and the page calls it via client.ts.
+// Big buffers cross as transferred ArrayBuffers; rows come back in pages, never whole tables.
+
+import type { Diagnostic } from '../pipeline/stage.ts';
+
+/** The file header, flattened (no views into the file, so cloning never copies the whole file). */
+export interface HeaderSummary {
+  elfClass: 32 | 64;
+  littleEndian: boolean;
+  type: number;
+  typeName: string;
+  machine: number;
+  machineName: string;
+  osabi: number;
+  entry: bigint;
+  flags: number;
+  shnum: number;
+  phnum: number;
+  shstrndx: number;
+}
+
+export interface SectionRow {
+  index: number;
+  name: string;
+  type: number;
+  typeName: string;
+  flags: bigint;
+  /** readelf's flag letters (W A X M S I L O G T C E R). */
+  flagLetters: string;
+  addr: bigint;
+  offset: bigint;
+  size: bigint;
+  link: number;
+  info: number;
+  addralign: bigint;
+  entsize: bigint;
+  /** Entries when the section is a symbol or relocation table, else 0. */
+  entries: number;
+}
+
+export interface SegmentRow {
+  index: number;
+  type: number;
+  typeName: string;
+  flags: number;
+  flagLetters: string;
+  offset: bigint;
+  vaddr: bigint;
+  paddr: bigint;
+  filesz: bigint;
+  memsz: bigint;
+  align: bigint;
+  /** Indices of the allocated sections that lie inside this segment's memory image. */
+  sections: number[];
+}
+
+export type ArtifactKind = 'elf' | 'text' | 'binary';
+
+/** What `open` and stage runs return for each artifact: enough to draw the section table at once. */
+export interface ArtifactSummary {
+  name: string;
+  size: number;
+  kind: ArtifactKind;
+  /** Set for ELF artifacts. */
+  header?: HeaderSummary;
+  sections: SectionRow[];
+  segments: SegmentRow[];
+  /** Section indices of SHT_SYMTAB / SHT_DYNSYM tables. */
+  symbolTables: number[];
+  /** Section indices of SHT_REL / SHT_RELA tables. */
+  relocationSections: number[];
+  /** Line count for text artifacts. */
+  lines: number;
+}
+
+export type SymbolColumn = 'index' | 'name' | 'value' | 'size' | 'type' | 'bind' | 'section';
+
+export interface SymbolQuery {
+  file: string;
+  /** Symbol table section index; defaults to the first SHT_SYMTAB (else SHT_DYNSYM). */
+  table?: number;
+  /** Substring (case-insensitive) or, with `regex`, a JavaScript regular expression on the name. */
+  filter?: string;
+  regex?: boolean;
+  sort?: { column: SymbolColumn; descending: boolean };
+  start: number;
+  count: number;
+}
+
+export interface SymbolRow {
+  index: number;
+  name: string;
+  value: bigint;
+  size: bigint;
+  type: string;
+  bind: string;
+  visibility: string;
+  shndx: number;
+  /** Section name, or UND / ABS / COMMON. */
+  section: string;
+}
+
+export interface SymbolPage {
+  table: number;
+  /** Symbols in the table. */
+  tableCount: number;
+  /** Symbols that match the filter. */
+  total: number;
+  start: number;
+  rows: SymbolRow[];
+}
+
+export interface RelocationQuery {
+  file: string;
+  section: number;
+  start: number;
+  count: number;
+}
+
+export interface RelocationRow {
+  index: number;
+  offset: bigint;
+  type: number;
+  typeName: string;
+  sym: number;
+  symbolName: string;
+  symbolValue: bigint;
+  addend: bigint;
+  /** File offset of the bytes this relocation patches, or -1 when they are not in the file. */
+  place: number;
+  /** Width of the patched field in bytes (0 when the type is unknown). */
+  width: number;
+  /** S + A or S + A - P when the file is linked and the type's formula is known. */
+  value?: bigint;
+  /** The field's bytes as they are in the file now. */
+  bytes: number[];
+  /** The field's bytes before the stage patched them, when the stage's record has them. */
+  before?: number[];
+}
+
+export interface RelocationPage {
+  section: number;
+  /** Section whose bytes the relocations patch (sh_info). */
+  target: number;
+  targetName: string;
+  total: number;
+  start: number;
+  rows: RelocationRow[];
+}
+
+export interface TextPage {
+  total: number;
+  start: number;
+  lines: string[];
+}
+
+/** A stage the worker can run, with the description its module exports (when it exports one). */
+export interface StageInfo {
+  id: string;
+  title: string;
+  explanation: string;
+  follows: string;
+  /** Artifact names the stage reads and writes. */
+  inputs: string[];
+  outputs: string[];
+  available: boolean;
+}
+
+export interface StageRun {
+  stage: string;
+  ms: number;
+  outputs: ArtifactSummary[];
+  diagnostics: Diagnostic[];
+  /** A short, human summary of the record (counts of what the stage did). */
+  summary: string[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  message: string;
+}
+
+/** A user-caused failure, flattened so it survives the worker boundary with its location. */
+export interface WorkerFailure {
+  name: string;
+  message: string;
+  file?: string;
+  offset?: number;
+  diagnostics?: Diagnostic[];
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WorkerFailure };
+
+export interface WorkerApi {
+  /** Opens ELF or text bytes; other binary files only with `allowBinary`. */
+  open(name: string, buffer: ArrayBuffer, allowBinary?: boolean): Promise<Outcome<ArtifactSummary>>;
+  close(name: string): Promise<void>;
+  list(): Promise<ArtifactSummary[]>;
+  querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>>;
+  queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>>;
+  /** Up to 1 MiB of a file's bytes from `offset` (clamped to the file). */
+  readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>>;
+  readLines(file: string, start: number, count: number): Promise<Outcome<TextPage>>;
+  stages(): Promise<StageInfo[]>;
+  runStage(stage: string, options: Record<string, string | boolean>, onProgress?: (p: Progress) => void): Promise<Outcome<StageRun>>;
+}

@@ -1,0 +1,127 @@
+// Main-thread wrapper around the ELF worker: typed calls, buffer transfer, progress callbacks,
+// cancellation (terminate and restart) and crash recovery. It keeps how to reload each opened
+// input (a File, a sample URL) so a restarted worker gets the same inputs back; derived
+// artifacts are rebuilt by rerunning stages. It does no ELF work itself.
+
+import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import type {
+  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StageRun, SymbolPage,
+  SymbolQuery, TextPage, WorkerApi,
+} from './api.ts';
+
+/** A started worker: its message endpoint, how to stop it, and how it reports dying. */
+export interface WorkerHandle {
+  endpoint: Endpoint;
+  terminate(): void;
+  onFailure(listener: (reason: string) => void): void;
+}
+export type WorkerFactory = () => WorkerHandle;
+
+/** An input the page can load again after a restart. */
+export interface Source {
+  name: string;
+  load(): Promise<ArrayBuffer>;
+  allowBinary?: boolean;
+}
+
+/** Raised to callers whose call was in flight when the worker was cancelled or crashed. */
+export class WorkerStoppedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'WorkerStoppedError';
+  }
+}
+
+interface Generation {
+  handle: WorkerHandle;
+  remote: Remote<WorkerApi>;
+  stopped: Promise<never>;
+  stop(reason: string): void;
+}
+
+export class ElfClient {
+  private generation: Generation;
+  private readonly sources = new Map<string, Source>();
+  /** Called after the worker restarts, with why and which inputs were reopened. */
+  onRestart: (reason: string, reopened: string[]) => void = () => {};
+
+  constructor(private readonly factory: WorkerFactory) {
+    this.generation = this.start();
+  }
+
+  private start(): Generation {
+    const handle = this.factory();
+    let stop!: (reason: string) => void;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = (reason) => reject(new WorkerStoppedError(reason));
+    });
+    stopped.catch(() => {});
+    const generation: Generation = { handle, remote: wrap<WorkerApi>(handle.endpoint), stopped, stop };
+    handle.onFailure((reason) => {
+      if (this.generation !== generation) return;
+      void this.restart(`the worker crashed (${reason})`);
+    });
+    return generation;
+  }
+
+  /** Runs one call against the current worker; rejects with WorkerStoppedError if it stops first. */
+  private call<T>(f: (api: Remote<WorkerApi>) => unknown): Promise<T> {
+    const g = this.generation;
+    return Promise.race([f(g.remote) as Promise<T>, g.stopped]);
+  }
+
+  private async restart(reason: string): Promise<void> {
+    const old = this.generation;
+    old.stop(reason);
+    old.remote[releaseProxy]();
+    old.handle.terminate();
+    this.generation = this.start();
+    const reopened: string[] = [];
+    for (const source of this.sources.values()) {
+      const r = await this.sendSource(source);
+      if (r.ok) reopened.push(source.name);
+    }
+    this.onRestart(reason, reopened);
+  }
+
+  private async sendSource(source: Source): Promise<Outcome<ArtifactSummary>> {
+    const buffer = await source.load();
+    return this.call<Outcome<ArtifactSummary>>((api) => api.open(source.name, transfer(buffer, [buffer]), source.allowBinary ?? false));
+  }
+
+  /** Loads and transfers an input to the worker (the buffer is moved, not copied). */
+  async open(source: Source): Promise<Outcome<ArtifactSummary>> {
+    const r = await this.sendSource(source);
+    if (r.ok) this.sources.set(source.name, source);
+    return r;
+  }
+
+  async close(name: string): Promise<void> {
+    this.sources.delete(name);
+    await this.call((api) => api.close(name));
+  }
+
+  /** Stops whatever the worker is doing by replacing it; in-flight calls reject with WorkerStoppedError. */
+  cancel(): Promise<void> {
+    return this.restart('cancelled');
+  }
+
+  list(): Promise<ArtifactSummary[]> { return this.call<ArtifactSummary[]>((api) => api.list()); }
+  querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>> { return this.call<Outcome<SymbolPage>>((api) => api.querySymbols(q)); }
+  queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>> { return this.call<Outcome<RelocationPage>>((api) => api.queryRelocations(q)); }
+  readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>> {
+    return this.call<Outcome<Uint8Array>>((api) => api.readBytes(file, offset, length));
+  }
+  readLines(file: string, start: number, count: number): Promise<Outcome<TextPage>> {
+    return this.call<Outcome<TextPage>>((api) => api.readLines(file, start, count));
+  }
+  stages(): Promise<StageInfo[]> { return this.call<StageInfo[]>((api) => api.stages()); }
+  runStage(stage: string, options: Record<string, string | boolean>, onProgress?: (p: Progress) => void): Promise<Outcome<StageRun>> {
+    return this.call<Outcome<StageRun>>((api) => api.runStage(stage, options, onProgress ? proxy(onProgress) : undefined));
+  }
+
+  dispose(): void {
+    this.generation.stop('disposed');
+    this.generation.handle.terminate();
+  }
+}

@@ -1,0 +1,139 @@
+// The worker's state and the WorkerApi implementation: opened artifacts by name, their lazily built
+// indexes, and stage runs that add new artifacts. Pure TypeScript over Uint8Arrays: the same code
+// runs in a browser worker, a Node worker_thread and directly in tests.
+// User-caused failures come back as `{ ok: false, error }` with file and offset; nothing throws out.
+
+import { ElfFormatError, isElf, readElf, type ElfFile } from '../elf/index.ts';
+import { StageError } from '../pipeline/stage.ts';
+import type {
+  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StageRun, SymbolPage,
+  SymbolQuery, TextPage, WorkerApi, WorkerFailure,
+} from './api.ts';
+import { relocationPage } from './relocation-rows.ts';
+import { kernelStages, summarizeRecord, type StageEntry } from './stages.ts';
+import { summarizeElf, summarizeOther } from './summary.ts';
+import { SymbolIndex } from './symbol-index.ts';
+import { indexLines, looksLikeText, readLines } from './text-index.ts';
+
+interface Artifact {
+  bytes: Uint8Array;
+  elf?: ElfFile;
+  lineStarts?: Uint32Array;
+  summary: ArtifactSummary;
+  symbols: Map<number, SymbolIndex>;
+}
+
+const MAX_READ = 1 << 20;
+
+export function failure(err: unknown): WorkerFailure {
+  if (err instanceof ElfFormatError) return { name: err.name, message: err.message, file: err.file, offset: err.offset };
+  if (err instanceof StageError) return { name: err.name, message: err.message, diagnostics: err.diagnostics };
+  if (err instanceof Error) return { name: err.name, message: err.message };
+  return { name: 'Error', message: String(err) };
+}
+
+async function attempt<T>(f: () => T | Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await f() };
+  } catch (err) {
+    return { ok: false, error: failure(err) };
+  }
+}
+
+export function createSession(stages: StageEntry[] = kernelStages()): WorkerApi {
+  const artifacts = new Map<string, Artifact>();
+
+  /** Registers bytes under `name`. Binary files that are neither ELF nor text are refused unless
+   *  `allowBinary` (stage outputs like vmlinux.relocs), with the ElfFormatError that says why. */
+  function add(name: string, bytes: Uint8Array, allowBinary: boolean): ArtifactSummary {
+    let artifact: Artifact;
+    if (isElf(bytes)) {
+      const elf = readElf(bytes, name);
+      artifact = { bytes, elf, summary: summarizeElf(elf), symbols: new Map() };
+    } else if (looksLikeText(bytes)) {
+      const lineStarts = indexLines(bytes);
+      artifact = { bytes, lineStarts, summary: summarizeOther(name, bytes, lineStarts.length - 1), symbols: new Map() };
+    } else if (!allowBinary) {
+      readElf(bytes, name); // throws the ElfFormatError that says why these bytes are not ELF
+      throw new ElfFormatError(name, 'ELF header', 0, 'not an ELF file');
+    } else {
+      artifact = { bytes, summary: summarizeOther(name, bytes, 0), symbols: new Map() };
+    }
+    artifacts.set(name, artifact);
+    return artifact.summary;
+  }
+
+  function get(name: string): Artifact {
+    const a = artifacts.get(name);
+    if (!a) throw new Error(`no artifact named ${JSON.stringify(name)} is open`);
+    return a;
+  }
+
+  function elfOf(name: string): ElfFile {
+    const a = get(name);
+    if (!a.elf) throw new Error(`${name} is not an ELF file`);
+    return a.elf;
+  }
+
+  function symbolIndex(a: Artifact, table: number | undefined): SymbolIndex {
+    const tables = a.summary.symbolTables;
+    const elf = a.elf!;
+    const t = table ?? tables.find((i) => elf.sections[i].type === 2) ?? tables[0];
+    if (t === undefined) throw new ElfFormatError(a.summary.name, 'section header table', Number(elf.header.shoff), 'the file has no symbol table');
+    let index = a.symbols.get(t);
+    if (!index) {
+      index = new SymbolIndex(elf, t);
+      a.symbols.set(t, index);
+    }
+    return index;
+  }
+
+  function stageInfo(s: StageEntry): StageInfo {
+    return {
+      id: s.id, title: s.description?.title ?? s.id, explanation: s.description?.explanation ?? '',
+      follows: s.description?.follows ?? '', inputs: s.inputs, outputs: s.outputs, available: s.run !== undefined,
+    };
+  }
+
+  async function runStage(id: string, options: Record<string, string | boolean>, onProgress?: (p: Progress) => void): Promise<StageRun> {
+    const stage = stages.find((s) => s.id === id);
+    if (!stage) throw new Error(`unknown stage ${JSON.stringify(id)}`);
+    if (!stage.run) throw new StageError(`the ${id} stage is not available in this build yet`);
+    const inputs: Record<string, Uint8Array> = {};
+    for (const name of stage.inputs) {
+      const a = artifacts.get(name);
+      if (!a) throw new StageError(`${id} needs ${name}: open it or run the step that makes it`);
+      inputs[name] = a.bytes;
+    }
+    const progress = (p: Progress) => { onProgress?.(p); };
+    const t0 = performance.now();
+    const result = await stage.run(inputs, options, progress);
+    const ms = performance.now() - t0;
+    const outputs = Object.entries(result.outputs).map(([name, bytes]) => add(name, bytes, true));
+    return { stage: id, ms, outputs, diagnostics: result.diagnostics, summary: summarizeRecord(result.record) };
+  }
+
+  return {
+    open: (name, buffer, allowBinary = false) => attempt(() => add(name, new Uint8Array(buffer), allowBinary)),
+    close: async (name) => { artifacts.delete(name); },
+    list: async () => [...artifacts.values()].map((a) => a.summary),
+    querySymbols: (q: SymbolQuery) => attempt<SymbolPage>(() => {
+      const a = get(q.file);
+      if (!a.elf) throw new Error(`${q.file} is not an ELF file`);
+      return symbolIndex(a, q.table).query(q);
+    }),
+    queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() => relocationPage(elfOf(q.file), q.section, q.start, q.count)),
+    readBytes: (file, offset, length) => attempt(() => {
+      const b = get(file).bytes;
+      const start = Math.max(0, Math.min(offset, b.length));
+      return b.slice(start, Math.min(b.length, start + Math.min(length, MAX_READ)));
+    }),
+    readLines: (file, start, count) => attempt<TextPage>(() => {
+      const a = get(file);
+      const starts = (a.lineStarts ??= indexLines(a.bytes));
+      return { total: starts.length - 1, start, lines: readLines(a.bytes, starts, start, count) };
+    }),
+    stages: async () => stages.map(stageInfo),
+    runStage: (id, options, onProgress) => attempt(() => runStage(id, options, onProgress)),
+  };
+}

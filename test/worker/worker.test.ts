@@ -1,0 +1,169 @@
+// The worker API under Node worker_threads, driven through the same ElfClient the page uses:
+// summaries, symbol search and sort, relocation rows and bytes checked against GNU readelf and
+// the fixture files; non-ELF errors; cancellation and crash recovery with inputs reopened.
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ElfClient, WorkerStoppedError, type Source } from '../../src/worker/client.ts';
+import { startNodeWorker } from '../../src/worker/node.ts';
+import { repoRoot, runTool, tiny } from '../helpers.ts';
+
+const unstripped = tiny('expected', 'vmlinux.unstripped');
+const fileSource = (path: string, name: string): Source => ({
+  name,
+  load: async () => {
+    const b = readFileSync(path);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  },
+});
+
+let script = '';
+let client: ElfClient;
+let lastWorker: ReturnType<typeof startNodeWorker>;
+
+beforeAll(async () => {
+  script = join(mkdtempSync(join(tmpdir(), 'ldplay-worker-')), 'node-worker.mjs');
+  await build({
+    entryPoints: [join(repoRoot, 'src/worker/node-worker.ts')], outfile: script, bundle: true,
+    platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning',
+  });
+  client = new ElfClient(() => (lastWorker = startNodeWorker(script)));
+  const r = await client.open(fileSource(unstripped, 'vmlinux.unstripped'));
+  expect(r.ok).toBe(true);
+});
+afterAll(() => client?.dispose());
+
+/** readelf -sW rows: [index, value, size, type, bind, vis, ndx, name]. */
+function readelfSymbols(path: string): string[][] {
+  return runTool('readelf', ['-sW', path]).split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => /^\d+:$/.test(f[0]))
+    .map((f) => [f[0].slice(0, -1), ...f.slice(1, 7), f.slice(7).join(' ')]);
+}
+
+describe('worker API over worker_threads', () => {
+  it('summarises sections and segments like readelf', async () => {
+    const [summary] = await client.list();
+    const lines = runTool('readelf', ['-SW', unstripped]).split('\n').filter((l) => /^\s*\[\s*\d+\]/.test(l));
+    expect(summary.sections.length).toBe(lines.length);
+    for (const line of lines) {
+      const m = /^\s*\[\s*(\d+)\]\s+(\S*)\s+(\S+)\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(line)!;
+      const s = summary.sections[Number(m[1])];
+      expect(s.name).toBe(m[2] === 'NULL' && m[1] === '0' ? '' : m[2]);
+      expect(s.addr).toBe(BigInt('0x' + m[4]));
+      expect(s.offset).toBe(BigInt('0x' + m[5]));
+      expect(s.size).toBe(BigInt('0x' + m[6]));
+    }
+    const loads = runTool('readelf', ['-lW', unstripped]).split('\n').filter((l) => /^\s+LOAD\s/.test(l));
+    expect(summary.segments.filter((p) => p.typeName === 'LOAD').length).toBe(loads.length);
+  });
+
+  it('searches symbols by substring and regex, matching readelf -s', async () => {
+    const ref = readelfSymbols(unstripped);
+    const wantSub = ref.filter((r) => r[7].toLowerCase().includes('start_kernel')).map((r) => Number(r[0]));
+    const page = await client.querySymbols({ file: 'vmlinux.unstripped', filter: 'START_kernel', start: 0, count: 1000 });
+    if (!page.ok) throw new Error(page.error.message);
+    expect(page.value.tableCount).toBe(ref.length);
+    expect(page.value.rows.map((r) => r.index)).toEqual(wantSub);
+    const start = ref.find((r) => r[7] === 'start_kernel')!;
+    const row = page.value.rows.find((r) => r.name === 'start_kernel')!;
+    expect(row.value).toBe(BigInt('0x' + start[1]));
+    expect([row.type, row.bind]).toEqual([start[3], start[4]]);
+
+    const re = await client.querySymbols({ file: 'vmlinux.unstripped', filter: '^__(start|stop)___ex_table$', regex: true, start: 0, count: 10 });
+    if (!re.ok) throw new Error(re.error.message);
+    expect(re.value.rows.map((r) => r.name).sort()).toEqual(['__start___ex_table', '__stop___ex_table']);
+
+    const bad = await client.querySymbols({ file: 'vmlinux.unstripped', filter: '(', regex: true, start: 0, count: 10 });
+    expect(bad.ok).toBe(false);
+  });
+
+  it('sorts symbols by value and pages through the whole table', async () => {
+    const ref = readelfSymbols(unstripped);
+    const values = ref.map((r) => BigInt('0x' + r[1])).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const got: bigint[] = [];
+    for (let start = 0; start < ref.length; start += 5000) {
+      const page = await client.querySymbols({ file: 'vmlinux.unstripped', sort: { column: 'value', descending: false }, start, count: 5000 });
+      if (!page.ok) throw new Error(page.error.message);
+      got.push(...page.value.rows.map((r) => r.value));
+    }
+    expect(got).toEqual(values);
+    const desc = await client.querySymbols({ file: 'vmlinux.unstripped', sort: { column: 'size', descending: true }, start: 0, count: 1 });
+    if (!desc.ok) throw new Error(desc.error.message);
+    expect(desc.value.rows[0].size).toBe(ref.map((r) => BigInt(r[2].startsWith('0x') ? r[2] : r[2])).reduce((a, b) => (a > b ? a : b)));
+  });
+
+  it('gives relocation rows whose patched bytes equal the psABI formula', async () => {
+    const [summary] = await client.list();
+    const rela = summary.sections.find((s) => s.name === '.rela.text')!;
+    const page = await client.queryRelocations({ file: 'vmlinux.unstripped', section: rela.index, start: 0, count: 200_000 });
+    if (!page.ok) throw new Error(page.error.message);
+    expect(page.value.total).toBe(rela.entries);
+    expect(page.value.targetName).toBe('.text');
+    const refLines = runTool('readelf', ['-rW', unstripped]);
+    const section = refLines.split("Relocation section '").find((b) => b.startsWith(".rela.text'"))!;
+    const refRows = section.split('\n').filter((l) => /^[0-9a-f]{16}\s/.test(l)).map((l) => l.split(/\s+/));
+    expect(refRows.length).toBe(page.value.total);
+    let checked = 0;
+    let equal = 0;
+    page.value.rows.forEach((r, i) => {
+      expect(r.offset).toBe(BigInt('0x' + refRows[i][0]));
+      expect(r.typeName).toBe(refRows[i][2]);
+      if (r.value === undefined) return;
+      const field = r.bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n);
+      checked++;
+      if (field === BigInt.asUintN(r.width * 8, r.value)) equal++;
+    });
+    // Relaxed GOT loads and alternatives patched later by the kernel are the only mismatches.
+    expect(checked).toBeGreaterThan(10_000);
+    expect(equal / checked).toBeGreaterThan(0.99);
+  });
+
+  it('reads file bytes and refuses non-ELF binaries with the file and offset', async () => {
+    const bytes = await client.readBytes('vmlinux.unstripped', 0x1000, 64);
+    if (!bytes.ok) throw new Error(bytes.error.message);
+    expect([...bytes.value]).toEqual([...readFileSync(unstripped).subarray(0x1000, 0x1040)]);
+    const junk = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const r = await client.open({ name: 'photo.png', load: async () => junk.slice().buffer });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.name).toBe('ElfFormatError');
+      expect(r.error.message).toBe('photo.png: ELF header at offset 0x0: not an ELF file (bad magic)');
+      expect(r.error.offset).toBe(0);
+    }
+    const map = await client.open(fileSource(tiny('expected', 'System.map'), 'System.map'));
+    if (!map.ok) throw new Error(map.error.message);
+    const lines = readFileSync(tiny('expected', 'System.map'), 'latin1').split('\n');
+    expect(map.value.lines).toBe(lines.length - 1);
+    const text = await client.readLines('System.map', 100, 3);
+    if (!text.ok) throw new Error(text.error.message);
+    expect(text.value.lines).toEqual(lines.slice(100, 103));
+  });
+
+  it('cancels a runaway query by restarting the worker and reopening the inputs', async () => {
+    const restarts: [string, string[]][] = [];
+    client.onRestart = (reason, reopened) => restarts.push([reason, reopened]);
+    // Catastrophic backtracking: never finishes on names of 20+ characters.
+    const runaway = client.querySymbols({ file: 'vmlinux.unstripped', filter: '^(_|[a-z_]+)*X$', regex: true, start: 0, count: 10 });
+    const settled = runaway.then(() => 'finished', (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    await client.cancel();
+    expect(await settled).toBeInstanceOf(WorkerStoppedError);
+    expect(restarts[0][0]).toBe('cancelled');
+    expect(restarts[0][1]).toContain('vmlinux.unstripped');
+    const again = await client.querySymbols({ file: 'vmlinux.unstripped', filter: 'start_kernel', start: 0, count: 5 });
+    expect(again.ok && again.value.rows.some((r) => r.name === 'start_kernel')).toBe(true);
+  });
+
+  it('restarts a crashed worker and says what happened', async () => {
+    const restarted = new Promise<[string, string[]]>((resolve) => { client.onRestart = (reason, reopened) => resolve([reason, reopened]); });
+    void lastWorker.worker.terminate(); // the worker dies underneath the client
+    const [reason, reopened] = await restarted;
+    expect(reason).toMatch(/^the worker crashed \(exited with code \d+\)$/);
+    expect(reopened).toContain('vmlinux.unstripped');
+    const list = await client.list();
+    expect(list.map((a) => a.name)).toContain('vmlinux.unstripped');
+  });
+});
