@@ -17,7 +17,7 @@ export function startNodeWorker(script: string): WorkerHandle & { worker: Worker
       void worker.terminate();
     },
     onFailure(listener) {
-      worker.on('error', (e) => listener(e.message));
+      worker.on('error', (e: Error) => listener(e.message));
       worker.on('exit', (code) => { if (!terminating) listener(`exited with code ${code}`); });
     },
   };

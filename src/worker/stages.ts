@@ -3,6 +3,8 @@
 // Order and artifact names follow scripts/Makefile.vmlinux and scripts/link-vmlinux.sh (6.1–6.18).
 // It never describes a stage itself: title and explanation come from the stage modules.
 
+import { sorttable, sorttableDescription } from '../kernel/sorttable/sorttable.ts';
+import { strip, stripDescription, stripRuleSets, type StripRuleSet } from '../kernel/strip.ts';
 import type { StageDescription, StageResult } from '../pipeline/stage.ts';
 import type { Progress } from './api.ts';
 
@@ -20,9 +22,23 @@ export interface StageEntry {
 export function kernelStages(): StageEntry[] {
   return [
     { id: 'link', inputs: ['vmlinux.o', 'vmlinux.lds'], outputs: ['vmlinux.unsorted'] },
-    { id: 'sorttable', inputs: ['vmlinux.unsorted'], outputs: ['vmlinux.unstripped'] },
+    {
+      id: 'sorttable', inputs: ['vmlinux.unsorted'], outputs: ['vmlinux.unstripped'], description: sorttableDescription,
+      // The tool sorts in place; the pipeline names the sorted file vmlinux.unstripped.
+      run: (inputs, options) => {
+        const kernel = typeof options.kernel === 'string' ? options.kernel : undefined;
+        const r = sorttable(inputs['vmlinux.unsorted'], { fileName: 'vmlinux.unstripped', kernel });
+        return { ...r, outputs: { 'vmlinux.unstripped': Object.values(r.outputs)[0] } };
+      },
+    },
     { id: 'relocs', inputs: ['vmlinux.unstripped'], outputs: ['vmlinux.relocs'] },
-    { id: 'strip', inputs: ['vmlinux.unstripped'], outputs: ['vmlinux'] },
+    {
+      id: 'strip', inputs: ['vmlinux.unstripped'], outputs: ['vmlinux'], description: stripDescription,
+      run: (inputs, options) => {
+        const rules = stripRuleSets[(typeof options.kernel === 'string' && options.kernel in stripRuleSets ? options.kernel : '6.14') as StripRuleSet];
+        return strip(inputs['vmlinux.unstripped'], { ...rules, fileName: 'vmlinux.unstripped' });
+      },
+    },
     { id: 'sysmap', inputs: ['vmlinux.unstripped'], outputs: ['System.map'] },
     { id: 'kaslr', inputs: ['vmlinux', 'vmlinux.relocs'], outputs: [] },
     { id: 'mismatch', inputs: ['vmlinux.o'], outputs: [] },

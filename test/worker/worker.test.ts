@@ -167,3 +167,44 @@ describe('worker API over worker_threads', () => {
     expect(list.map((a) => a.name)).toContain('vmlinux.unstripped');
   });
 });
+
+/** A whole artifact back from the worker, in the 1 MiB pieces readBytes allows. */
+async function readAll(c: ElfClient, name: string, size: number): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for (let at = 0; at < size; at += 1 << 20) {
+    const r = await c.readBytes(name, at, 1 << 20);
+    if (!r.ok) throw new Error(r.error.message);
+    parts.push(r.value);
+  }
+  return Buffer.concat(parts);
+}
+
+describe('stages through the worker', () => {
+  it('runs sorttable then strip, byte-identical to the fixtures', async () => {
+    const c = new ElfClient(() => startNodeWorker(script));
+    try {
+      const stages = await c.stages();
+      expect(stages.find((s) => s.id === 'strip')).toMatchObject({ available: true });
+      expect(stages.find((s) => s.id === 'strip')!.explanation.length).toBeGreaterThan(40);
+      const missing = await c.runStage('strip', {});
+      expect(missing.ok).toBe(false);
+      if (!missing.ok) expect(missing.error.message).toMatch(/needs vmlinux\.unstripped/);
+      expect((await c.open(fileSource(tiny('expected', 'vmlinux.unsorted'), 'vmlinux.unsorted'))).ok).toBe(true);
+      const sorted = await c.runStage('sorttable', {});
+      if (!sorted.ok) throw new Error(sorted.error.message);
+      expect(sorted.value.outputs.map((o) => o.name)).toEqual(['vmlinux.unstripped']);
+      const stripped = await c.runStage('strip', {});
+      if (!stripped.ok) throw new Error(stripped.error.message);
+      const out = stripped.value.outputs[0];
+      expect(out.name).toBe('vmlinux');
+      expect(out.sections.some((s) => s.name.startsWith('.rel'))).toBe(false);
+      const want = readFileSync(tiny('expected', 'vmlinux'));
+      expect(out.size).toBe(want.length);
+      expect((await readAll(c, 'vmlinux', out.size)).equals(want)).toBe(true);
+      const sortedWant = readFileSync(tiny('expected', 'vmlinux.unstripped'));
+      expect((await readAll(c, 'vmlinux.unstripped', sortedWant.length)).equals(sortedWant)).toBe(true);
+    } finally {
+      c.dispose();
+    }
+  });
+});
