@@ -1,0 +1,134 @@
+// The registry: each kernel stage adapted to a graph rule in a few lines, and the rule lists of the
+// declarative graph per kernel version (docs kernel-pipeline.md §4.1: System.map from the unsorted
+// file, sorttable in place, then relocs and — from 6.15 — strip read vmlinux.unstripped).
+// Stage logic lives in src/kernel and src/link; this file only names artifacts and options.
+
+import { sorttable, sorttableDescription } from '../kernel/sorttable/sorttable.ts';
+import { sysmap, sysmapDescription } from '../kernel/sysmap.ts';
+import { strip, stripDescription, stripRuleSets, type StripRuleSet } from '../kernel/strip.ts';
+import type { PostlinkStep } from './postlink.ts';
+import { StageError } from './stage.ts';
+import { kernelAtLeast, kernelVersion, type PipelineOptions, type Rule } from './rule.ts';
+
+/** The strip rule set a kernel version uses (6.2–6.13 four patterns, 6.14 '.rel*', 6.15 + '!.rel*.dyn', 6.18 noload). */
+export function stripRuleSetFor(kernel: string): StripRuleSet {
+  if (kernelAtLeast(kernel, 6, 18)) return '6.18';
+  if (kernelAtLeast(kernel, 6, 15)) return '6.15';
+  if (kernelAtLeast(kernel, 6, 14)) return '6.14';
+  return '6.2';
+}
+
+/** sorttable on `from`, written as `to` (the kernel sorts in place; the graph names both states). */
+export function sorttableRule(from: string, to: string): Rule {
+  return {
+    id: 'sorttable',
+    title: sorttableDescription.title,
+    inputs: [from],
+    outputs: [to],
+    description: sorttableDescription,
+    optionsKey: (o) => ({ kernel: o.kernel }),
+    run(inputs, o) {
+      const r = sorttable(inputs[from], { kernel: o.kernel, fileName: from });
+      return { ...r, outputs: { [to]: r.outputs[from] } };
+    },
+  };
+}
+
+/** objcopy's strip of the static relocations: vmlinux.unstripped → vmlinux (6.15+). */
+export function stripRule(from = 'vmlinux.unstripped', to = 'vmlinux'): Rule {
+  return {
+    id: 'strip',
+    title: stripDescription.title,
+    inputs: [from],
+    outputs: [to],
+    description: stripDescription,
+    optionsKey: (o) => stripRuleSetFor(o.kernel),
+    run(inputs, o) {
+      const r = strip(inputs[from], { ...stripRuleSets[stripRuleSetFor(o.kernel)], fileName: from });
+      return { ...r, outputs: { [to]: r.outputs.vmlinux } };
+    },
+  };
+}
+
+/** mksysmap: System.map from the linked file before sorting (sorting moves no symbol), or from
+ *  vmlinux.unstripped when only that was supplied. */
+export function sysmapRule(from: readonly string[] = ['vmlinux.unsorted', 'vmlinux.unstripped']): Rule {
+  return {
+    id: 'sysmap',
+    title: sysmapDescription.title,
+    inputs: [from],
+    outputs: ['System.map'],
+    description: sysmapDescription,
+    optionsKey: (o) => ({ kernel: o.kernel }),
+    run(inputs, o) {
+      return sysmap(inputs[from[0]], { kernel: o.kernel, fileName: from[0], outputName: 'System.map' });
+    },
+  };
+}
+
+/** The declarative graph of a kernel version: 6.1 (no strip; sorted vmlinux keeps its relocations)
+ *  or 6.15+ (vmlinux.unstripped → vmlinux). 6.2–6.14 mutate one file in place: see postlink.ts. */
+export function declarativeRules(options: PipelineOptions): Rule[] {
+  kernelVersion(options.kernel);
+  if (!kernelAtLeast(options.kernel, 6, 2)) {
+    return [sysmapRule(['vmlinux.unsorted', 'vmlinux']), sorttableRule('vmlinux.unsorted', 'vmlinux')];
+  }
+  if (!kernelAtLeast(options.kernel, 6, 15)) {
+    throw new Error(`kernel ${options.kernel} strips in place (Makefile.postlink, 6.2–6.14): use the postlink mode`);
+  }
+  return [sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), stripRule()];
+}
+
+/** Artifacts a user may supply directly instead of building them (the "import prebuilt" entry). */
+export const importableArtifacts = ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o', 'vmlinux.lds',
+  'vmlinux.unsorted', 'vmlinux.unstripped', 'vmlinux'] as const;
+
+/** Postlink recipe (6.2–6.14): the link's result becomes `vmlinux` (imported prebuilt until the
+ *  linker rule lands: vmlinux.unsorted is what `ld` wrote). */
+export function postlinkLinkStep(): PostlinkStep {
+  return {
+    id: 'link',
+    command: 'ld … --emit-relocs --discard-none --script=vmlinux.lds -o vmlinux  (prebuilt vmlinux.unsorted)',
+    run(files) {
+      const linked = files.get('vmlinux.unsorted');
+      if (!linked) throw new StageError('link: no vmlinux.unsorted to import as the link result');
+      return { outputs: { vmlinux: linked }, record: { imported: 'vmlinux.unsorted' }, diagnostics: [] };
+    },
+  };
+}
+
+export function postlinkSysmapStep(kernel: string): PostlinkStep {
+  return {
+    id: 'sysmap',
+    command: 'scripts/mksysmap vmlinux System.map',
+    run(files) {
+      return sysmap(files.get('vmlinux') ?? new Uint8Array(0), { kernel, fileName: 'vmlinux', outputName: 'System.map' });
+    },
+  };
+}
+
+export function postlinkSorttableStep(kernel: string): PostlinkStep {
+  return {
+    id: 'sorttable',
+    command: 'scripts/sorttable vmlinux',
+    run(files) {
+      return sorttable(files.get('vmlinux') ?? new Uint8Array(0), { kernel, fileName: 'vmlinux' });
+    },
+  };
+}
+
+export function postlinkStripStep(kernel: string): PostlinkStep {
+  const set = stripRuleSets[stripRuleSetFor(kernel)];
+  return {
+    id: 'strip',
+    command: `objcopy ${set.removeSections.map((p) => `--remove-section='${p}'`).join(' ')} vmlinux`,
+    run(files) {
+      return strip(files.get('vmlinux') ?? new Uint8Array(0), { ...set, fileName: 'vmlinux' });
+    },
+  };
+}
+
+/** The 6.2–6.14 recipe with the stages available: link-vmlinux.sh, then arch/x86/Makefile.postlink. */
+export function postlinkSteps(kernel: string): PostlinkStep[] {
+  return [postlinkLinkStep(), postlinkSysmapStep(kernel), postlinkSorttableStep(kernel), postlinkStripStep(kernel)];
+}
