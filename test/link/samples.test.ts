@@ -1,0 +1,243 @@
+// Conformance of the teaching samples in samples/: every runnable sample is linked from its committed
+// objects with GNU ld and with ldplay (`ldplay link`, ld's argument syntax), both programs run, and exit
+// status + stdout must equal each other and the values scripts/build-samples.sh recorded in sample.json.
+// Also: the broken sample fails like ld, the committed objects equal a fresh rebuild (readelf -S -s -r),
+// and the mini kernel is acceptable to sorttable and to the 6.1 relocs tool's rules (kernel-pipeline.md §1).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, load } from '../helpers.ts';
+import { readElf, SHF_ALLOC, SHN_ABS, SHN_UNDEF, SHT_NOTE, SHT_RELA, SHT_SYMTAB } from '../../src/elf/index.ts';
+import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
+
+interface Outcome {
+  exitCode: number;
+  stdout?: string;
+  stderr?: string;
+}
+interface Sample {
+  id: string;
+  title: string;
+  description: string;
+  sources: string[];
+  compile: string[][];
+  inputs: string[];
+  script?: string;
+  ld: string[];
+  output: string;
+  runnable: boolean;
+  expected: { link: Outcome; run?: Outcome };
+}
+
+const samplesDir = join(repoRoot, 'samples');
+const index: { samples: { id: string; runnable: boolean }[] } = JSON.parse(readFileSync(join(samplesDir, 'index.json'), 'utf8'));
+const samples: Sample[] = index.samples.map(({ id }) => JSON.parse(readFileSync(join(samplesDir, id, 'sample.json'), 'utf8')));
+const ldplayBin = join(repoRoot, 'bin', 'ldplay.mjs');
+
+let work = '';
+let rebuilt = '';
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'ldplay-samples-'));
+  rebuilt = join(work, 'rebuilt');
+  execFileSync('node', [join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync('bash', [join(repoRoot, 'scripts', 'build-samples.sh'), '--objects-only', rebuilt], { stdio: 'pipe' });
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** The sample's ld arguments with the output redirected to `outPath` (inputs stay relative to the sample). */
+function argsWithOutput(sample: Sample, outPath: string): string[] {
+  const args = [...sample.ld];
+  const o = args.indexOf('-o');
+  expect(o, `${sample.id}: ld arguments name an output with -o`).toBeGreaterThanOrEqual(0);
+  args[o + 1] = outPath;
+  return args;
+}
+
+function runCommand(command: string, args: string[], cwd: string): Outcome {
+  const r = spawnSync(command, args, { cwd, encoding: 'latin1', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { exitCode: r.status ?? 128 + 9, stdout: r.stdout, stderr: r.stderr };
+}
+
+function linkWithLd(sample: Sample, outPath: string): Outcome {
+  return runCommand('ld', argsWithOutput(sample, outPath), join(samplesDir, sample.id));
+}
+
+function linkWithLdplay(sample: Sample, outPath: string): Outcome {
+  return runCommand('node', [ldplayBin, 'link', ...argsWithOutput(sample, outPath)], join(samplesDir, sample.id));
+}
+
+function runProgram(path: string): Outcome {
+  chmodSync(path, 0o755);
+  const r = spawnSync(path, [], { encoding: 'latin1', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) throw r.error;
+  return { exitCode: r.status ?? 128 + 9, stdout: r.stdout };
+}
+
+/** `readelf -S -s -r` of an object: sections, symbols and relocations, but not the file name. */
+function describeObject(path: string): string {
+  return execFileSync('readelf', ['-S', '-s', '-r', '-W', path], { encoding: 'latin1' });
+}
+
+describe('sample metadata', () => {
+  it('index.json lists every sample folder, and each sample names its inputs and output', () => {
+    const folders = readdirSync(samplesDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(samplesDir, d.name, 'sample.json')))
+      .map((d) => d.name)
+      .sort();
+    expect(index.samples.map((s) => s.id).sort()).toEqual(folders);
+    for (const s of samples) {
+      expect(s.id, 'sample.json id equals its folder').toBe(index.samples.find((e) => e.id === s.id)?.id);
+      for (const f of [...s.inputs, ...s.sources, ...(s.script ? [s.script] : [])]) {
+        expect(existsSync(join(samplesDir, s.id, f)), `${s.id}/${f} exists`).toBe(true);
+      }
+      for (const input of s.inputs) expect(s.ld, `${s.id}: ld links ${input}`).toContain(input);
+      expect(s.ld[s.ld.indexOf('-o') + 1]).toBe(s.output);
+      expect(s.runnable, `${s.id}: runnable samples have a recorded run`).toBe(s.expected.run !== undefined);
+    }
+  });
+});
+
+describe.each(samples.map((s) => [s.id, s] as const))('sample %s', (id, sample) => {
+  it('committed objects equal a rebuild from source (readelf -S -s -r)', () => {
+    for (const input of sample.inputs) {
+      const fresh = join(rebuilt, id, input);
+      expect(existsSync(fresh), `build-samples.sh builds ${id}/${input}`).toBe(true);
+      expect(describeObject(join(samplesDir, id, input)), `${id}/${input} drifted from its source`).toBe(describeObject(fresh));
+    }
+  });
+
+  if (sample.runnable) {
+    it('GNU ld and ldplay programs both behave as recorded in sample.json', () => {
+      const expected = sample.expected.run!;
+      const ldOut = join(work, `${id}.ld`);
+      const ld = linkWithLd(sample, ldOut);
+      expect(ld.exitCode, ld.stderr).toBe(0);
+      const ldRun = runProgram(ldOut);
+      expect(ldRun, 'the GNU-ld-linked program').toEqual({ exitCode: expected.exitCode, stdout: expected.stdout });
+
+      const ours = join(work, `${id}.ldplay`);
+      const linked = linkWithLdplay(sample, ours);
+      expect(linked.exitCode, `ldplay link failed: ${linked.stderr}`).toBe(0);
+      const oursRun = runProgram(ours);
+      expect(oursRun, 'the ldplay-linked program behaves like the GNU-ld-linked one').toEqual(ldRun);
+    });
+  } else if (sample.expected.link.exitCode !== 0) {
+    it('fails to link with GNU ld as recorded, and ldplay fails with an ld-like undefined reference', () => {
+      const ld = linkWithLd(sample, join(work, `${id}.ld`));
+      expect({ exitCode: ld.exitCode, stderr: ld.stderr }).toEqual(sample.expected.link);
+      const wanted = /undefined reference to `([^']+)'/.exec(sample.expected.link.stderr!);
+      expect(wanted, 'the recorded ld message names the symbol').not.toBeNull();
+
+      const ours = linkWithLdplay(sample, join(work, `${id}.ldplay`));
+      expect(ours.exitCode, 'ldplay link must fail').not.toBe(0);
+      expect(ours.stderr).toContain(`undefined reference to \`${wanted![1]}'`);
+      expect(existsSync(join(work, `${id}.ldplay`)), 'no output file after a failed link').toBe(false);
+    });
+  }
+});
+
+// ---- the mini kernel: a vmlinux-shaped link that the kernel's post-link tools must accept ----
+
+/** 6.1 relocs S_REL names: SHN_ABS symbols that are really addresses (kernel-pipeline.md §1.3). */
+const relocatableAbsolute = new RegExp(
+  '^(__init_(begin|end)|__x86_cpu_dev_(start|end)|(__parainstructions|__alt_instructions)(_end)?|' +
+    '(__iommu_table|__apicdrivers|__smp_locks)(_end)?|__(start|end)_pci_.*|' +
+    '__(start|stop)___ksymtab(_gpl)?|__(start|stop)___kcrctab(_gpl)?|__(start|stop)___param|' +
+    '__(start|stop)___modver|__(start|stop)___bug_table|__tracedata_(start|end)|__(start|stop)_notes|' +
+    '__end_rodata|__end_rodata_aligned|__initramfs_start|(jiffies|jiffies_64)|__per_cpu_load|' +
+    'init_per_cpu__.*|__end_rodata_hpage_align|__vvar_page|_end)$',
+);
+const absoluteAllowed = /^(xen_irq_disable_direct_reloc$|xen_save_fl_direct_reloc$|VDSO|__kcfi_typeid_|__crc_)/;
+
+function hasSymbol(elf: ReturnType<typeof readElf>, wanted: string): boolean {
+  return elf.sections.some((sec, i) => {
+    if (sec.type !== SHT_SYMTAB) return false;
+    const syms = elf.symbolTable(i);
+    for (let k = 0; k < syms.count; k++) if (syms.name(k) === wanted) return true;
+    return false;
+  });
+}
+
+/** Applies the 6.1 x86_64 relocs rules (kernel-pipeline.md §1.4–1.6); returns list sizes and fatal errors. */
+function relocsVerdict(bytes: Uint8Array): { relocs64: number; relocs32: number; relocs32neg: number; errors: string[] } {
+  const elf = readElf(bytes, 'vmlinux');
+  const errors: string[] = [];
+  const lists = { relocs64: 0, relocs32: 0, relocs32neg: 0 };
+  const percpu = elf.sections.findIndex((s) => s.name === '.data..percpu' && s.addr === 0n);
+  for (let i = 0; i < elf.sections.length; i++) {
+    const sec = elf.sections[i];
+    if (sec.type !== SHT_RELA) continue;
+    const target = elf.sections[sec.info];
+    if ((target.flags & BigInt(SHF_ALLOC)) === 0n || target.type === SHT_NOTE) continue;
+    const rel = elf.relocationTable(i);
+    const syms = elf.symbolTable(sec.link);
+    for (let r = 0; r < rel.count; r++) {
+      const s = rel.sym(r);
+      if (syms.shndx(s) === SHN_UNDEF) continue;
+      const name = syms.name(s) || elf.sections[syms.shndx(s)]?.name || '';
+      const isPercpu = percpu > 0 && syms.shndx(s) === percpu && !/^(__init_begin|__per_cpu_load)$|^init_per_cpu_/.test(name);
+      const type = rel.type(r);
+      if (type === 2 || type === 4) {
+        if (isPercpu) lists.relocs32neg++;
+      } else if (type === 1 || type === 10 || type === 11) {
+        if (isPercpu) continue;
+        const shnAbs = syms.shndx(s) === SHN_ABS && !relocatableAbsolute.test(name);
+        if (shnAbs && !absoluteAllowed.test(name)) errors.push(`Invalid absolute relocation (type ${type}): ${name}`);
+        else if (!shnAbs) lists[type === 1 ? 'relocs64' : 'relocs32']++;
+      } else if (type !== 0) {
+        errors.push(`Unsupported relocation type: ${type} against ${name}`);
+      }
+    }
+  }
+  if (percpu > 0 && !hasSymbol(elf, '__per_cpu_load')) errors.push("can't find __per_cpu_load");
+  return { ...lists, errors };
+}
+
+describe('mini kernel post-link acceptance', () => {
+  const kernel = samples.find((s) => s.id === 'mini-kernel')!;
+
+  it('GNU ld output is accepted by the 6.1 relocs rules with all three lists non-empty', () => {
+    const out = join(work, 'mini-kernel.ld');
+    const ld = linkWithLd(kernel, out);
+    expect({ exitCode: ld.exitCode, stderr: ld.stderr }).toEqual(kernel.expected.link);
+    const verdict = relocsVerdict(load(out));
+    expect(verdict.errors).toEqual([]);
+    expect(verdict.relocs64).toBeGreaterThan(0);
+    expect(verdict.relocs32).toBeGreaterThan(0);
+    expect(verdict.relocs32neg).toBeGreaterThan(0);
+  });
+
+  it('GNU ld output gives sorttable (6.1, ORC) unsorted __ex_table and ORC entries to move', () => {
+    const out = join(work, 'mini-kernel.sorttable.ld');
+    expect(linkWithLd(kernel, out).exitCode).toBe(0);
+    const result = sorttable(load(out), { kernel: '6.1', orc: true, fileName: 'vmlinux' });
+    const moved = Object.fromEntries(result.record.tables.map((t) => [t.table, t.moved]));
+    expect(moved['__ex_table']).toBeGreaterThan(0);
+    expect(moved['.orc_unwind_ip+.orc_unwind']).toBeGreaterThan(0);
+  });
+
+  it('ldplay links it to the same symbols, sections and segments as GNU ld', () => {
+    const ldOut = join(work, 'mini-kernel.layout.ld');
+    expect(linkWithLd(kernel, ldOut).exitCode).toBe(0);
+    const ours = join(work, 'mini-kernel.ldplay');
+    const linked = linkWithLdplay(kernel, ours);
+    expect(linked.exitCode, `ldplay link failed: ${linked.stderr}`).toBe(0);
+    const nm = (p: string) => execFileSync('nm', ['-n', p], { encoding: 'latin1' });
+    expect(nm(ours)).toBe(nm(ldOut));
+    const layout = (p: string) => {
+      const elf = readElf(load(p), p);
+      return {
+        sections: elf.sections.map((s) => `${s.name} type=${s.type} flags=${s.flags} addr=${s.addr.toString(16)} size=${s.size}`),
+        segments: elf.segments.map((g) => `type=${g.type} flags=${g.flags} vaddr=${g.vaddr.toString(16)} paddr=${g.paddr.toString(16)} memsz=${g.memsz}`),
+      };
+    };
+    expect(layout(ours)).toEqual(layout(ldOut));
+    expect(relocsVerdict(load(ours))).toEqual(relocsVerdict(load(ldOut)));
+  });
+});
