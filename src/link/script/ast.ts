@@ -18,7 +18,7 @@ export type BinaryOperator =
   | '<<' | '>>'
   | '<' | '>' | '<=' | '>='
   | '==' | '!='
-  | '&' | '^' | '|'
+  | '&' | '|'
   | '&&' | '||';
 
 export type UnaryOperator = '-' | '+' | '!' | '~';

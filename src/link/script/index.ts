@@ -5,3 +5,6 @@ export { LinkerScriptError } from './errors.ts';
 export { parseLinkerScript, parseLinkerExpression } from './parser.ts';
 export type { ParseOptions } from './parser.ts';
 export { PHDR_TYPES } from './parse-expression.ts';
+export { evaluate, absoluteValue, resolveSymbolValue, resolveLocationCounter, assignmentExpression } from './evaluate.ts';
+export type { ExpressionValue, EvaluationEnvironment } from './evaluate.ts';
+export { printLinkerScript, printExpression, quoteName } from './print.ts';

@@ -8,8 +8,9 @@ import type { TokenStream } from './token-stream.ts';
 const MODE = 'expression';
 
 /** Binary operator precedence, loosest first (after ?:). */
+// ld 2.40 has no `^` operator in expressions ("ignoring invalid character `^' in expression").
 const LEVELS: BinaryOperator[][] = [
-  ['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%'],
+  ['||'], ['&&'], ['|'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%'],
 ];
 const LEVEL_OF = new Map<string, number>();
 LEVELS.forEach((ops, level) => ops.forEach((op) => LEVEL_OF.set(op, level)));
