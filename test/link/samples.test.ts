@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { repoRoot, load, tiny } from '../helpers.ts';
 import { readElf, SHF_ALLOC, SHN_ABS, SHN_UNDEF, SHT_NOTE, SHT_RELA, SHT_SYMTAB } from '../../src/elf/index.ts';
 import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
+import { parseLinkerScript } from '../../src/link/script/index.ts';
 
 interface Outcome {
   exitCode: number;
@@ -213,6 +214,18 @@ describe('mini kernel post-link acceptance', () => {
     const verdict = relocsVerdict(load(tiny('expected', 'vmlinux.unstripped')));
     expect(verdict.errors).toEqual([]);
     expect([verdict.relocs64, verdict.relocs32neg, verdict.relocs32]).toEqual(relocsFileCounts(load(tiny('expected', 'vmlinux.relocs'))));
+  });
+
+  it("its linker script parses with ldplay's parser: PHDRS, SECTIONS and the output sections ld made", () => {
+    const script = parseLinkerScript(readFileSync(join(samplesDir, kernel.id, kernel.script!), 'utf8'), kernel.script!);
+    const kinds = script.commands.map((c) => c.kind);
+    expect(kinds).toContain('phdrs');
+    const sections = script.commands.find((c) => c.kind === 'sections');
+    const declared = sections && sections.kind === 'sections' ? sections.commands.flatMap((c) => (c.kind === 'outputSection' ? [c.name] : [])) : [];
+    const out = join(work, 'mini-kernel.script.ld');
+    expect(linkWithLd(kernel, out).exitCode).toBe(0);
+    const made = readElf(load(out), out).sections.filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n).map((s) => s.name);
+    for (const name of made) expect(declared, `ld's output section ${name} comes from the script`).toContain(name);
   });
 
   it('GNU ld output is accepted by the 6.1 relocs rules with all three lists non-empty', () => {
