@@ -1,7 +1,20 @@
 // The table of CLI subcommands. Each entry lives in its own module under src/cli/.
+import { pipelineCommand } from './pipeline.ts';
+import { stripCommand } from './strip.ts';
+import { sorttableCommand } from './sorttable.ts';
+import { sysmapCommand } from './sysmap.ts';
+import { nmCommand } from './nm.ts';
+import { mismatchCommand } from './mismatch.ts';
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  strip: stripCommand,
+  pipeline: pipelineCommand,
+  sorttable: sorttableCommand,
+  sysmap: sysmapCommand,
+  nm: nmCommand,
+  mismatch: mismatchCommand,
+};

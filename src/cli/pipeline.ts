@@ -1,0 +1,150 @@
+// `ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=X.Y]`: runs the build
+// graph (or the 6.2–6.14 postlink recipe) on a fixture-like directory and writes every artifact it
+// produced. Node adapter only: finds input files, feeds bytes to src/pipeline, prints a summary.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pipeline } from '../pipeline/graph.ts';
+import { PostlinkBuild } from '../pipeline/postlink.ts';
+import { kernelVersion } from '../pipeline/rule.ts';
+import { declarativeRules, importableArtifacts, postlinkSteps } from '../pipeline/rules.ts';
+import type { Command } from './commands.ts';
+
+const usage = 'usage: ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=MAJOR.MINOR]\n';
+
+interface PipelineArgs {
+  dir: string;
+  out?: string;
+  mode: 'declarative' | 'postlink';
+  kernel: string;
+}
+
+function parsePipelineArgs(args: string[]): PipelineArgs | string {
+  let dir: string | undefined;
+  let out: string | undefined;
+  let mode: PipelineArgs['mode'] = 'declarative';
+  let kernel: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-o') {
+      out = args[++i];
+      if (out === undefined) return 'option -o needs a directory';
+    } else if (a.startsWith('--mode=')) {
+      const m = a.slice(7);
+      if (m !== 'declarative' && m !== 'postlink') return `unknown mode '${m}' (declarative or postlink)`;
+      mode = m;
+    } else if (a.startsWith('--kernel=')) kernel = a.slice(9);
+    else if (a.startsWith('-')) return `unknown option '${a}'`;
+    else if (dir === undefined) dir = a;
+    else return `unexpected argument '${a}'`;
+  }
+  if (!dir) return 'a directory is required';
+  kernel ??= mode === 'postlink' ? '6.14' : '6.15';
+  try {
+    kernelVersion(kernel);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return { dir, out, mode, kernel };
+}
+
+/** Importable files found in DIR, DIR/inputs and (for a link result) DIR/expected, first hit wins. */
+function findInputs(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const where of [dir, join(dir, 'inputs'), join(dir, 'expected')]) {
+    for (const name of importableArtifacts) {
+      if (found.has(name)) continue;
+      // From expected/ only the link result: later artifacts there are what the graph should produce.
+      if (where.endsWith('expected') && name !== 'vmlinux.unsorted') continue;
+      const path = join(where, name);
+      if (existsSync(path)) found.set(name, path);
+    }
+  }
+  return found;
+}
+
+function readBytes(path: string): Uint8Array {
+  const b = readFileSync(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const short = (hash: string) => hash.slice(0, 16);
+
+async function runDeclarative(a: PipelineArgs, inputs: Map<string, string>): Promise<number> {
+  const p = new Pipeline(declarativeRules({ kernel: a.kernel }), { kernel: a.kernel });
+  for (const [name, path] of inputs) {
+    // The final vmlinux is an output of this graph, never an input to it.
+    if (name === 'vmlinux') continue;
+    await p.put(name, readBytes(path));
+  }
+  const reports = await p.runAll();
+  const state = p.state();
+  process.stdout.write(`pipeline (declarative, kernel ${a.kernel}): ${reports.length} rule(s) ran\n`);
+  for (const r of state.rules) {
+    const time = r.ms !== undefined ? ` ${r.ms.toFixed(0)} ms` : '';
+    process.stdout.write(`  ${r.id.padEnd(10)} ${r.status.padEnd(11)} ${r.inputs.join(', ')} → ${r.outputs.join(', ')}${time}${r.why ? `  (${r.why})` : ''}\n`);
+    for (const d of r.diagnostics) process.stdout.write(`             ${d.severity}: ${d.message}\n`);
+  }
+  process.stdout.write('artifacts:\n');
+  for (const art of state.artifacts) {
+    process.stdout.write(`  ${art.name.padEnd(20)} ${String(art.size).padStart(10)}  sha256:${short(art.hash)}  ${art.producedBy}${art.stale ? ' (stale)' : ''}\n`);
+  }
+  if (a.out) {
+    mkdirSync(a.out, { recursive: true });
+    for (const art of state.artifacts) {
+      if (art.producedBy !== 'import') writeFileSync(join(a.out, art.name), p.artifact(art.name)!.bytes);
+    }
+  }
+  return state.rules.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+async function runPostlink(a: PipelineArgs, inputs: Map<string, string>): Promise<number> {
+  const build = new PostlinkBuild(a.kernel, postlinkSteps(a.kernel));
+  const linked = inputs.get('vmlinux.unsorted');
+  if (!linked) {
+    process.stderr.write(`ldplay pipeline: ${a.dir} has no vmlinux.unsorted (the link result the postlink recipe starts from)\n`);
+    return 1;
+  }
+  await build.put('vmlinux.unsorted', readBytes(linked));
+  const record = await build.runAll();
+  process.stdout.write(`pipeline (postlink, kernel ${a.kernel}): ${record.ok ? 'ok' : 'FAILED'}\n`);
+  for (const e of record.events) {
+    const edit = e.before ? `  vmlinux ${short(e.before)} → ${short(e.after ?? '')}` : '';
+    process.stdout.write(`  ${e.step.padEnd(10)} ${e.action.padEnd(10)} ${e.message}${edit}\n`);
+  }
+  process.stdout.write(`  vmlinux.relocs: ${record.relocsFile.status} — ${record.relocsFile.note}\n`);
+  if (a.out) {
+    mkdirSync(a.out, { recursive: true });
+    for (const f of build.listFiles()) {
+      if (f.producedBy !== 'import') writeFileSync(join(a.out, f.name), build.file(f.name)!);
+    }
+  }
+  return record.ok ? 0 : 1;
+}
+
+export const pipelineCommand: Command = {
+  summary: 'run the post-link graph (sysmap, sorttable, strip, …) on a fixture-like directory',
+  async run(args) {
+    const parsed = parsePipelineArgs(args);
+    if (typeof parsed === 'string') {
+      process.stderr.write(`ldplay pipeline: ${parsed}\n${usage}`);
+      return 2;
+    }
+    if (!existsSync(parsed.dir)) {
+      process.stderr.write(`ldplay pipeline: ${parsed.dir}: no such directory\n`);
+      return 1;
+    }
+    const inputs = findInputs(parsed.dir);
+    if (!inputs.has('vmlinux.unsorted') && !inputs.has('vmlinux.unstripped')) {
+      process.stderr.write(`ldplay pipeline: ${parsed.dir} has neither vmlinux.unsorted nor vmlinux.unstripped ` +
+        '(in DIR, DIR/inputs or DIR/expected); the link rule is not wired in yet\n');
+      return 1;
+    }
+    try {
+      return parsed.mode === 'postlink' ? await runPostlink(parsed, inputs) : await runDeclarative(parsed, inputs);
+    } catch (e) {
+      process.stderr.write(`ldplay pipeline: ${(e as Error).message}\n`);
+      return 1;
+    }
+  },
+};
