@@ -27,6 +27,8 @@ int setup_tls(unsigned long *sp)
 		else if (p[0] == AT_PHNUM)
 			count = p[1];
 	}
+	if (!ph) /* the kernel passes AT_PHDR only when a PT_LOAD maps the headers */
+		return 124;
 	unsigned long tcb = (unsigned long)thread_area + sizeof thread_area - 64;
 	for (i = 0; i < count; i++) {
 		if (ph[i].type != PT_TLS)
