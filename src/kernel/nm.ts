@@ -133,6 +133,14 @@ export function numericOrder(l: NmListing): Uint32Array {
   return Uint32Array.from(order);
 }
 
+/** nm's default order (no -n): by name in C-locale byte order, equal names in symbol-table order. */
+export function nameOrder(l: NmListing): Uint32Array {
+  const order = Array.from({ length: l.count }, (_, i) => i);
+  const names = l.names;
+  order.sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  return Uint32Array.from(order);
+}
+
 /** One BSD-format line without the newline: `VALUE T name`, or spaces for undefined symbols. */
 export function formatNmLine(l: NmListing, i: number): string {
   const c = String.fromCharCode(l.letter[i]);
@@ -143,11 +151,14 @@ export function formatNmLine(l: NmListing, i: number): string {
   return `${value} ${c} ${l.names[i]}`;
 }
 
-/** The whole `nm -n` text. */
-export function nmNumericText(elf: ElfFile): string {
+/** The whole `nm` text in one of its orders: 'numeric' (-n), 'name' (default), 'none' (-p). */
+export function nmText(elf: ElfFile, sort: 'numeric' | 'name' | 'none'): string {
   const l = nmListing(elf);
-  const order = numericOrder(l);
+  const order = sort === 'numeric' ? numericOrder(l) : sort === 'name' ? nameOrder(l) : Uint32Array.from({ length: l.count }, (_, i) => i);
   const lines = new Array<string>(order.length);
   for (let k = 0; k < order.length; k++) lines[k] = formatNmLine(l, order[k]);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
+
+/** The whole `nm -n` text. */
+export const nmNumericText = (elf: ElfFile) => nmText(elf, 'numeric');

@@ -1,0 +1,95 @@
+// `ldplay sorttable IN [-o OUT] [--kernel=X.Y] [--mcount] [--system-map=FILE] [-s NM-FILE] [--no-orc]`:
+// the kernel's scripts/sorttable. Without -o it rewrites IN in place, as the kernel tool does.
+// Node adapter only: reads files, calls sorttable(), writes the copy; messages are the tool's.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ElfFormatError } from '../elf/index.ts';
+import { sorttable, type SorttableOptions } from '../kernel/sorttable/sorttable.ts';
+import { StageError } from '../pipeline/stage.ts';
+import type { Command } from './commands.ts';
+
+const usage = 'usage: ldplay sorttable IN [-o OUT] [--kernel=X.Y] [--mcount] [--system-map=FILE] [-s NM-FILE] [--no-orc] [--verbose]\n';
+
+interface SorttableArgs {
+  input: string;
+  output: string;
+  options: SorttableOptions;
+  systemMapPath?: string;
+  nmPath?: string;
+  verbose: boolean;
+}
+
+function parseSorttableArgs(args: string[]): SorttableArgs | string {
+  let input: string | undefined;
+  let output: string | undefined;
+  let systemMapPath: string | undefined;
+  let nmPath: string | undefined;
+  let verbose = false;
+  const options: SorttableOptions = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-o' || a === '-s') {
+      const v = args[++i];
+      if (v === undefined) return `option ${a} needs a value`;
+      if (a === '-o') output = v;
+      else nmPath = v;
+    } else if (a.startsWith('--kernel=')) {
+      const k = a.slice('--kernel='.length);
+      if (!/^\d+\.\d+$/.test(k)) return `--kernel wants MAJOR.MINOR, got '${k}'`;
+      options.kernel = k;
+    } else if (a === '--mcount') options.mcount = true;
+    else if (a === '--no-orc') options.orc = false;
+    else if (a.startsWith('--system-map=')) systemMapPath = a.slice('--system-map='.length);
+    else if (a === '--verbose' || a === '-v') verbose = true;
+    else if (a.startsWith('-')) return `unknown option '${a}'`;
+    else if (input === undefined) input = a;
+    else return `unexpected argument '${a}'`;
+  }
+  if (!input) return 'an input file is required';
+  return { input, output: output ?? input, options: { ...options, fileName: input }, systemMapPath, nmPath, verbose };
+}
+
+function readText(path: string): string {
+  return readFileSync(path).toString('latin1');
+}
+
+export const sorttableCommand: Command = {
+  summary: 'sort __ex_table, ORC and mcount tables like scripts/sorttable',
+  async run(args) {
+    const parsed = parseSorttableArgs(args);
+    if (typeof parsed === 'string') {
+      process.stderr.write(`ldplay sorttable: ${parsed}\n${usage}`);
+      return 2;
+    }
+    const { options } = parsed;
+    let bytes: Uint8Array;
+    try {
+      const b = readFileSync(parsed.input);
+      bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      // 6.1–6.13 read ./System.map (through grep) for the mcount bounds; 6.15+ take -s nm-file.
+      const mapPath = parsed.systemMapPath ?? (options.mcount && existsSync('System.map') ? 'System.map' : undefined);
+      if (mapPath) options.systemMap = readText(mapPath);
+      if (parsed.nmPath) options.nmSymbols = readText(parsed.nmPath);
+    } catch (e) {
+      process.stderr.write(`ldplay sorttable: ${(e as Error).message}\n`);
+      return 1;
+    }
+    try {
+      const { outputs, record, diagnostics } = sorttable(bytes, options);
+      for (const d of diagnostics) process.stderr.write(`${d.severity}: ${d.message}\n`);
+      writeFileSync(parsed.output, outputs[parsed.input], { mode: 0o755 });
+      if (parsed.verbose) {
+        for (const t of record.tables) process.stdout.write(`${t.table}: ${t.entries} entries, ${t.moved} moved (${t.comparator})\n`);
+        if (record.zeroedRelocations) process.stdout.write(`zeroed ${record.zeroedRelocations.section} (${record.zeroedRelocations.bytes} bytes)\n`);
+        process.stdout.write(`main_extable_sort_needed cleared at file offset 0x${record.sortNeeded.fileOffset.toString(16)} (was ${record.sortNeeded.oldValue})\n`);
+      }
+      return 0;
+    } catch (e) {
+      if (e instanceof StageError || e instanceof ElfFormatError) {
+        process.stderr.write(`${e.message}\n`);
+        return e instanceof StageError ? e.exitCode : 1;
+      }
+      throw e;
+    }
+  },
+};
