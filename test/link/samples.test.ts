@@ -39,11 +39,14 @@ const ldplayBin = join(repoRoot, 'bin', 'ldplay.mjs');
 
 let work = '';
 let rebuilt = '';
+/** Why the CLI bundle could not be built (only the ldplay links then fail), or null. */
+let cliProblem: string | null = null;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ldplay-samples-'));
   rebuilt = join(work, 'rebuilt');
-  execFileSync('node', [join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, stdio: 'pipe' });
+  const cli = spawnSync('node', [join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+  cliProblem = cli.status === 0 ? null : `scripts/build-cli.mjs failed: ${cli.stderr}`;
   execFileSync('bash', [join(repoRoot, 'scripts', 'build-samples.sh'), '--objects-only', rebuilt], { stdio: 'pipe' });
 });
 afterAll(() => {
@@ -70,6 +73,7 @@ function linkWithLd(sample: Sample, outPath: string): Outcome {
 }
 
 function linkWithLdplay(sample: Sample, outPath: string): Outcome {
+  if (cliProblem) throw new Error(cliProblem);
   return runCommand('node', [ldplayBin, 'link', ...argsWithOutput(sample, outPath)], join(samplesDir, sample.id));
 }
 
