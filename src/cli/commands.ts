@@ -5,6 +5,7 @@ import { sorttableCommand } from './sorttable.ts';
 import { sysmapCommand } from './sysmap.ts';
 import { nmCommand } from './nm.ts';
 import { mismatchCommand } from './mismatch.ts';
+import { relocsCommand } from './relocs.ts';
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number>;
@@ -17,4 +18,5 @@ export const commands: Record<string, Command> = {
   sysmap: sysmapCommand,
   nm: nmCommand,
   mismatch: mismatchCommand,
+  relocs: relocsCommand,
 };
