@@ -3,7 +3,7 @@
 // st_shndx renumbered, names re-stored in a suffix-sharing table. Works on raw entries in place of
 // per-symbol objects (101 k symbols on a production vmlinux). Layout is decided elsewhere.
 
-import { SHN_LORESERVE, SHN_UNDEF, type ElfFile } from '../../elf/index.ts';
+import { latin1, SHN_LORESERVE, SHN_UNDEF, type ElfFile } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import { fnmatch } from './patterns.ts';
 import { SuffixStringTable } from './strtab.ts';
@@ -46,18 +46,19 @@ export function rewriteSymbols(
     const at = base + i * entsize;
     const shndx = d.u16(at + shndxAt);
     const nameOffset = d.u32(at);
-    const name = nameOffset === 0 ? '' : symbolName(elf, names, header.link, nameOffset, i);
+    const nameLength = nameOffset === 0 ? 0 : nameEnd(elf, names, header.link, nameOffset, i) - nameOffset;
     if (i > 0) {
       const inRemoved = shndx !== SHN_UNDEF && shndx < SHN_LORESERVE && (shndx >= sectionMap.length || sectionMap[shndx] < 0);
-      const unneeded = !neededSymbols[i] && name !== '' && stripUnneeded.some((p) => fnmatch(p, name));
+      const unneeded = stripUnneeded.length > 0 && !neededSymbols[i] && nameLength > 0 &&
+        stripUnneeded.some((p) => fnmatch(p, latin1(names, nameOffset, nameOffset + nameLength)));
       if (inRemoved || unneeded) {
-        dropped.push(name);
+        dropped.push(nameLength ? latin1(names, nameOffset, nameOffset + nameLength) : `(section symbol of [${shndx}])`);
         continue;
       }
     }
     if (i < table.firstGlobal) firstGlobal = kept + 1;
     symbolMap[i] = kept;
-    handles[kept] = name === '' ? -1 : strings.add(name, names.subarray(nameOffset, nameOffset + name.length));
+    handles[kept] = strings.add(names, nameOffset, nameLength);
     kept++;
   }
 
@@ -76,12 +77,14 @@ export function rewriteSymbols(
   return { symtab, strtab: strings.data(), firstGlobal, symbolMap, dropped };
 }
 
-function symbolName(elf: ElfFile, names: Uint8Array, strtabIndex: number, offset: number, symbol: number): string {
-  if (offset >= names.length) {
-    throw new StageError(`${elf.fileName}: symbol ${symbol} st_name ${offset} is past the end of the string table`, [{
-      severity: 'error', message: `symbol ${symbol}: st_name ${offset} is past the end of string table [${strtabIndex}]`,
-      file: elf.fileName, offset: Number(elf.sections[strtabIndex].offset),
+/** Index of the NUL that ends the name at `offset`; a StageError naming the symbol when it has none. */
+function nameEnd(elf: ElfFile, names: Uint8Array, strtabIndex: number, offset: number, symbol: number): number {
+  const end = offset < names.length ? names.indexOf(0, offset) : -1;
+  if (end < 0) {
+    const problem = `symbol ${symbol}: st_name ${offset} does not name a NUL-terminated string in string table [${strtabIndex}]`;
+    throw new StageError(`${elf.fileName}: ${problem}`, [{
+      severity: 'error', message: problem, file: elf.fileName, offset: Number(elf.sections[strtabIndex].offset) + Math.min(offset, names.length),
     }]);
   }
-  return elf.stringTable(strtabIndex).get(offset, `symbol ${symbol} st_name`);
+  return end;
 }
