@@ -5,6 +5,7 @@ import { sorttableCommand } from './sorttable.ts';
 import { sysmapCommand } from './sysmap.ts';
 import { nmCommand } from './nm.ts';
 import { mismatchCommand } from './mismatch.ts';
+import { readelfCommand } from './readelf.ts';
 import { relocsCommand } from './relocs.ts';
 export interface Command {
   summary: string;
@@ -18,5 +19,6 @@ export const commands: Record<string, Command> = {
   sysmap: sysmapCommand,
   nm: nmCommand,
   mismatch: mismatchCommand,
+  readelf: readelfCommand,
   relocs: relocsCommand,
 };

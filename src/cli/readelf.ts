@@ -1,0 +1,115 @@
+// `ldplay readelf`: GNU readelf 2.40's -h -S -l -s -r -W listings of ELF files and archives,
+// streamed to stdout as Latin-1 bytes. Only argument parsing and I/O here; text comes from src/readelf.
+// Errors mimic readelf's ("readelf: Error: ...") and its exit status 1.
+
+import { readFileSync, statSync, writeSync } from 'node:fs';
+import { ElfFormatError, isArchive, isElf } from '../elf/index.ts';
+import { writeReadelfFile, type ReadelfOptions } from '../readelf/index.ts';
+import type { Command } from './commands.ts';
+
+const SHORT: Record<string, keyof ReadelfOptions> = {
+  h: 'fileHeader', S: 'sectionHeaders', l: 'programHeaders', s: 'symbols', r: 'relocs', W: 'wide',
+};
+const LONG: Record<string, keyof ReadelfOptions> = {
+  '--file-header': 'fileHeader', '--section-headers': 'sectionHeaders', '--sections': 'sectionHeaders',
+  '--program-headers': 'programHeaders', '--segments': 'programHeaders', '--symbols': 'symbols',
+  '--syms': 'symbols', '--relocs': 'relocs', '--wide': 'wide',
+};
+
+const USAGE = 'Usage: ldplay readelf <option(s)> elf-file(s)\n'
+  + ' Display information about the contents of ELF format files\n'
+  + ' Options are:\n'
+  + '  -h --file-header       Display the ELF file header\n'
+  + '  -l --program-headers   Display the program headers\n'
+  + '     --segments          An alias for --program-headers\n'
+  + '  -S --section-headers   Display the sections\' header\n'
+  + '     --sections          An alias for --section-headers\n'
+  + '  -s --syms              Display the symbol table\n'
+  + '     --symbols           An alias for --syms\n'
+  + '  -r --relocs            Display the relocations (if present)\n'
+  + '  -W --wide              Allow output width to exceed 80 characters\n';
+
+/** Parses readelf-style arguments; returns an error message for unknown options. */
+export function parseReadelfArgs(args: string[]): { options: ReadelfOptions; files: string[] } | string {
+  const options: ReadelfOptions = {};
+  const files: string[] = [];
+  for (const a of args) {
+    if (a.startsWith('--')) {
+      const key = LONG[a];
+      if (!key) return `unrecognized option '${a}'`;
+      options[key] = true;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (const c of a.slice(1)) {
+        const key = SHORT[c];
+        if (!key) return `invalid option -- '${c}'`;
+        options[key] = true;
+      }
+    } else files.push(a);
+  }
+  return { options, files };
+}
+
+function writeOut(chunk: string): void {
+  const buf = Buffer.from(chunk, 'latin1');
+  let done = 0;
+  while (done < buf.length) {
+    try {
+      done += writeSync(1, buf, done, buf.length - done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+function fail(message: string): void {
+  process.stderr.write(`readelf: Error: ${message}\n`);
+}
+
+export const readelfCommand: Command = {
+  summary: 'GNU readelf 2.40 listings (-h -S -l -s -r -W), byte for byte',
+  async run(args: string[]): Promise<number> {
+    const parsed = parseReadelfArgs(args);
+    if (typeof parsed === 'string') {
+      process.stderr.write(`readelf: ${parsed}\n${USAGE}`);
+      return 1;
+    }
+    const { options, files } = parsed;
+    const anything = options.fileHeader || options.sectionHeaders || options.programHeaders || options.symbols || options.relocs;
+    if (!anything || files.length === 0) {
+      process.stdout.write(USAGE);
+      return files.length === 0 && !anything ? 1 : 0;
+    }
+    let status = 0;
+    for (const file of files) {
+      let bytes: Uint8Array;
+      try {
+        if (!statSync(file).isFile()) {
+          fail(`'${file}' is not an ordinary file`);
+          status = 1;
+          continue;
+        }
+        const b = readFileSync(file);
+        bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      } catch {
+        fail(`'${file}': No such file`);
+        status = 1;
+        continue;
+      }
+      const announce = files.length > 1;
+      if (!isElf(bytes) && !isArchive(bytes)) {
+        if (announce) writeOut(`\nFile: ${file}\n`);
+        fail('Not an ELF file - it has the wrong magic bytes at the start');
+        status = 1;
+        continue;
+      }
+      try {
+        writeReadelfFile(bytes, file, options, writeOut, announce);
+      } catch (e) {
+        if (!(e instanceof ElfFormatError)) throw e;
+        fail(e.message);
+        status = 1;
+      }
+    }
+    return status;
+  },
+};
