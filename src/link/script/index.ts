@@ -8,3 +8,5 @@ export { PHDR_TYPES } from './parse-expression.ts';
 export { evaluate, absoluteValue, resolveSymbolValue, resolveLocationCounter, assignmentExpression } from './evaluate.ts';
 export type { ExpressionValue, EvaluationEnvironment } from './evaluate.ts';
 export { printLinkerScript, printExpression, quoteName } from './print.ts';
+export { evaluateMemoryRegions } from './memory.ts';
+export type { MemoryRegionValue } from './memory.ts';

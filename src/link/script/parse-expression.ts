@@ -29,6 +29,10 @@ export const PHDR_TYPES: Record<string, bigint> = {
 };
 
 export function parseExpression(s: TokenStream): Expression {
+  return s.nested(() => parseConditional(s));
+}
+
+function parseConditional(s: TokenStream): Expression {
   const condition = parseBinary(s, 0);
   const question = s.peek(MODE);
   if (question.type === 'op' && question.text === '?') {
@@ -57,7 +61,7 @@ function parseUnary(s: TokenStream): Expression {
   const token = s.peek(MODE);
   if (token.type === 'op' && (token.text === '-' || token.text === '+' || token.text === '!' || token.text === '~')) {
     s.next(MODE);
-    const operand = parseUnary(s);
+    const operand = s.nested(() => parseUnary(s));
     return { kind: 'unary', op: token.text, operand, loc: s.loc(token) };
   }
   return parsePrimary(s);

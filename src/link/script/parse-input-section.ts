@@ -24,6 +24,7 @@ export function parseInputSection(s: TokenStream): InputSectionDescription {
   if (isKeyword(first, 'KEEP')) {
     s.next(MODE);
     s.expectOp('(', MODE);
+    if (isKeyword(s.peek(MODE), 'KEEP')) throw s.unexpected(s.peek(MODE), 'an input section description (KEEP does not nest)');
     const inner = parseInputSection(s);
     s.expectOp(')', MODE);
     return { ...inner, keep: true, loc };
@@ -59,10 +60,12 @@ function parseExcludeList(s: TokenStream): string[] {
   return names;
 }
 
-/** One section pattern, or the patterns inside one SORT_*(...), each carrying the order. */
-function parseSectionPatterns(s: TokenStream): SectionPattern[] {
+/** One section pattern, or the patterns inside one SORT_*(...), each carrying the order; a SORT
+ *  may hold one more SORT level (`level` 1 there), as in ld's grammar. */
+function parseSectionPatterns(s: TokenStream, level = 0): SectionPattern[] {
   const token = s.peek(MODE);
   if (token.type === 'name' && token.text in SORTS) {
+    if (level > 1) throw s.unexpected(token, 'a section name pattern (SORT nests one level only)');
     s.next(MODE);
     s.expectOp('(', MODE);
     const outer = SORTS[token.text];
@@ -70,7 +73,7 @@ function parseSectionPatterns(s: TokenStream): SectionPattern[] {
     while (!s.accept(')', MODE)) {
       const inner = s.peek(MODE);
       if (inner.type === 'name' && inner.text in SORTS) {
-        for (const pattern of parseSectionPatterns(s)) patterns.push({ ...pattern, sort: nestSort(s, inner, outer, pattern.sort) });
+        for (const pattern of parseSectionPatterns(s, level + 1)) patterns.push({ ...pattern, sort: nestSort(s, inner, outer, pattern.sort) });
       } else patterns.push({ ...parseOnePattern(s), sort: outer });
     }
     if (patterns.length === 0) throw s.unexpected(s.peek(MODE), 'a section name pattern');

@@ -19,7 +19,7 @@ const RESERVED = new Set([
   'EXCLUDE_FILE', 'SORT', 'SORT_BY_NAME', 'SORT_BY_ALIGNMENT', 'SORT_BY_INIT_PRIORITY', 'SORT_NONE',
   'CREATE_OBJECT_SYMBOLS', 'CONSTRUCTORS', 'FILL', 'BYTE', 'SHORT', 'LONG', 'QUAD', 'SQUAD', 'SECTIONS',
   'PHDRS', 'MEMORY', 'AT', 'ALIGN', 'SUBALIGN', 'ALIGN_WITH_INPUT', 'ONLY_IF_RO', 'ONLY_IF_RW', 'NOCROSSREFS',
-  'AS_NEEDED', 'FILEHDR', 'FLAGS', 'NONE',
+  'AS_NEEDED', 'FILEHDR', 'FLAGS',
 ]);
 
 /** `name` as it must be written in lexer `mode`: bare when it lexes as exactly one name. */
@@ -67,10 +67,17 @@ function printAssignment(a: Assignment, mode: LexMode): string {
 }
 
 const list = (names: string[]) => names.map((n) => quoteName(n, 'script')).join(' ');
+/** INPUT/GROUP entries in order, consecutive AS_NEEDED files in one AS_NEEDED(...). */
 const inputFiles = (files: InputFile[]) => {
-  const plain = files.filter((f) => !f.asNeeded).map((f) => quoteName(f.name, 'script'));
-  const needed = files.filter((f) => f.asNeeded).map((f) => quoteName(f.name, 'script'));
-  return [...plain, ...(needed.length ? [`AS_NEEDED(${needed.join(' ')})`] : [])].join(' ');
+  const parts: string[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (!files[i].asNeeded) { parts.push(quoteName(files[i].name, 'script')); continue; }
+    const run: string[] = [];
+    for (; i < files.length && files[i].asNeeded; i++) run.push(quoteName(files[i].name, 'script'));
+    i--;
+    parts.push(`AS_NEEDED(${run.join(' ')})`);
+  }
+  return parts.join(' ');
 };
 
 function printScriptCommand(c: ScriptCommand, indent: string): string {
@@ -89,7 +96,8 @@ function printScriptCommand(c: ScriptCommand, indent: string): string {
     case 'group': return line(`GROUP(${inputFiles(c.files)})`);
     case 'extern': return line(`EXTERN(${list(c.symbols)})`);
     case 'noCrossRefs': return line(`${c.to ? 'NOCROSSREFS_TO' : 'NOCROSSREFS'}(${list(c.sections)})`);
-    case 'regionAlias': return line(`REGION_ALIAS(${quoteName(c.alias, 'script')}, ${quoteName(c.region, 'script')})`);
+    // Quoted: in ld's script state a comma is part of a name (`REGION_ALIAS(a, b)` fails in ld).
+    case 'regionAlias': return line(`REGION_ALIAS("${c.alias}", "${c.region}")`);
     case 'forceCommonAllocation': return line('FORCE_COMMON_ALLOCATION');
     case 'inhibitCommonAllocation': return line('INHIBIT_COMMON_ALLOCATION');
     case 'insert': return line(`INSERT ${c.position} ${quoteName(c.section, 'script')}`);

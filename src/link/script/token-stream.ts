@@ -4,8 +4,12 @@ import type { SourceLocation } from './ast.ts';
 import { LinkerScriptError } from './errors.ts';
 import { ScriptLexer, type LexMode, type Token } from './lexer.ts';
 
+/** Deepest expression nesting accepted, so hostile input cannot exhaust the stack. */
+const MAX_DEPTH = 256;
+
 export class TokenStream {
   readonly lexer: ScriptLexer;
+  private depth = 0;
 
   constructor(text: string, file: string) {
     this.lexer = new ScriptLexer(text, file);
@@ -64,6 +68,19 @@ export class TokenStream {
     const token = this.next(mode);
     if (token.type !== 'name' && token.type !== 'string') throw this.unexpected(token, what);
     return token.text;
+  }
+
+  /** Runs `parse` one nesting level deeper; refuses input nested beyond MAX_DEPTH. */
+  nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_DEPTH) {
+      throw new LinkerScriptError(this.loc(this.peek('expression')), 'syntax error', `nested more than ${MAX_DEPTH} levels deep`);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   unexpected(token: Token, expected: string): LinkerScriptError {
