@@ -53,34 +53,45 @@ export interface McountTarget {
   sampleLimit: number;
 }
 
-/** Sorts the address words in place (unsigned); returns the record and how many were zeroed. */
+/** Sorts the address words in place (unsigned); returns the record and how many were zeroed.
+ *  Values live as 32-bit halves; bigints are made only for the 6.15 function-range test. */
 export function sortMcountTable(t: McountTarget): { record: TableRecord; zeroed: number } {
   const { view, offset, count: n } = t;
   const width = t.is64 ? 8 : 4;
-  const values = new Array<bigint>(n);
-  for (let i = 0; i < n; i++) values[i] = t.is64 ? view.u64(offset + i * width) : BigInt(view.u32(offset + i * width));
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = offset + i * width;
+    if (t.is64) {
+      const first = view.u32(at);
+      const second = view.u32(at + 4);
+      hi[i] = view.le ? second : first;
+      lo[i] = view.le ? first : second;
+    } else lo[i] = view.u32(at);
+  }
   let zeroed = 0;
   if (t.functions) {
     for (let i = 0; i < n; i++) {
-      if (values[i] !== 0n && !insideFunction(t.functions, values[i])) {
-        values[i] = 0n;
+      if ((hi[i] | lo[i]) === 0) continue;
+      if (!insideFunction(t.functions, (BigInt(hi[i]) << 32n) | BigInt(lo[i]))) {
+        hi[i] = 0;
+        lo[i] = 0;
         zeroed++;
       }
     }
   }
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    hi[i] = Number(values[i] >> 32n);
-    lo[i] = Number(values[i] & 0xffffffffn);
-  }
   const order = mergeSortIndices(n, (a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
   for (let i = 0; i < n; i++) {
-    const v = values[order[i]];
-    if (t.is64) view.setU64(offset + i * width, v);
-    else view.setU32(offset + i * width, Number(v));
+    const j = order[i];
+    const at = offset + i * width;
+    if (!t.is64) view.setU32(at, lo[j]);
+    else {
+      view.setU32(at, view.le ? lo[j] : hi[j]);
+      view.setU32(at + 4, view.le ? hi[j] : lo[j]);
+    }
   }
-  return { record: recordMoves('__mcount_loc', 'unsigned address word', order, t.sampleLimit, (j) => values[j]), zeroed };
+  const record = recordMoves('__mcount_loc', 'unsigned address word', order, t.sampleLimit, (j) => (BigInt(hi[j]) << 32n) | BigInt(lo[j]));
+  return { record, zeroed };
 }
 
 /** Binary search over functions sorted by address: address <= v < address + size. */
