@@ -1,10 +1,11 @@
 // `ldplay strip IN -o OUT [--remove-section=PATTERN…]`: the strip stage with objcopy's option
 // spelling (`-R PATTERN` too) plus `--rules=6.2|6.14|6.15|6.18` for the kernel's rule sets.
-// Node adapter only: reads the file, calls strip(), writes the result with one write.
+// Node adapter only: reads the file by range (the static relocations it drops stay unread), calls
+// strip(), writes the result with one write.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { ElfFormatError } from '../elf/index.ts';
-import { strip, stripRuleSets, type StripOptions, type StripRuleSet } from '../kernel/strip.ts';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { ElfFormatError, readElf } from '../elf/index.ts';
+import { strip, stripInputRanges, stripRuleSets, type StripOptions, type StripRuleSet } from '../kernel/strip.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
 
@@ -55,15 +56,15 @@ export const stripCommand: Command = {
       process.stderr.write(`ldplay strip: ${parsed}\n${usage}`);
       return 2;
     }
-    let bytes: Uint8Array;
+    let fd: number;
     try {
-      const b = readFileSync(parsed.input);
-      bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      fd = openSync(parsed.input, 'r');
     } catch (e) {
       process.stderr.write(`ldplay strip: cannot read ${parsed.input}: ${(e as Error).message}\n`);
       return 1;
     }
     try {
+      const bytes = readStripInput(fd, parsed.options);
       const { outputs, record } = strip(bytes, parsed.options);
       // Executables come out executable, as BFD makes them (mode applies when the file is created).
       writeFileSync(parsed.output, outputs.vmlinux, { mode: 0o755 });
@@ -78,6 +79,33 @@ export const stripCommand: Command = {
         return 1;
       }
       throw e;
+    } finally {
+      closeSync(fd);
     }
   },
 };
+
+/** Reads only what strip needs, into a file-sized buffer whose untouched pages stay unallocated:
+ *  the ELF header, then the header tables, then the section names, then the kept sections. */
+function readStripInput(fd: number, options: StripOptions): Uint8Array {
+  const size = fstatSync(fd).size;
+  const bytes = new Uint8Array(size);
+  const fill = (from: number, to: number) => {
+    for (let at = from, end = Math.min(to, size); at < end; ) {
+      const n = readSync(fd, bytes, at, end - at, at);
+      if (n <= 0) break;
+      at += n;
+    }
+  };
+  fill(0, 64);
+  const first = readElf(bytes, options.fileName);
+  const h = first.header;
+  fill(Number(h.phoff), Number(h.phoff) + h.phnum * h.phentsize);
+  fill(Number(h.shoff), Number(h.shoff) + Math.max(h.shnum, 1) * h.shentsize);
+  const tables = readElf(bytes, options.fileName);
+  if (tables.header.shnum > h.shnum) fill(Number(h.shoff), Number(h.shoff) + tables.header.shnum * h.shentsize);
+  const names = readElf(bytes, options.fileName).sections[tables.header.shstrndx];
+  if (names) fill(Number(names.offset), Number(names.offset + names.size));
+  for (const [from, to] of stripInputRanges(bytes, options)) fill(from, to);
+  return bytes;
+}

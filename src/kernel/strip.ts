@@ -3,7 +3,7 @@
 // A pure stage: never edits its input; it builds a new ElfImage and serialises it with writeElf.
 // Follows docs kernel-pipeline.md §3 (kernel rules per version, objcopy pattern and layout facts).
 
-import { readElf, SHF_INFO_LINK, SHT_REL, SHT_RELA, type ElfFile, type ProgramHeader, type SectionHeader } from '../elf/index.ts';
+import { readElf, SHF_INFO_LINK, SHT_NOBITS, SHT_REL, SHT_RELA, type ElfFile, type ProgramHeader, type SectionHeader } from '../elf/index.ts';
 import { writeElf, type ElfImage } from '../elf/writer.ts';
 import { StageError, type StageDescription, type StageResult } from '../pipeline/stage.ts';
 import { layoutSections, type PlacedSection } from './strip/layout.ts';
@@ -110,6 +110,27 @@ export function strip(input: Uint8Array, options: StripOptions = {}): StageResul
 function outputSegments(elf: ElfFile, plan: StripPlan): ProgramHeader[] {
   if (!plan.removed.some((r) => r.zeroedInSegment)) return elf.segments;
   return elf.segments.map((p) => (p.filesz === 0n && p.memsz === 0n ? { ...p, align: elf.is64 ? 8n : 4n } : p));
+}
+
+/** The byte ranges of `input` that strip reads, given a buffer whose headers, section header
+ *  table and section names are already filled in: headers plus every section it keeps (and, with
+ *  --strip-unneeded-symbol, the relocation lists it scans). Lets a caller read a 632 MB file by
+ *  range, leaving the static relocations (330 MB on Debian's vmlinux) unread. */
+export function stripInputRanges(input: Uint8Array, options: StripOptions = {}): [number, number][] {
+  const elf = readElf(input, options.fileName ?? 'vmlinux.unstripped');
+  const plan = planStrip(elf, new RemovePatterns([...(options.removeSections ?? ['.rel*'])]), options.noload ?? false);
+  const h = elf.header;
+  const ranges: [number, number][] = [[0, h.ehsize]];
+  if (elf.segments.length) ranges.push([Number(h.phoff), Number(h.phoff) + elf.segments.length * h.phentsize]);
+  if (elf.sections.length) ranges.push([Number(h.shoff), Number(h.shoff) + elf.sections.length * h.shentsize]);
+  const scanned = (options.stripUnneededSymbols ?? []).length > 0;
+  for (const s of elf.sections) {
+    if (s.type === SHT_NOBITS || s.size === 0n) continue;
+    const kept = plan.sectionMap[s.index] >= 0;
+    const scannedRelocs = scanned && isStaticRelocationList(elf, s, plan.symtab) && plan.sectionMap[s.info] >= 0;
+    if (kept || scannedRelocs) ranges.push([Number(s.offset), Number(s.offset + s.size)]);
+  }
+  return ranges;
 }
 
 function nullSection(): SectionHeader {
