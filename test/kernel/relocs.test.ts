@@ -105,8 +105,9 @@ describe('relocs 6.15 layouts', () => {
     expectStageError(() => relocs(image, { kernel: '6.15' }), `Invalid absolute R_X86_64_64 relocation: ${abs![2]}\n`);
   });
 
-  it('6.15 algorithm: no per-CPU rules, so absolute references to per-CPU symbols are recorded', () => {
-    // Neutralise (type NONE) the relocations against the symbols 6.15 no longer lists as S_REL.
+  /** A copy whose relocations against the symbols 6.15 no longer lists as S_REL are neutralised
+   *  (type NONE), with how many 64-bit and 32-bit references that removed from 6.1's lists. */
+  function without615Removals(): { copy: Uint8Array; neutralised: { 64: number; 32: number } } {
     const copy = image.slice();
     const elf = readElf(copy, 'copy');
     const gone = /^(__per_cpu_load|init_per_cpu__.*|__vvar_page|__parainstructions(_end)?)$/;
@@ -125,6 +126,11 @@ describe('relocs 6.15 layouts', () => {
         elf.data.setU32(rt.base + i * 24 + 8, 0);
       }
     }
+    return { copy, neutralised };
+  }
+
+  it('6.15 algorithm: no per-CPU rules, so absolute references to per-CPU symbols are recorded', () => {
+    const { copy, neutralised } = without615Removals();
     const perCpuAbsolute = { 64: 0, 32: 0 };
     for (const [, type, sym, section] of relocInfo) {
       if (section !== '.data..percpu' || exception(sym)) continue;
@@ -139,6 +145,40 @@ describe('relocs 6.15 layouts', () => {
     expect(n32.length).toBe(l32.length - neutralised[32] + perCpuAbsolute[32]);
     expect(out.length).toBe(4 * (2 + n64.length + n32.length));
     expect([...n64].every((v, i) => i === 0 || n64[i - 1] <= v)).toBe(true);
+  });
+
+  it('6.15 accepts R_X86_64_REX_GOTPCRELX like PC32; 6.1 does not know it', () => {
+    const { copy } = without615Removals();
+    const reference = only({ kernel: '6.15' }, copy);
+    const elf = readElf(copy, 'copy');
+    const rt = elf.relocationTable(elf.sectionByName('.rela.text')!.index);
+    let i = 0;
+    while (rt.type(i) !== 2) i++;
+    elf.data.setU32(rt.base + i * 24 + 8, 42);
+    expect(Buffer.compare(Buffer.from(only({ kernel: '6.15' }, copy)), Buffer.from(reference))).toBe(0);
+    expectStageError(() => relocs(copy), 'Unsupported relocation type: unknown type rel type name (42)\n');
+    expect(relocs(copy, { kernel: '6.15', relocInfo: true }).record.mode).toBe('reloc-info');
+    const info = new TextDecoder('latin1').decode(only({ kernel: '6.15', relocInfo: true }, copy));
+    expect(info).toContain('\tR_X86_64_REX_GOTPCRELX\t');
+  });
+
+  it('6.15 refuses absolute references in .head.text', () => {
+    const { copy } = without615Removals();
+    const elf = readElf(copy, 'copy');
+    const initData = elf.sectionByName('.init.data')!;
+    const before61 = only({}, copy);
+    const shstrtab = elf.sections[elf.header.shstrndx];
+    copy.set(new TextEncoder().encode('.head.text'), Number(shstrtab.offset) + initData.nameOffset);
+    const rela = readElf(copy).sections.find((s) => s.type === 4 && s.info === initData.index)!;
+    const rt = elf.relocationTable(rela.index);
+    const symtab = elf.symbolTable(rt.symbolTableIndex);
+    let i = 0;
+    while (![1, 10, 11].includes(rt.type(i)) || [0, 0xfff1].includes(symtab.rawShndx(rt.sym(i)))) i++;
+    const sym = rt.sym(i);
+    const name = symtab.nameOffset(sym) ? symtab.name(sym) : elf.sections[symtab.shndx(sym)].name;
+    expectStageError(() => relocs(copy, { kernel: '6.15' }), `Absolute reference to symbol '${name}' not permitted in .head.text\n`);
+    // 6.1 has no such rule: the renamed image gives the same file as before.
+    expect(Buffer.compare(Buffer.from(only({}, copy)), Buffer.from(before61))).toBe(0);
   });
 });
 

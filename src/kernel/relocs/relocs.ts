@@ -24,6 +24,8 @@ import { printAbsoluteRelocations, printAbsoluteSymbols, printRelocationInfo } f
 import { checkSectionReads, walkedSections, type WalkedSection } from './walk.ts';
 
 export type { RelocsOptions, RelocsKernel, RelocsMode } from './options.ts';
+export { relocsMode } from './options.ts';
+export { relocsInputSections } from './walk.ts';
 export type { RelocsRecord, RelocsListRecord, RelocsSample } from './record.ts';
 
 export const relocsDescription: StageDescription = {

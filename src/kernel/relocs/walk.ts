@@ -59,3 +59,19 @@ export function walkedSections(elf: ElfFile, diagnostics: Diagnostic[]): WalkedS
   }
   return out;
 }
+
+/** The sections whose contents a run reads (for callers that load big files by range): the section
+ *  name table, symbol tables with their string and extended-index tables, and the walked relocations. */
+export function relocsInputSections(elf: ElfFile, withRelocations: boolean): number[] {
+  const wanted = new Set<number>([elf.header.shstrndx]);
+  const relType = relocationSectionType(elf.is64);
+  for (const s of elf.sections) {
+    if (s.type === SHT_SYMTAB) wanted.add(s.index).add(s.link);
+    if (s.type === SHT_SYMTAB_SHNDX) wanted.add(s.index);
+    if (withRelocations && s.type === relType) {
+      const target = elf.sections[s.info];
+      if (target && (target.flags & BigInt(SHF_ALLOC)) !== 0n && target.type !== SHT_NOTE) wanted.add(s.index);
+    }
+  }
+  return [...wanted].filter((i) => i > 0 && i < elf.sections.length).sort((a, b) => a - b);
+}
