@@ -38,8 +38,8 @@ export interface ExpressionValue {
   /** A plain number rather than an address. */
   number?: boolean;
   /** ld's "relative from absolute" flag was left set (see the file comment): an absolute result
-   *  assigned to a symbol outside output sections then belongs to the section containing it
-   *  (EvaluationEnvironment.sectionForDot). */
+   *  assigned to a symbol then belongs to the current output section or, outside output
+   *  sections, to EvaluationEnvironment.sectionForDot (keeping its absolute value). */
   fromDot?: boolean;
 }
 
@@ -116,8 +116,9 @@ export function resolveSymbolValue(result: ExpressionValue, env: EvaluationEnvir
   if (result.number && env.currentSection !== undefined) {
     return { value: wrap(sectionStart(env.currentSection, env, undefined) + result.value), section: env.currentSection };
   }
-  if (result.fromDot && env.currentSection === undefined) {
-    const section = env.sectionForDot?.();
+  if (result.fromDot) {
+    // An absolute value that came from `.`: ld attaches the symbol to the section holding `.`.
+    const section = env.currentSection ?? env.sectionForDot?.();
     if (section !== undefined) return { value: result.value, section };
   }
   return { value: result.value };
