@@ -1,0 +1,85 @@
+// The playground in a real browser (Debian's chromium), against the production build: it opens
+// on a built-in sample, shows sections, finds a symbol in the x86_64-tiny vmlinux uploaded through
+// the file input, highlights a relocation's bytes in the hex view, and reports non-ELF files
+// clearly. No test may log a console error or fail a request. Screenshots go to test-results/.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTool, tiny } from '../helpers.ts';
+import { openPage, screenshotDir, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness(); }, 180_000);
+afterAll(async () => { await h?.close(); });
+
+const shot = (name: string) => join(screenshotDir, `${name}.png`);
+
+describe('playground', () => {
+  it('opens on a built-in sample and shows its section table', async () => {
+    const { page, problems } = await openPage(h);
+    const sections = page.getByRole('table', { name: /^Sections of / });
+    await sections.waitFor();
+    const name = (await page.locator('.artifact .name').textContent())!.trim();
+    expect(name).toMatch(/\.o$/);
+    const rows = await sections.locator('tbody tr').count();
+    expect(rows).toBeGreaterThan(3);
+    await page.screenshot({ path: shot('sample-sections') });
+    expect(problems).toEqual([]);
+  });
+
+  it('finds a symbol in the x86_64-tiny vmlinux uploaded through the file input', async () => {
+    const { page, problems } = await openPage(h, { dark: true });
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles(tiny('expected', 'vmlinux.unstripped'));
+    await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
+    const readelf = runTool('readelf', ['-SW', tiny('expected', 'vmlinux.unstripped')]).split('\n').filter((l) => /^\s*\[\s*\d+\]/.test(l)).length;
+    expect(await page.getByRole('table', { name: 'Sections of vmlinux.unstripped' }).locator('tbody tr').count()).toBe(readelf);
+    await page.screenshot({ path: shot('vmlinux-sections-dark') });
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('start_kernel');
+    const grid = page.getByRole('grid', { name: 'Symbols of vmlinux.unstripped' });
+    const cell = grid.getByRole('gridcell', { name: 'start_kernel', exact: true });
+    await cell.waitFor();
+    const want = runTool('nm', [tiny('expected', 'vmlinux.unstripped')]).split('\n').find((l) => l.endsWith(' start_kernel'))!.split(' ')[0];
+    const row = grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: 'start_kernel', exact: true }) });
+    expect(await row.getByRole('gridcell').nth(1).textContent()).toBe(want);
+    await page.screenshot({ path: shot('vmlinux-symbols-dark') });
+    await page.getByRole('tab', { name: 'Memory map' }).click();
+    await page.getByRole('region', { name: 'VMA (virtual address)' }).waitFor();
+    await page.screenshot({ path: shot('vmlinux-memory-map-dark') });
+    expect(problems).toEqual([]);
+  });
+
+  it('highlights the bytes a selected relocation patches in the hex view', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles(tiny('expected', 'vmlinux.unstripped'));
+    await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
+    await page.getByRole('tab', { name: /^Relocations/ }).click();
+    const select = page.getByRole('combobox', { name: 'Relocation section' });
+    await select.selectOption((await select.locator('option', { hasText: /^\.rela\.text / }).getAttribute('value'))!);
+    const grid = page.getByRole('grid', { name: 'Relocations in .rela.text' });
+    await grid.getByRole('row').nth(3).click();
+    const caption = page.locator('.caption');
+    await expect.poll(() => caption.textContent()).toMatch(/file offset 0x[0-9a-f]+ · 4 bytes/);
+    const lit = page.locator('.hex .bytes .lit');
+    await expect.poll(() => lit.count()).toBe(4);
+    const offset = Number.parseInt(/file offset 0x([0-9a-f]+)/.exec((await caption.textContent())!)![1], 16);
+    const bytesCell = await grid.getByRole('row').nth(3).getByRole('gridcell').nth(6).textContent();
+    expect((await lit.allTextContents()).join(' ')).toBe(bytesCell);
+    const file = runTool('xxd', ['-p', '-s', String(offset), '-l', '4', tiny('expected', 'vmlinux.unstripped')]).trim();
+    expect(bytesCell!.replaceAll(' ', '')).toBe(file);
+    await page.screenshot({ path: shot('relocation-hex') });
+    expect(problems).toEqual([]);
+  });
+
+  it('names the file and offset when a non-ELF file is opened, and keeps working', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) });
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('notes.bin: ELF header at offset 0x0: not an ELF file (bad magic)');
+    await page.screenshot({ path: shot('non-elf-error') });
+    expect(await page.getByRole('table', { name: /^Sections of / }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+});
