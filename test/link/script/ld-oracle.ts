@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readElf, SHN_ABS, SHN_UNDEF, SHT_SYMTAB, type ElfFile } from '../../../src/elf/index.ts';
+import { readElf, SHN_ABS, SHN_UNDEF, SHT_SYMTAB, STT_FILE, STT_SECTION, type ElfFile } from '../../../src/elf/index.ts';
 import type { EvaluationEnvironment } from '../../../src/link/script/index.ts';
 
 const SOURCE = `
@@ -47,14 +47,15 @@ export interface LinkedSymbol {
   section?: string;
 }
 
-/** Defined symbols of a linked file by name. */
+/** Defined symbols (not section or file symbols) of a linked file by name. */
 export function symbolsOf(elf: ElfFile): Map<string, LinkedSymbol> {
   const out = new Map<string, LinkedSymbol>();
   const index = elf.sections.findIndex((s) => s.type === SHT_SYMTAB);
   const table = elf.symbolTable(index);
   for (let i = 1; i < table.count; i++) {
     const shndx = table.shndx(i);
-    if (shndx === SHN_UNDEF) continue;
+    const type = table.info(i) & 0xf;
+    if (shndx === SHN_UNDEF || type === STT_SECTION || type === STT_FILE) continue;
     out.set(table.name(i), {
       value: table.value(i),
       section: shndx === SHN_ABS ? undefined : elf.sections[shndx].name,
