@@ -83,7 +83,7 @@ async function runDeclarative(a: PipelineArgs, inputs: Map<string, string>): Pro
   for (const r of state.rules) {
     const time = r.ms !== undefined ? ` ${r.ms.toFixed(0)} ms` : '';
     process.stdout.write(`  ${r.id.padEnd(10)} ${r.status.padEnd(11)} ${r.inputs.join(', ')} → ${r.outputs.join(', ')}${time}${r.why ? `  (${r.why})` : ''}\n`);
-    for (const d of r.diagnostics) process.stdout.write(`             ${d.severity}: ${d.message}\n`);
+    for (const d of r.diagnostics) process.stdout.write(`             ${d.severity}: ${d.message.trimEnd()}\n`);
   }
   process.stdout.write('artifacts:\n');
   for (const art of state.artifacts) {

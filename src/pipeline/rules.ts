@@ -1,9 +1,11 @@
-// The registry: each kernel stage adapted to a graph rule in a few lines, and the rule lists of the
-// declarative graph per kernel version (docs kernel-pipeline.md §4.1: System.map from the unsorted
+// The registry: each kernel stage (sysmap, sorttable, relocs, strip) adapted to a graph rule in a few
+// lines, the rule lists of the declarative graph per kernel version (docs kernel-pipeline.md §4.1: System.map from the unsorted
 // file, sorttable in place, then relocs and — from 6.15 — strip read vmlinux.unstripped).
 // Stage logic lives in src/kernel and src/link; this file only names artifacts and options.
 
+import { latin1 } from '../elf/index.ts';
 import { sorttable, sorttableDescription } from '../kernel/sorttable/sorttable.ts';
+import { relocs, relocsDescription } from '../kernel/relocs/relocs.ts';
 import { sysmap, sysmapDescription } from '../kernel/sysmap.ts';
 import { strip, stripDescription, stripRuleSets, type StripRuleSet } from '../kernel/strip.ts';
 import type { PostlinkStep } from './postlink.ts';
@@ -50,6 +52,24 @@ export function stripRule(from = 'vmlinux.unstripped', to = 'vmlinux'): Rule {
   };
 }
 
+/** The relocs tool's model for a kernel version: 6.1 (three lists, per-CPU rules) until 6.14, then 6.15. */
+export const relocsKernelFor = (kernel: string) => (kernelAtLeast(kernel, 6, 15) ? '6.15' : '6.1') as '6.1' | '6.15';
+
+/** arch/x86/tools/relocs: the KASLR patch list from the sorted, still unstripped image. */
+export function relocsRule(from: string): Rule {
+  return {
+    id: 'relocs',
+    title: relocsDescription.title,
+    inputs: [from],
+    outputs: ['vmlinux.relocs'],
+    description: relocsDescription,
+    optionsKey: (o) => relocsKernelFor(o.kernel),
+    run(inputs, o) {
+      return relocs(inputs[from], { kernel: relocsKernelFor(o.kernel), fileName: from });
+    },
+  };
+}
+
 /** mksysmap: System.map from the linked file before sorting (sorting moves no symbol), or from
  *  vmlinux.unstripped when only that was supplied. */
 export function sysmapRule(from: readonly string[] = ['vmlinux.unsorted', 'vmlinux.unstripped']): Rule {
@@ -71,12 +91,12 @@ export function sysmapRule(from: readonly string[] = ['vmlinux.unsorted', 'vmlin
 export function declarativeRules(options: PipelineOptions): Rule[] {
   kernelVersion(options.kernel);
   if (!kernelAtLeast(options.kernel, 6, 2)) {
-    return [sysmapRule(['vmlinux.unsorted', 'vmlinux']), sorttableRule('vmlinux.unsorted', 'vmlinux')];
+    return [sysmapRule(['vmlinux.unsorted', 'vmlinux']), sorttableRule('vmlinux.unsorted', 'vmlinux'), relocsRule('vmlinux')];
   }
   if (!kernelAtLeast(options.kernel, 6, 15)) {
     throw new Error(`kernel ${options.kernel} strips in place (Makefile.postlink, 6.2–6.14): use the postlink mode`);
   }
-  return [sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), stripRule()];
+  return [sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), relocsRule('vmlinux.unstripped'), stripRule()];
 }
 
 /** Artifacts a user may supply directly instead of building them (the "import prebuilt" entry). */
@@ -117,6 +137,32 @@ export function postlinkSorttableStep(kernel: string): PostlinkStep {
   };
 }
 
+/** Makefile.postlink: `relocs vmlinux > …/vmlinux.relocs`; the shell truncates the file first. */
+export function postlinkRelocsStep(kernel: string): PostlinkStep {
+  return {
+    id: 'relocs',
+    command: 'arch/x86/tools/relocs vmlinux > arch/x86/boot/compressed/vmlinux.relocs',
+    redirectsTo: 'vmlinux.relocs',
+    run(files) {
+      return relocs(files.get('vmlinux') ?? new Uint8Array(0), { kernel: relocsKernelFor(kernel), fileName: 'vmlinux' });
+    },
+  };
+}
+
+/** Makefile.postlink: `relocs --abs-relocs vmlinux`, whose warnings go to the build log only. */
+export function postlinkAbsRelocsStep(kernel: string): PostlinkStep {
+  return {
+    id: 'abs-relocs',
+    command: 'arch/x86/tools/relocs --abs-relocs vmlinux',
+    run(files) {
+      const r = relocs(files.get('vmlinux') ?? new Uint8Array(0), { kernel: relocsKernelFor(kernel), absRelocs: true, fileName: 'vmlinux' });
+      const log = Object.values(r.outputs)[0] ?? new Uint8Array(0);
+      const diagnostics = log.length ? [{ severity: 'warning' as const, message: latin1(log, 0, log.length) }] : [];
+      return { outputs: {}, record: r.record, diagnostics: [...r.diagnostics, ...diagnostics] };
+    },
+  };
+}
+
 export function postlinkStripStep(kernel: string): PostlinkStep {
   const set = stripRuleSets[stripRuleSetFor(kernel)];
   return {
@@ -130,5 +176,8 @@ export function postlinkStripStep(kernel: string): PostlinkStep {
 
 /** The 6.2–6.14 recipe with the stages available: link-vmlinux.sh, then arch/x86/Makefile.postlink. */
 export function postlinkSteps(kernel: string): PostlinkStep[] {
-  return [postlinkLinkStep(), postlinkSysmapStep(kernel), postlinkSorttableStep(kernel), postlinkStripStep(kernel)];
+  return [
+    postlinkLinkStep(), postlinkSysmapStep(kernel), postlinkSorttableStep(kernel),
+    postlinkRelocsStep(kernel), postlinkAbsRelocsStep(kernel), postlinkStripStep(kernel),
+  ];
 }

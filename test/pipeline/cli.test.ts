@@ -18,12 +18,13 @@ describe('ldplay pipeline', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('declarative 6.1 on x86_64-tiny writes vmlinux and System.map equal to the kernel\'s', () => {
+  it('declarative 6.1 on x86_64-tiny writes vmlinux, System.map and vmlinux.relocs equal to the kernel\'s', () => {
     const out = join(dir, 'decl');
     const r = ldplay('pipeline', join(fixturesDir, 'x86_64-tiny'), '-o', out, '--kernel=6.1');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/sorttable\s+up-to-date/);
-    expect(readdirSync(out).sort()).toEqual(['System.map', 'vmlinux']);
+    expect(readdirSync(out).sort()).toEqual(['System.map', 'vmlinux', 'vmlinux.relocs']);
+    expect(sameFile(join(out, 'vmlinux.relocs'), tiny('expected', 'vmlinux.relocs'))).toBe(true);
     expect(sameFile(join(out, 'vmlinux'), tiny('expected', 'vmlinux.unstripped'))).toBe(true);
     expect(sameFile(join(out, 'System.map'), tiny('expected', 'System.map'))).toBe(true);
   });
@@ -34,6 +35,8 @@ describe('ldplay pipeline', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/strip\s+ran\s+objcopy .*\(vmlinux rewritten in place\)/);
     expect(sameFile(join(out, 'vmlinux'), tiny('expected', 'vmlinux'))).toBe(true);
+    expect(sameFile(join(out, 'vmlinux.relocs'), tiny('expected', 'vmlinux.relocs'))).toBe(true);
+    expect(r.stdout).toMatch(/vmlinux\.relocs: fresh/);
   });
 
   it('a directory without a link result fails with a message naming it', () => {

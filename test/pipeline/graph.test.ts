@@ -23,9 +23,12 @@ describe('declarative graph on the tiny fixture', () => {
   it('6.15: vmlinux.unsorted → sorttable → vmlinux.unstripped → strip → vmlinux, as the kernel tools made them', async () => {
     const p = new Pipeline(declarativeRules({ kernel: '6.15' }), { kernel: '6.15' });
     await p.put('vmlinux.unsorted', unsorted);
-    expect(p.list().map((r) => [r.id, r.status])).toEqual([['sysmap', 'pending'], ['sorttable', 'pending'], ['strip', 'blocked']]);
+    expect(p.list().map((r) => [r.id, r.status])).toEqual([['sysmap', 'pending'], ['sorttable', 'pending'], ['relocs', 'blocked'], ['strip', 'blocked']]);
     const reports = await p.runAll();
-    expect(reports.map((r) => [r.rule, r.action])).toEqual([['sysmap', 'ran'], ['sorttable', 'ran'], ['strip', 'ran']]);
+    // 6.15's relocs has no per-CPU rules, so on this 6.1 image it stops like the real tool would;
+    // strip does not depend on it and still runs.
+    expect(reports.map((r) => [r.rule, r.action])).toEqual([['sysmap', 'ran'], ['sorttable', 'ran'], ['relocs', 'failed'], ['strip', 'ran']]);
+    expect(reports[2].diagnostics[0].message).toMatch(/^Invalid absolute R_X86_64_64 relocation: init_per_cpu__/);
     // The fixture is a 6.1 kernel: 6.15's sorttable keeps .rela__ex_table and orders 12 bytes of
     // .orc_unwind by the 6.4+ "weak" test, so compare with objcopy run on the graph's own intermediate.
     const dir = mkdtempSync(join(tmpdir(), 'ldplay-graph-'));
@@ -40,22 +43,23 @@ describe('declarative graph on the tiny fixture', () => {
     const vmlinux = state.artifacts.find((a) => a.name === 'vmlinux')!;
     expect(vmlinux).toMatchObject({ producedBy: 'strip', stale: false, hash: sha(p.artifact('vmlinux')!.bytes) });
     expect(state.artifacts.find((a) => a.name === 'vmlinux.unsorted')).toMatchObject({ producedBy: 'import', hash: sha(unsorted) });
-    expect(state.rules.every((r) => r.status === 'up-to-date')).toBe(true);
+    expect(state.rules.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date', 'failed', 'up-to-date']);
   });
 
-  it('6.1: sorttable produces the final vmlinux, byte-identical to the kernel\'s sorted file', async () => {
+  it('6.1: sorttable makes the final vmlinux; System.map and vmlinux.relocs equal the kernel tools\' files', async () => {
     const p = new Pipeline(declarativeRules({ kernel: '6.1' }), { kernel: '6.1' });
     await p.put('vmlinux.unsorted', unsorted);
     await p.runAll();
     expect(same(p.artifact('vmlinux')?.bytes, unstripped)).toBe(true);
     expect(same(p.artifact('System.map')?.bytes, systemMap)).toBe(true);
+    expect(same(p.artifact('vmlinux.relocs')?.bytes, load(tiny('expected', 'vmlinux.relocs')))).toBe(true);
   });
 
   it('a dropped vmlinux.unstripped supersedes sorttable and feeds strip directly', async () => {
     const p = new Pipeline(declarativeRules({ kernel: '6.18' }), { kernel: '6.18' });
     await p.put('vmlinux.unstripped', unstripped);
     const reports = await p.runAll();
-    expect(reports.map((r) => r.rule)).toEqual(['sysmap', 'strip']);
+    expect(reports.map((r) => r.rule)).toEqual(['sysmap', 'relocs', 'strip']);
     expect(p.list()[0]).toMatchObject({ id: 'sysmap', inputs: ['vmlinux.unstripped'] });
     expect(p.list()[1]).toMatchObject({ id: 'sorttable', status: 'superseded' });
     expect(same(p.artifact('vmlinux')?.bytes, stripped)).toBe(true);

@@ -29,13 +29,16 @@ const recipe = (kernel: string, relocs: PostlinkStep) =>
   [postlinkLinkStep(), postlinkSysmapStep(kernel), postlinkSorttableStep(kernel), relocs, postlinkStripStep(kernel)];
 
 describe('postlink mode (6.2–6.14)', () => {
-  it('6.2: link, mksysmap, sorttable and objcopy rewrite one vmlinux into the kernel\'s files', async () => {
+  it('6.2: link, mksysmap, sorttable, relocs and objcopy rewrite one vmlinux into the kernel\'s files', async () => {
     const b = new PostlinkBuild('6.2', postlinkSteps('6.2'));
     await b.put('vmlinux.unsorted', unsorted);
     const record = await b.runAll();
     expect(record.ok).toBe(true);
     expect(same(b.file('vmlinux'), load(tiny('expected', 'vmlinux')))).toBe(true);
     expect(same(b.file('System.map'), load(tiny('expected', 'System.map')))).toBe(true);
+    expect(same(b.file('vmlinux.relocs'), load(tiny('expected', 'vmlinux.relocs')))).toBe(true);
+    expect(record.relocsFile.status).toBe('fresh');
+    expect(record.events.map((e) => e.step)).toEqual(['link', 'sysmap', 'sorttable', 'relocs', 'abs-relocs', 'strip']);
     const inPlace = record.events.filter((e) => e.before !== undefined).map((e) => e.step);
     expect(inPlace).toEqual(['sorttable', 'strip']);
     expect(record.events.find((e) => e.step === 'strip')!.message).toContain("--remove-section='.rela__*'");
