@@ -7,6 +7,7 @@ import { nmCommand } from './nm.ts';
 import { mismatchCommand } from './mismatch.ts';
 import { readelfCommand } from './readelf.ts';
 import { relocsCommand } from './relocs.ts';
+import { kaslrCommand } from './kaslr.ts';
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number>;
@@ -21,4 +22,5 @@ export const commands: Record<string, Command> = {
   mismatch: mismatchCommand,
   readelf: readelfCommand,
   relocs: relocsCommand,
+  kaslr: kaslrCommand,
 };

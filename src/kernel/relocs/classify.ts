@@ -2,7 +2,7 @@
 // Decides nothing about relocations (scan.ts does); names are decoded only for symbols whose class
 // depends on their name. Follows arch/x86/tools/relocs.c: shn_abs, is_reloc(), is_percpu_sym() (6.1).
 
-import { SHN_ABS, SHN_UNDEF, SHN_XINDEX } from '../../elf/index.ts';
+import { SHN_ABS, SHN_UNDEF, SHN_XINDEX, SHT_SYMTAB } from '../../elf/index.ts';
 import type { ElfFile, SymbolTable } from '../../elf/index.ts';
 import { sectionName } from './names.ts';
 import type { SymbolClasses } from './symbol-classes.ts';
@@ -58,4 +58,26 @@ export function classifySymbols(elf: ElfFile, symtab: SymbolTable, options: Clas
     flags[i] = f;
   }
   return flags;
+}
+
+/** The value of the first symbol named `name` in any SHT_SYMTAB (sym_lookup), comparing string-table
+ *  bytes rather than decoding every name. */
+export function findSymbolValue(elf: ElfFile, name: string): bigint | undefined {
+  const wanted = Array.from(name, (c) => c.charCodeAt(0));
+  for (const s of elf.sections) {
+    if (s.type !== SHT_SYMTAB) continue;
+    const symtab = elf.symbolTable(s.index);
+    const strtab = elf.sectionData(s.link);
+    for (let i = 0; i < symtab.count; i++) {
+      const at = symtab.nameOffset(i);
+      if (at !== 0 && namedAt(strtab, at, wanted)) return symtab.value(i);
+    }
+  }
+  return undefined;
+}
+
+function namedAt(strtab: Uint8Array, at: number, wanted: number[]): boolean {
+  if (at + wanted.length >= strtab.length) return false;
+  for (let k = 0; k < wanted.length; k++) if (strtab[at + k] !== wanted[k]) return false;
+  return strtab[at + wanted.length] === 0;
 }

@@ -3,11 +3,11 @@
 // Never edits its input. Follows relocs.c / relocs_common.c (6.1.192 by default, 6.15 by option) as
 // described in docs/kernel-pipeline.md §1; errors carry the tool's wording and exit status 1.
 
-import { readElf, SHT_SYMTAB } from '../../elf/index.ts';
+import { readElf } from '../../elf/index.ts';
 import type { ElfFile } from '../../elf/index.ts';
 import { sorter } from '../../hot/sort.ts';
 import type { Diagnostic, StageDescription, StageResult } from '../../pipeline/stage.ts';
-import { classifySymbols, symbolName, SYM_ABS } from './classify.ts';
+import { classifySymbols, findSymbolValue, symbolName, SYM_ABS } from './classify.ts';
 import { checkRelocsHeader, die } from './header.ts';
 import { createRelocationLists, type RelocationLists } from './lists.ts';
 import { relocationTypeName } from './names.ts';
@@ -58,7 +58,7 @@ export function relocs(input: Uint8Array, options: RelocsOptions = {}): StageRes
   const realMode = options.realMode ?? false;
   const classes = realMode ? realModeSymbolClasses() : kernelSymbolClasses(elf.is64, kernel);
   const ctx: RelocsContext = { elf, options, kernel, classes, perCpu: null, diagnostics: [] };
-  if (elf.is64 && kernel === '6.1') ctx.perCpu = findPerCpu(elf);
+  if (elf.is64 && kernel === '6.1') ctx.perCpu = perCpuArea(elf);
   const mode = relocsMode(options);
   const knowsRex = kernel === '6.15';
   const walked = mode === 'abs-syms' ? [] : walkedSections(elf, ctx.diagnostics);
@@ -85,27 +85,11 @@ export function relocs(input: Uint8Array, options: RelocsOptions = {}): StageRes
 }
 
 /** percpu_init(): the first section named .data..percpu; if linked at 0, __per_cpu_load must exist. */
-function findPerCpu(elf: ElfFile): RelocsContext['perCpu'] {
+export function perCpuArea(elf: ElfFile): { shndx: number; load: bigint } | null {
   const section = elf.sections.find((s) => s.name === '.data..percpu');
   if (!section || section.addr !== 0n) return null;
-  const wanted = Array.from('__per_cpu_load', (c) => c.charCodeAt(0));
-  for (const s of elf.sections) {
-    if (s.type !== SHT_SYMTAB) continue;
-    const symtab = elf.symbolTable(s.index);
-    const strtab = elf.sectionData(s.link);
-    for (let i = 0; i < symtab.count; i++) {
-      const at = symtab.nameOffset(i);
-      if (at !== 0 && namedAt(strtab, at, wanted)) return { shndx: section.index, load: symtab.value(i) };
-    }
-  }
-  return die("can't find __per_cpu_load\n", elf.fileName);
-}
-
-/** True when the NUL-terminated string at `at` in `strtab` is exactly `wanted` (compared as bytes). */
-function namedAt(strtab: Uint8Array, at: number, wanted: number[]): boolean {
-  if (at + wanted.length >= strtab.length) return false;
-  for (let k = 0; k < wanted.length; k++) if (strtab[at + k] !== wanted[k]) return false;
-  return strtab[at + wanted.length] === 0;
+  const load = findSymbolValue(elf, '__per_cpu_load');
+  return load === undefined ? die("can't find __per_cpu_load\n", elf.fileName) : { shndx: section.index, load };
 }
 
 /** Runs the scan over every walked section; returns the per-type histogram. */
