@@ -2,9 +2,10 @@
 // streamed to stdout as Latin-1 bytes. Only argument parsing and I/O here; text comes from src/readelf.
 // Errors mimic readelf's ("readelf: Error: ...") and its exit status 1.
 
-import { readFileSync, statSync, writeSync } from 'node:fs';
-import { ElfFormatError, isArchive, isElf } from '../elf/index.ts';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { ElfFormatError, isArchive, isElf, readElf } from '../elf/index.ts';
 import { writeReadelfFile, type ReadelfOptions } from '../readelf/index.ts';
+import { headerTableRanges, listingRanges, nameRanges, type ByteRange } from '../readelf/ranges.ts';
 import type { Command } from './commands.ts';
 
 const SHORT: Record<string, keyof ReadelfOptions> = {
@@ -49,15 +50,57 @@ export function parseReadelfArgs(args: string[]): { options: ReadelfOptions; fil
   return { options, files };
 }
 
-function writeOut(chunk: string): void {
-  const buf = Buffer.from(chunk, 'latin1');
+function writeOut(chunk: Uint8Array): void {
   let done = 0;
-  while (done < buf.length) {
+  while (done < chunk.length) {
     try {
-      done += writeSync(1, buf, done, buf.length - done);
+      done += writeSync(1, chunk, done, chunk.length - done);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
     }
+  }
+}
+
+/** Files above this size are loaded by range: a zero-filled buffer of the file's length (pages
+ *  the OS maps lazily) into which only the tables the listing reads are copied from disk. */
+const SPARSE_THRESHOLD = 32 << 20;
+
+function loadFile(file: string, options: ReadelfOptions): Uint8Array {
+  const size = statSync(file).size;
+  if (size < SPARSE_THRESHOLD) {
+    const b = readFileSync(file);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(size);
+    const load = (ranges: ByteRange[]) => {
+      for (const [offset, length] of ranges) {
+        const end = Math.min(size, offset + length);
+        for (let at = offset; at < end;) {
+          const n = readSync(fd, bytes, at, end - at, at);
+          if (n <= 0) break;
+          at += n;
+        }
+      }
+    };
+    load([[0, 64]]);
+    if (!isElf(bytes)) {
+      load([[0, size]]);
+      return bytes;
+    }
+    try {
+      // Headers, then section names, then the tables the chosen listings print.
+      load(headerTableRanges(readElf(bytes, file).header));
+      load(nameRanges(readElf(bytes, file)));
+      load(listingRanges(readElf(bytes, file), options));
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      load([[0, size]]);
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -88,8 +131,7 @@ export const readelfCommand: Command = {
           status = 1;
           continue;
         }
-        const b = readFileSync(file);
-        bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+        bytes = loadFile(file, options);
       } catch {
         fail(`'${file}': No such file`);
         status = 1;
@@ -97,7 +139,7 @@ export const readelfCommand: Command = {
       }
       const announce = files.length > 1;
       if (!isElf(bytes) && !isArchive(bytes)) {
-        if (announce) writeOut(`\nFile: ${file}\n`);
+        if (announce) writeOut(Buffer.from(`\nFile: ${file}\n`, 'latin1'));
         fail('Not an ELF file - it has the wrong magic bytes at the start');
         status = 1;
         continue;

@@ -2,7 +2,7 @@
 // ElfFile, and over archives (each member as "File: lib.a(member.o)"). No I/O: output goes to a
 // TextSink in large chunks so the CLI can stream a 1.5 GB relocation listing.
 
-import { isArchive, readArchive, readElf, type ElfFile } from '../elf/index.ts';
+import { isArchive, latin1, readArchive, readElf, type ElfFile } from '../elf/index.ts';
 import { writeFileHeader } from './file-header.ts';
 import { writeProgramHeaders } from './program-headers.ts';
 import { writeRelocations } from './relocations.ts';
@@ -43,7 +43,7 @@ function writeReadelfTo(elf: ElfFile, o: ReadelfOptions, out: TextOut): void {
 /** The whole listing as one string (for small files, tests and the UI). */
 export function readelfText(elf: ElfFile, options: ReadelfOptions): string {
   const parts: string[] = [];
-  writeReadelf(elf, options, (c) => parts.push(c));
+  writeReadelf(elf, options, (c) => parts.push(latin1(c, 0, c.length)));
   return parts.join('');
 }
 
@@ -55,11 +55,17 @@ export function writeReadelfFile(bytes: Uint8Array, fileName: string, options: R
     for (const m of archive.members) {
       if (m.data === null) continue;
       const label = `${fileName}(${m.name})`;
-      sink(`\nFile: ${label}\n`);
+      sink(latin1Bytes(`\nFile: ${label}\n`));
       writeReadelf(readElf(m.data, label), options, sink);
     }
     return;
   }
-  if (announce) sink(`\nFile: ${fileName}\n`);
+  if (announce) sink(latin1Bytes(`\nFile: ${fileName}\n`));
   writeReadelf(readElf(bytes, fileName), options, sink);
+}
+
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }

@@ -4,7 +4,7 @@
 
 import { SHT_DYNSYM, SHT_REL, SHT_RELA, SHT_RELR, SHT_SYMTAB, type ElfFile, type SectionHeader, type SymbolTable } from '../elf/index.ts';
 import { relocationTypeName } from '../elf/reloc-types/index.ts';
-import { hex, plural, symbolTextUnpadded, type TextOut } from './text.ts';
+import { hex, plural, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
 import { sectionSymbolName } from './symbols.ts';
 import { SymbolVersions } from './versions.ts';
 
@@ -55,62 +55,115 @@ function writeRows(
   const is64 = elf.is64;
   const machine = elf.header.machine;
   const rela = table.isRela;
+  const { view, le } = elf.data;
   const offsetWidth = is64 ? (wide ? 16 : 12) : 8;
   const typeWidth = wide ? 22 : 17;
   const valueWidth = is64 ? 16 : 8;
-  const typeNames = new Map<number, string>();
-  for (let i = 0; i < table.count; i++) {
-    const type = table.type(i);
-    let typeText = typeNames.get(type);
+  const typeTexts = new Map<number, string>();
+  const names = symbols ? symbolNames(elf, symbols, versions, wide, out) : null;
+  const entsize = table.entsize;
+  const word = is64 ? 8 : 4;
+  for (let i = 0, at = table.base; i < table.count; i++, at += entsize) {
+    // r_offset, r_info (and r_addend) as 32-bit halves: no BigInt per entry.
+    let ohi = 0, olo: number, ihi = 0, ilo: number, sym: number, type: number;
+    if (is64) {
+      olo = view.getUint32(at + (le ? 0 : 4), le);
+      ohi = view.getUint32(at + (le ? 4 : 0), le);
+      ilo = view.getUint32(at + (le ? 8 : 12), le);
+      ihi = view.getUint32(at + (le ? 12 : 8), le);
+      sym = ihi;
+      type = ilo;
+    } else {
+      olo = view.getUint32(at, le);
+      ilo = view.getUint32(at + 4, le);
+      sym = ilo >>> 8;
+      type = ilo & 0xff;
+    }
+    out.hex64(ohi, olo, offsetWidth);
+    out.put('  ');
+    out.hex64(ihi, ilo, offsetWidth);
+    out.put(' ');
+    let typeText = typeTexts.get(type);
     if (typeText === undefined) {
       const name = relocationTypeName(machine, type);
       typeText = name === undefined ? `unrecognized: ${type.toString(16).padEnd(7, ' ')}` : fitType(name, typeWidth, wide);
-      typeNames.set(type, typeText);
+      typeTexts.set(type, typeText);
     }
-    let row = `${hex(table.offset(i), offsetWidth)}  ${hex(table.info(i), offsetWidth)} ${typeText}`;
-    const sym = table.sym(i);
-    const addend = rela ? table.addend(i) : 0n;
+    out.put(typeText);
     if (sym === 0) {
-      if (rela) row += `${' '.repeat(is64 ? (wide ? 20 : 20) : 12)}${signedHex(addend, false)}`;
-    } else if (symbols === null || sym >= symbols.count) {
-      row += ` <corrupt symbol index: ${sym}>`;
+      if (rela) {
+        out.spaces(is64 ? 20 : 12);
+        writeAddend(out, view, at + 2 * word, le, is64, false);
+      }
+    } else if (symbols === null || names === null || sym >= symbols.count) {
+      out.put(` <corrupt symbol index: ${sym}>`);
     } else {
-      row += ` ${hex(symbols.value(sym), valueWidth)}${is64 ? ' ' : '   '}${symbolName(elf, symbols, sym, versions, wide)}`;
-      if (rela) row += signedHex(addend, true);
+      const valueAt = symbolValueOffset(elf, symbols, sym);
+      out.put(' ');
+      if (is64) out.hex64(view.getUint32(valueAt + (le ? 4 : 0), le), view.getUint32(valueAt + (le ? 0 : 4), le), valueWidth);
+      else out.hex32(view.getUint32(valueAt, le), valueWidth);
+      out.put(is64 ? ' ' : '   ');
+      names(sym);
+      if (rela) writeAddend(out, view, at + 2 * word, le, is64, true);
     }
-    out.put(`${row}\n`);
+    out.put('\n');
   }
+}
+
+/** File offset of symbol `sym`'s st_value. */
+function symbolValueOffset(elf: ElfFile, symbols: SymbolTable, sym: number): number {
+  const base = Number(elf.sections[symbols.index].offset);
+  return elf.is64 ? base + sym * 24 + 8 : base + sym * 16 + 4;
+}
+
+/** " + 1a" / " - 4" after a symbol; "1a" / "-4" in the symbol-less column. */
+function writeAddend(out: TextOut, view: DataView, at: number, le: boolean, is64: boolean, spaced: boolean): void {
+  let hi = is64 ? view.getUint32(at + (le ? 4 : 0), le) : 0;
+  let lo = view.getUint32(at + (is64 && !le ? 4 : 0), le);
+  const negative = is64 ? hi >= 0x80000000 : lo >= 0x80000000;
+  if (negative) {
+    // Two's complement negation of the (hi, lo) pair.
+    lo = (~lo + 1) >>> 0;
+    hi = is64 ? (~hi + (lo === 0 ? 1 : 0)) >>> 0 : 0;
+  }
+  if (spaced) out.put(negative ? ' - ' : ' + ');
+  else if (negative) out.put('-');
+  out.hex64(hi, lo, 0);
+}
+
+/** A writer of symbol `sym`'s displayed name (section names for section symbols, version
+ *  suffixes for dynamic symbols), memoising the formatted text of symbols that need it. */
+function symbolNames(elf: ElfFile, symbols: SymbolTable, versions: SymbolVersions | null, wide: boolean, out: TextOut): (sym: number) => void {
+  const special = new Map<number, string>();
+  const strings = elf.stringTable(elf.sections[symbols.index].link).data;
+  return (sym: number) => {
+    const known = special.get(sym);
+    if (known !== undefined) {
+      out.put(known);
+      return;
+    }
+    const nameOffset = symbols.nameOffset(sym);
+    const info = symbols.info(sym);
+    const raw = symbols.rawShndx(sym);
+    const shndx = raw === 0xffff ? symbols.shndx(sym) : raw;
+    const isSection = (info & 0xf) === 3 && nameOffset < strings.length && strings[nameOffset] === 0;
+    const version = isSection ? null : versions?.lookup(sym, shndx, nameOffset);
+    if (!isSection && !version) {
+      if (nameOffset >= strings.length || !writeTableName(out, strings, nameOffset, wide ? undefined : 22)) symbols.name(sym);
+      return;
+    }
+    const name = isSection ? sectionSymbolName(elf, shndx) : symbols.name(sym);
+    const suffix = version ? (version.kind === 'public' ? `@@${version.name}` : `@${version.name}`) : '';
+    const text = (wide ? symbolTextUnpadded(name) : symbolTextUnpadded(name, 22)) + suffix;
+    special.set(sym, text);
+    out.put(text);
+  };
 }
 
 /** Known names padded to the column; -W never cuts them, the narrow layout cuts at `width`. */
 function fitType(name: string, width: number, wide: boolean): string {
   if (name.length >= width) return wide ? name : name.slice(0, width);
   return name + ' '.repeat(width - name.length);
-}
-
-/** " + 1a" / " - 4" after a symbol; "1a" / "-4" in the symbol-less column. */
-function signedHex(v: bigint, spaced: boolean): string {
-  const negative = v < 0n;
-  const magnitude = (negative ? -v : v).toString(16);
-  if (spaced) return negative ? ` - ${magnitude}` : ` + ${magnitude}`;
-  return negative ? `-${magnitude}` : magnitude;
-}
-
-function symbolName(elf: ElfFile, symbols: SymbolTable, sym: number, versions: SymbolVersions | null, wide: boolean): string {
-  const info = symbols.info(sym);
-  let name = symbols.name(sym);
-  const sectionSymbol = name === '' && (info & 0xf) === 3;
-  if (sectionSymbol) {
-    const raw = symbols.rawShndx(sym);
-    name = sectionSymbolName(elf, raw === 0xffff ? symbols.shndx(sym) : raw);
-  }
-  let suffix = '';
-  if (versions && !sectionSymbol) {
-    const raw = symbols.rawShndx(sym);
-    const version = versions.lookup(sym, raw === 0xffff ? symbols.shndx(sym) : raw, symbols.nameOffset(sym));
-    if (version) suffix = version.kind === 'public' ? `@@${version.name}` : `@${version.name}`;
-  }
-  return (wide ? symbolTextUnpadded(name) : symbolTextUnpadded(name, 22)) + suffix;
 }
 
 /** SHT_RELR as readelf 2.40 lists it: the count of addresses, then each address. */

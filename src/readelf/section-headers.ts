@@ -24,7 +24,7 @@ export function writeSectionHeaders(elf: ElfFile, out: TextOut, wide: boolean, w
     const name = wide ? padName(s.name) : symbolText(s.name, 17);
     const typeName = sectionTypeName(s.type, h.machine);
     // -W pads the type to 15 but never cuts it; the narrow layouts cut it to the column.
-    const type = wide ? padEnd(typeName, 15) : fixed(typeName, is64 ? 16 : 15);
+    const type = wide ? padEnd(typeName, 15) : is64 ? `${fixed(typeName, 15)} ` : fixed(typeName, 15);
     const flags = padStart(sectionFlagLetters(s.flags, h.machine, h.osabi), 3);
     const nr = `  [${padStart(String(s.index), 2)}] `;
     if (!is64) {

@@ -1,29 +1,108 @@
-// Text assembly for readelf output: a chunked writer and the printf-style number formats readelf
+// Text assembly for readelf output: a chunked byte writer and the printf-style number formats readelf
 // uses (%lx zero-padded, %#lx, %5ld, print_vma's LONG_HEX/FULL_HEX). Knows nothing of ELF.
 // Strings are Latin-1 (one char per file byte) so names print as the raw bytes readelf prints.
 
-/** Receives output in large chunks (≈1 MB) so huge listings never live in memory at once. */
-export type TextSink = (chunk: string) => void;
+import { latin1 } from '../elf/bytes.ts';
+
+/** Receives output in large chunks (≈1 MB) of Latin-1 bytes. The chunk is a view of a buffer
+ *  that is reused after the call returns: consume or copy it synchronously. */
+export type TextSink = (chunk: Uint8Array) => void;
 
 const CHUNK = 1 << 20;
+const HEX = '0123456789abcdef';
+const HEX_CODES = Array.from(HEX, (c) => c.charCodeAt(0));
 
-/** Collects small strings and hands them to a sink in large chunks. */
+/** Writes text straight into a byte buffer, flushed to a sink whenever it fills. Hot loops use
+ *  the numeric and raw-byte writers so that millions of rows allocate no strings. */
 export class TextOut {
-  private parts: string[] = [];
-  private length = 0;
+  private readonly buf = new Uint8Array(CHUNK);
+  private pos = 0;
   constructor(private readonly sink: TextSink) {}
 
+  private room(n: number): void {
+    if (this.pos + n > CHUNK) this.flush();
+  }
+
   put(s: string): void {
-    this.parts.push(s);
-    this.length += s.length;
-    if (this.length >= CHUNK) this.flush();
+    const n = s.length;
+    if (n > CHUNK) {
+      for (let i = 0; i < n; i += CHUNK) this.put(s.slice(i, i + CHUNK));
+      return;
+    }
+    this.room(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+    this.pos = pos;
+  }
+
+  spaces(n: number): void {
+    if (n <= 0) return;
+    this.room(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = 0x20;
+    this.pos = pos;
+  }
+
+  /** A 32-bit unsigned value in hex, zero-padded to `width` digits (0: no padding). */
+  hex32(v: number, width: number): void {
+    let digits = 1;
+    while (digits < 8 && v >>> (digits * 4) !== 0) digits++;
+    if (digits < width) digits = width;
+    this.room(digits);
+    const buf = this.buf;
+    for (let i = digits - 1, at = this.pos; i >= 0; i--, at++) buf[at] = i >= 8 ? 0x30 : HEX_CODES[(v >>> (i * 4)) & 15];
+    this.pos += digits;
+  }
+
+  /** A 64-bit unsigned value given as two 32-bit halves, zero-padded to `width` digits. */
+  hex64(hi: number, lo: number, width: number): void {
+    if (hi === 0) {
+      this.hex32(lo, width);
+      return;
+    }
+    this.hex32(hi, width > 8 ? width - 8 : 0);
+    this.hex32(lo, 8);
+  }
+
+  /** A non-negative integer below 2^53 in decimal, right-aligned in `width` columns. */
+  decimal(v: number, width: number): void {
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    const pad = width > digits ? width - digits : 0;
+    this.room(pad + digits);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < pad; i++) buf[pos++] = 0x20;
+    pos += digits;
+    this.pos = pos;
+    for (let t = v, i = 1; i <= digits; i++, t = Math.floor(t / 10)) buf[pos - i] = 0x30 + (t % 10);
+  }
+
+  /** Raw bytes [start, end) of `src` (names from string tables print as their bytes). */
+  bytes(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n > CHUNK) {
+      for (let i = start; i < end; i += CHUNK) this.bytes(src, i, Math.min(end, i + CHUNK));
+      return;
+    }
+    this.room(n);
+    const buf = this.buf;
+    if (n < 128) {
+      let pos = this.pos;
+      for (let i = start; i < end; i++) buf[pos++] = src[i];
+      this.pos = pos;
+      return;
+    }
+    buf.set(src.subarray(start, end), this.pos);
+    this.pos += n;
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    this.sink(this.parts.join(''));
-    this.parts = [];
-    this.length = 0;
+    if (this.pos === 0) return;
+    this.sink(this.buf.subarray(0, this.pos));
+    this.pos = 0;
   }
 }
 
@@ -95,4 +174,21 @@ function escapeControls(name: string): string {
 /** English plural the way readelf's ngettext picks it (n === 1 is singular). */
 export function plural(n: number | bigint, one: string, many: string): string {
   return n === 1 || n === 1n ? one : many;
+}
+
+/** Writes the NUL-terminated name at `start` in `table` as raw bytes (print_symbol's rules when
+ *  `width` is given or control bytes need ^X). Returns false when no NUL ends it in the table. */
+export function writeTableName(out: TextOut, table: Uint8Array, start: number, width?: number): boolean {
+  let end = start;
+  let plain = true;
+  while (end < table.length) {
+    const c = table[end];
+    if (c === 0) break;
+    if (c < 0x20 || c === 0x7f) plain = false;
+    end++;
+  }
+  if (end >= table.length) return false;
+  if (plain && (width === undefined || end - start <= width)) out.bytes(table, start, end);
+  else out.put(symbolTextUnpadded(latin1(table, start, end), width));
+  return true;
 }
