@@ -1,8 +1,9 @@
 // Builds the small executables the strip tests compare against GNU objcopy: a freestanding static
 // program with --emit-relocs, an allocated .modinfo, a `__mod_device_table__` symbol and DWARF,
-// and a glibc PIE (with .rela.dyn/.rela.plt). Compiled with the system gcc into a temp directory.
+// and a glibc PIE (with .rela.dyn/.rela.plt); cross builds for i386, AArch64 and RISC-V when their
+// toolchains are installed. Compiled into a temp directory.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,7 +44,22 @@ export function buildStripPrograms(): StripPrograms {
   return out;
 }
 
-/** Runs objcopy with `args` on `input`; returns the output file's bytes. */
-export function objcopy(args: string[], input: string, output: string): void {
-  execFileSync('objcopy', [...args, input, output], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Cross builds of the freestanding program: i386 (ELF32, SHT_REL), AArch64 and RISC-V, each with
+ *  its binutils' objcopy. Only toolchains present on this machine are listed. */
+export const crossTargets = [
+  { name: 'i386', gcc: 'gcc', flags: ['-m32'], objcopy: 'objcopy' },
+  { name: 'aarch64', gcc: 'aarch64-linux-gnu-gcc', flags: [], objcopy: 'aarch64-linux-gnu-objcopy' },
+  { name: 'riscv64', gcc: 'riscv64-linux-gnu-gcc', flags: [], objcopy: 'riscv64-linux-gnu-objcopy' },
+].filter((t) => ['/usr/bin/', '/usr/local/bin/'].some((d) => existsSync(d + t.gcc) && existsSync(d + t.objcopy)));
+
+export function buildCross(dir: string, target: (typeof crossTargets)[number]): string {
+  const out = join(dir, `free-${target.name}.exe`);
+  execFileSync(target.gcc, [...target.flags, '-O1', '-g', '-fno-pie', '-no-pie', '-nostdlib', '-ffreestanding',
+    '-Wl,--emit-relocs', '-o', out, join(dir, 'free.c')]);
+  return out;
+}
+
+/** Runs objcopy with `args` on `input`, writing `output`. */
+export function objcopy(args: string[], input: string, output: string, tool = 'objcopy'): void {
+  execFileSync(tool, [...args, input, output], { stdio: ['ignore', 'ignore', 'pipe'] });
 }

@@ -10,7 +10,7 @@ import { strip, stripRuleSets, type StripRuleSet } from '../../src/kernel/strip.
 import { fnmatch, RemovePatterns } from '../../src/kernel/strip/patterns.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
 import { load, tiny } from '../helpers.ts';
-import { buildStripPrograms, objcopy, type StripPrograms } from './strip-programs.ts';
+import { buildCross, buildStripPrograms, crossTargets, objcopy, type StripPrograms } from './strip-programs.ts';
 
 const ruleSets = Object.keys(stripRuleSets) as StripRuleSet[];
 
@@ -85,6 +85,16 @@ describe('strip against GNU objcopy on small programs', () => {
     const patterns = ['.rela.text', '.rela.eh_frame'];
     const { outputs } = strip(load(programs.pie), { removeSections: patterns });
     compare(programs.pie, outputs.vmlinux, onePass(patterns));
+  });
+
+  it.each(crossTargets.map((t) => [t.name, t] as const))('%s (ELF32 REL / other machines) matches its objcopy', (_, target) => {
+    const exe = buildCross(programs.dir, target);
+    for (const patterns of [['.rel*'], ['.rela.text', '.rel.text']]) {
+      const { outputs } = strip(load(exe), { removeSections: patterns });
+      const ref = join(programs.dir, `ref-${target.name}.out`);
+      objcopy(patterns.map((p) => `--remove-section=${p}`), exe, ref, target.objcopy);
+      expect(Buffer.compare(outputs.vmlinux, readFileSync(ref)), `${target.name} ${patterns}`).toBe(0);
+    }
   });
 
   it('refuses to drop an allocated section without the noload pass, naming it and its offset', () => {
