@@ -8,6 +8,7 @@ import { mismatchCommand } from './mismatch.ts';
 import { readelfCommand } from './readelf.ts';
 import { relocsCommand } from './relocs.ts';
 import { kaslrCommand } from './kaslr.ts';
+import { linkCommand } from './link.ts';
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number>;
@@ -23,4 +24,5 @@ export const commands: Record<string, Command> = {
   readelf: readelfCommand,
   relocs: relocsCommand,
   kaslr: kaslrCommand,
+  link: linkCommand,
 };

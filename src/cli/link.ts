@@ -1,0 +1,42 @@
+// `ldplay link`: GNU ld's command line over the same link() the browser runs. Reads the files the
+// arguments name (objects, archives and thin-archive members, -l libraries via -L, the script),
+// writes the outputs, prints ld-shaped diagnostics; exit 1 on a link error, as ld.
+import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { isArchive, readArchive } from '../elf/index.ts';
+import { link } from '../link/link.ts';
+import { parseLinkArguments } from '../link/options.ts';
+import { StageError } from '../pipeline/stage.ts';
+import type { Command } from './commands.ts';
+
+const load = (p: string) => { const b = readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); };
+
+export const linkCommand: Command = {
+  summary: 'link objects like GNU ld (-T script, --emit-relocs, -Map, archives, -l/-L)',
+  async run(args) {
+    try {
+      const options = parseLinkArguments(args);
+      const files = new Map<string, Uint8Array>();
+      const add = (name: string) => { if (!files.has(name) && existsSync(name)) files.set(name, load(name)); };
+      for (const item of options.inputs) {
+        if (item.kind === 'file') add(item.name);
+        else for (const dir of ['', ...options.searchDirs]) add(join(dir, `lib${item.name}.a`).replace(/^\.\//, ''));
+      }
+      for (const [name, bytes] of [...files]) {
+        if (!isArchive(bytes)) continue;
+        const archive = readArchive(bytes, name);
+        if (archive.thin) for (const m of archive.members) add(join(dirname(name), m.name));
+      }
+      if (options.script) add(options.script);
+      const result = link([...files].map(([name, bytes]) => ({ name, bytes })), options);
+      for (const d of result.diagnostics) process.stderr.write(d.message + '\n');
+      for (const [name, bytes] of Object.entries(result.outputs)) writeFileSync(name, bytes);
+      if (existsSync(options.output)) chmodSync(options.output, 0o755);
+      return 0;
+    } catch (e) {
+      if (e instanceof StageError) { process.stderr.write(e.message + '\n'); return e.exitCode; }
+      if (e instanceof Error && e.name === 'ElfFormatError') { process.stderr.write(`ld: ${e.message}\n`); return 1; }
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,149 @@
+// x86-64 specifics for the linker (System V AMD64 psABI §4.4 "Relocation", and GNU ld 2.40's
+// choices for relaxation): the type table (name, field width, formula, overflow rule), the
+// GOTPCRELX / GOTTPOFF instruction rewrites, and the byte encoder. Generic scanning lives elsewhere.
+
+/** Formulas in the psABI's letters: S symbol, A addend, P place, G+GOT a GOT slot's address, Z size,
+ *  TP the thread pointer (end of the TLS block, variant II). */
+export const Formula = { None: 0, SA: 1, SAP: 2, GotP: 3, Z_A: 4, SA_TP: 5, Unsupported: 6 } as const;
+export type Formula = (typeof Formula)[keyof typeof Formula];
+/** How the result must fit: signed, unsigned, either (the psABI's "word32" for R_X86_64_32 is
+ *  zero-extended; 32S is sign-extended), or not checked (64-bit fields). */
+export const Fit = { None: 0, Signed: 1, Unsigned: 2, Either: 3 } as const;
+export type Fit = (typeof Fit)[keyof typeof Fit];
+
+export interface RelocationKind {
+  name: string;
+  /** Field width in bytes. */
+  size: number;
+  formula: Formula;
+  fit: Fit;
+}
+
+const K = (name: string, size: number, formula: Formula, fit: Fit): RelocationKind => ({ name: `R_X86_64_${name}`, size, formula, fit });
+
+/** Type number → kind; undefined entries are unsupported (dynamic-only or TLS models a static
+ *  executable cannot use unrelaxed). */
+export const X86_64_KINDS: (RelocationKind | undefined)[] = [];
+X86_64_KINDS[0] = K('NONE', 0, Formula.None, Fit.None);
+X86_64_KINDS[1] = K('64', 8, Formula.SA, Fit.None);
+X86_64_KINDS[2] = K('PC32', 4, Formula.SAP, Fit.Signed);
+X86_64_KINDS[4] = K('PLT32', 4, Formula.SAP, Fit.Signed);
+X86_64_KINDS[9] = K('GOTPCREL', 4, Formula.GotP, Fit.Signed);
+X86_64_KINDS[10] = K('32', 4, Formula.SA, Fit.Unsigned);
+X86_64_KINDS[11] = K('32S', 4, Formula.SA, Fit.Signed);
+X86_64_KINDS[12] = K('16', 2, Formula.SA, Fit.Either);
+X86_64_KINDS[13] = K('PC16', 2, Formula.SAP, Fit.Signed);
+X86_64_KINDS[14] = K('8', 1, Formula.SA, Fit.Either);
+X86_64_KINDS[15] = K('PC8', 1, Formula.SAP, Fit.Signed);
+X86_64_KINDS[22] = K('GOTTPOFF', 4, Formula.GotP, Fit.Signed);
+X86_64_KINDS[23] = K('TPOFF32', 4, Formula.SA_TP, Fit.Signed);
+X86_64_KINDS[24] = K('PC64', 8, Formula.SAP, Fit.None);
+X86_64_KINDS[18] = K('TPOFF64', 8, Formula.SA_TP, Fit.None);
+X86_64_KINDS[32] = K('SIZE32', 4, Formula.Z_A, Fit.Unsigned);
+X86_64_KINDS[33] = K('SIZE64', 8, Formula.Z_A, Fit.None);
+X86_64_KINDS[41] = K('GOTPCRELX', 4, Formula.GotP, Fit.Signed);
+X86_64_KINDS[42] = K('REX_GOTPCRELX', 4, Formula.GotP, Fit.Signed);
+
+export const R_X86_64_NONE = 0;
+export const R_X86_64_PC32 = 2;
+export const R_X86_64_GOTPCREL = 9;
+export const R_X86_64_32 = 10;
+export const R_X86_64_32S = 11;
+export const R_X86_64_GOTTPOFF = 22;
+export const R_X86_64_TPOFF32 = 23;
+export const R_X86_64_GOTPCRELX = 41;
+export const R_X86_64_REX_GOTPCRELX = 42;
+
+/** Name for messages, also for types ldplay does not support. */
+export function relocationName(type: number): string {
+  return X86_64_KINDS[type]?.name ?? `R_X86_64 type ${type}`;
+}
+
+/** A GOT-avoiding rewrite decided by the scan, applied by the encoder. */
+export const Relax = { None: 0, MovToLea: 1, IndirectCall: 2, IndirectJump: 3, TestToImm: 4, BinopToImm: 5, IeMovToLe: 6, IeAddToLe: 7 } as const;
+export type Relax = (typeof Relax)[keyof typeof Relax];
+
+/**
+ * Whether the instruction around a GOTPCRELX-family field at `at` (the displacement) can be rewritten
+ * to a direct reference, ld 2.40's choices for a static non-PIC executable: `mov` → `lea`,
+ * `call *` → `addr32 call`, `jmp *` → `jmp; nop`; with REX_GOTPCRELX also `test`/binop → immediate.
+ */
+export function gotRelaxation(code: Uint8Array, at: number, type: number): Relax {
+  if (type === R_X86_64_GOTPCREL || at < 2) return Relax.None;
+  const opcode = code[at - 2];
+  const modrm = code[at - 1];
+  if (opcode === 0xff && (modrm === 0x15 || modrm === 0x25)) return modrm === 0x15 ? Relax.IndirectCall : Relax.IndirectJump;
+  if ((modrm & 0xc7) !== 0x05) return Relax.None; // not RIP-relative
+  if (opcode === 0x8b) return Relax.MovToLea;
+  if (type !== R_X86_64_REX_GOTPCRELX && type !== R_X86_64_GOTPCRELX) return Relax.None;
+  if (opcode === 0x85) return Relax.TestToImm;
+  if ((opcode & 0xc7) === 0x03) return Relax.BinopToImm;
+  return Relax.None;
+}
+
+/** `movq x@gottpoff(%rip), %reg` / `addq x@gottpoff(%rip), %reg` → local-exec immediates (psABI
+ *  TLS "Initial Exec to Local Exec"). */
+export function tlsRelaxation(code: Uint8Array, at: number): Relax {
+  if (at < 3) return Relax.None;
+  const rex = code[at - 3];
+  const opcode = code[at - 2];
+  const modrm = code[at - 1];
+  if ((rex & 0xf8) !== 0x48 || (modrm & 0xc7) !== 0x05) return Relax.None;
+  if (opcode === 0x8b) return Relax.IeMovToLe;
+  if (opcode === 0x03) return Relax.IeAddToLe;
+  return Relax.None;
+}
+
+/** Rewrites the instruction bytes before the field for `relax`; returns how the field is then
+ *  computed (PC-relative or absolute) and how far the field moved. */
+export function rewriteInstruction(buf: Uint8Array, at: number, relax: Relax): { absolute: boolean; shift: number } {
+  const modrm = buf[at - 1];
+  switch (relax) {
+    case Relax.MovToLea: buf[at - 2] = 0x8d; return { absolute: false, shift: 0 };
+    case Relax.IndirectCall: buf[at - 2] = 0x67; buf[at - 1] = 0xe8; return { absolute: false, shift: 0 };
+    case Relax.IndirectJump: buf[at - 2] = 0xe9; buf.copyWithin(at - 1, at, at + 4); buf[at + 3] = 0x90; return { absolute: false, shift: -1 };
+    case Relax.TestToImm: buf[at - 2] = 0xf7; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
+    case Relax.BinopToImm: buf[at - 1] = 0xc0 | (buf[at - 2] & 0x38) | ((modrm >> 3) & 7); buf[at - 2] = 0x81; moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
+    case Relax.IeMovToLe: buf[at - 2] = 0xc7; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
+    case Relax.IeAddToLe: buf[at - 2] = 0x81; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
+    default: return { absolute: false, shift: 0 };
+  }
+}
+
+function moveRexRToB(buf: Uint8Array, at: number): void {
+  if (at >= 0 && (buf[at] & 0xf0) === 0x40 && buf[at] & 4) buf[at] = (buf[at] & ~4) | 1;
+}
+
+/** The output relocation type ld writes for --emit-relocs after a relaxation. */
+export function relaxedType(relax: Relax, type: number): number {
+  if (relax === Relax.None) return type;
+  if (relax === Relax.IeMovToLe || relax === Relax.IeAddToLe) return R_X86_64_TPOFF32;
+  if (relax === Relax.TestToImm || relax === Relax.BinopToImm) return type === R_X86_64_REX_GOTPCRELX ? R_X86_64_32S : R_X86_64_32;
+  return R_X86_64_PC32;
+}
+
+const MIN32 = -(1n << 31n);
+const MAX32S = (1n << 31n) - 1n;
+const MAXU32 = (1n << 32n) - 1n;
+
+/** Checks that `value` (a 64-bit result, as a signed bigint) fits the field; false on overflow. */
+export function fits(value: bigint, size: number, fit: Fit): boolean {
+  if (fit === Fit.None) return true;
+  const bits = BigInt(size * 8);
+  if (size === 4) {
+    if (fit === Fit.Signed) return value >= MIN32 && value <= MAX32S;
+    if (fit === Fit.Unsigned) return value >= 0n && value <= MAXU32;
+    return value >= MIN32 && value <= MAXU32;
+  }
+  const lo = -(1n << (bits - 1n));
+  const hi = fit === Fit.Signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+  return value >= (fit === Fit.Unsigned ? 0n : lo) && value <= hi;
+}
+
+/** Writes the low `size` bytes of `value`, little-endian. */
+export function encode(buf: Uint8Array, view: DataView, at: number, size: number, value: bigint): void {
+  if (size === 8) view.setBigUint64(at, BigInt.asUintN(64, value), true);
+  else if (size === 4) view.setUint32(at, Number(BigInt.asUintN(32, value)), true);
+  else if (size === 2) view.setUint16(at, Number(BigInt.asUintN(16, value)), true);
+  else if (size === 1) buf[at] = Number(BigInt.asUintN(8, value));
+}

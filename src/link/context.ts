@@ -1,0 +1,210 @@
+// The one mutable object a link works on: inputs, symbols, output sections, layout and the record.
+// Passes (src/link/passes) read and extend it in order; nothing here runs a pass or holds
+// module-level state, so two links can run side by side (lld's Ctx, mold's Context).
+import type { ElfFile, SymbolTable } from '../elf/index.ts';
+import type { Diagnostic } from '../pipeline/stage.ts';
+import type { Assignment, AssertStatement, DataStatement, LinkerScript, OutputSectionDescription, ProgramHeaderDescription } from './script/index.ts';
+import type { LinkOptions } from './options.ts';
+import type { LinkRecord } from './record.ts';
+import type { RelocationPlan } from './passes/apply-relocations.ts';
+import type { SymbolTableOutput } from './passes/build-symbol-table.ts';
+
+/** One relocatable object taking part in the link (a file, or an archive member pulled in). */
+export interface ObjectFile {
+  /** Position in link order. */
+  index: number;
+  /** Name as ld prints it: `a.o` or `libc.a(printf.o)`. */
+  name: string;
+  /** The file name alone (for script file patterns). */
+  fileName: string;
+  /** The archive's name when this is a member. */
+  archive?: string;
+  elf: ElfFile;
+  symtab?: SymbolTable;
+  /** Per input section index: the section taking part, or undefined (tables, groups, discarded). */
+  sections: (InputSection | undefined)[];
+  /** Per symbol index ≥ firstGlobal: the global symbol it binds to. */
+  globals: GlobalSymbol[];
+  /** Per local symbol index: its index in the output symbol table (0 when not written). */
+  localOutputIndex: Int32Array;
+}
+
+/** A piece of the output: an input section, or one made by the linker (build-id note, GOT). */
+export interface InputSection {
+  file: ObjectFile;
+  /** Index in `file`'s section headers (-1 for linker-made sections). */
+  index: number;
+  name: string;
+  type: number;
+  flags: bigint;
+  entsize: number;
+  align: number;
+  /** Size in the output (after string merging). */
+  size: number;
+  /** Original contents (empty for NOBITS). */
+  data: Uint8Array;
+  /** Index of its SHT_RELA section in `file`, or -1. */
+  relocationSection: number;
+  output?: OutputSection;
+  /** Offset inside `output`. */
+  offset: number;
+  /** Placed in /DISCARD/ (or garbage-collected). */
+  discarded: boolean;
+  /** Set by --gc-sections marking. */
+  live: boolean;
+  keep: boolean;
+  /** For SHF_MERGE|SHF_STRINGS sections: how input offsets map to output offsets. */
+  merge?: MergeMap;
+}
+
+/** String-merge result for one input section: input string starts, and the output offset each
+ *  string (or its suffix) landed at, possibly inside another input section of the group. */
+export interface MergeMap {
+  /** Input offsets where strings start, ascending. */
+  starts: Uint32Array;
+  /** The section holding each string after merging. */
+  holders: InputSection[];
+  holderOf: Uint32Array;
+  /** Offset inside the holder section. */
+  outputOffsets: Uint32Array;
+  /** The kept, deduplicated bytes of this section. */
+  bytes: Uint8Array;
+}
+
+export interface GlobalSymbol {
+  name: string;
+  /** Defining file, or undefined for undefined symbols / script symbols. */
+  file?: ObjectFile;
+  /** Symbol index in the defining file. */
+  fileIndex: number;
+  binding: number;
+  type: number;
+  visibility: number;
+  size: bigint;
+  /** Input section, or undefined for absolute/undefined/script symbols. */
+  section?: InputSection;
+  /** Offset in `section` (before merging) or absolute value. */
+  value: bigint;
+  defined: boolean;
+  common: boolean;
+  /** Defined by the linker script (value and outputSection set by assignAddresses). */
+  scriptDefined?: boolean;
+  /** For script-defined symbols: the output section it is relative to (undefined = ABS). */
+  outputSection?: OutputSection;
+  /** Referenced by some input (for PROVIDE and archive extraction). */
+  referenced: boolean;
+  /** Final address, set by assignAddresses. */
+  address: bigint;
+  /** Index in the output symbol table. */
+  outputIndex: number;
+}
+
+export interface OutputSection {
+  name: string;
+  /** Output section header index (set when the section list is final). */
+  index: number;
+  type: number;
+  flags: bigint;
+  entsize: number;
+  align: number;
+  address: bigint;
+  loadAddress: bigint;
+  size: number;
+  /** Input sections in output order. */
+  members: InputSection[];
+  /** Program headers named by the script (`:text`). */
+  phdrs: string[];
+  /** Fill pattern between input sections (`=0xcccc`), as bytes repeated. */
+  fill?: Uint8Array;
+  /** Kept although empty: the script assigned to `.` inside it. */
+  keep: boolean;
+  /** Index in the script's SECTIONS list, or -1 for orphans and linker-made sections. */
+  statement: number;
+  /** The output bytes, filled by applyRelocations' copy step. */
+  data?: Uint8Array;
+  /** Data statements (BYTE/LONG/QUAD...) at offsets, written after input sections. */
+  dataWords: { offset: number; size: number; value: bigint }[];
+  /** Not in the output: empty and not kept. */
+  removed: boolean;
+}
+
+/** The SECTIONS program after placement: what assignAddresses walks to lay the output out. */
+export type LayoutCommand =
+  | { kind: 'assignment'; assignment: Assignment }
+  | { kind: 'assert'; assert: AssertStatement }
+  | { kind: 'output'; section: OutputSection; items: LayoutItem[]; description?: OutputSectionDescription };
+
+export type LayoutItem =
+  | { kind: 'input'; sections: InputSection[] }
+  | { kind: 'assignment'; assignment: Assignment }
+  | { kind: 'assert'; assert: AssertStatement }
+  | { kind: 'data'; data: DataStatement };
+
+export interface LinkInput {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface LinkContext {
+  options: LinkOptions;
+  /** Files by name (inputs, -l libraries, scripts), as handed to link(). */
+  files: Map<string, Uint8Array>;
+  objects: ObjectFile[];
+  symbols: Map<string, GlobalSymbol>;
+  script?: LinkerScript;
+  /** The built-in static-executable script is in use (no -T). */
+  usingDefaultScript: boolean;
+  outputSections: OutputSection[];
+  /** The SECTIONS program with input sections matched (placeSections). */
+  layout: LayoutCommand[];
+  /** PHDRS from the script, if any. */
+  phdrs?: ProgramHeaderDescription[];
+  /** Linker-made input sections (build-id note). */
+  synthetic: { buildId?: InputSection; got?: InputSection; common?: InputSection };
+  /** Symbols needing GOT slots, in slot order, and slot by key (see scanRelocations' gotKey). */
+  gotSlots: { objIndex: number; sym: number }[];
+  gotIndex: Map<string, number>;
+  /** Per input section with relocations: the relaxation chosen for each (arch Relax values). */
+  relaxations: Map<InputSection, Uint8Array>;
+  diagnostics: Diagnostic[];
+  /** Errors collected in a pass, raised together at the end of it. */
+  errors: Diagnostic[];
+  record: LinkRecord;
+  /** Every relocation's S, A, P and target (applyRelocations), reused by emit and verify. */
+  plan?: RelocationPlan;
+  /** .symtab/.strtab bytes and section indices (buildSymbolTable). */
+  symbolTable?: SymbolTableOutput;
+  /** .rela sections for --emit-relocs, by output section (emitRelocations). */
+  emitted: Map<OutputSection, Uint8Array>;
+  /** ENTRY(...) or -e; the entry address is resolved by writeOutput. */
+  entrySymbol?: string;
+  entry: bigint;
+}
+
+export function createContext(options: LinkOptions, inputs: LinkInput[], record: LinkRecord): LinkContext {
+  return {
+    options,
+    files: new Map(inputs.map((f) => [f.name, f.bytes])),
+    objects: [],
+    symbols: new Map(),
+    outputSections: [],
+    layout: [],
+    usingDefaultScript: false,
+    synthetic: {},
+    gotSlots: [],
+    gotIndex: new Map(),
+    relaxations: new Map(),
+    emitted: new Map(),
+    diagnostics: [],
+    errors: [],
+    record,
+    entry: 0n,
+  };
+}
+
+export function newGlobal(name: string): GlobalSymbol {
+  return {
+    name, fileIndex: 0, binding: 1, type: 0, visibility: 0, size: 0n, value: 0n, defined: false,
+    common: false, referenced: false, address: 0n, outputIndex: 0,
+  };
+}

@@ -1,0 +1,46 @@
+// Output-section bookkeeping shared by the layout passes: creation, and the header fields ld derives
+// from its members (type, flags, alignment, entsize — SHF_MERGE kept only when every member agrees).
+// No addresses here; assignAddresses sets those.
+import { SHF_ALLOC, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS } from '../../elf/index.ts';
+import type { InputSection, OutputSection } from '../context.ts';
+
+export function newOutputSection(name: string, statement: number): OutputSection {
+  return {
+    name, index: 0, type: SHT_PROGBITS, flags: 0n, entsize: 0, align: 1, address: 0n, loadAddress: 0n, size: 0,
+    members: [], phdrs: [], keep: false, statement, dataWords: [], removed: false,
+  };
+}
+
+const MERGE_FLAGS = BigInt(SHF_MERGE | SHF_STRINGS);
+
+/** Derives type/flags/alignment/entsize from the members, as ld's output section takes them. */
+export function deriveSectionHeader(os: OutputSection): void {
+  const members = os.members;
+  let flags = 0n;
+  let type = -1;
+  let align = os.align;
+  let mergeAgree = members.length > 0;
+  let entsize = members.length ? members[0].entsize : 0;
+  for (const s of members) {
+    flags |= s.flags & ~MERGE_FLAGS & 0x0fffffffn;
+    if (s.type !== SHT_NOBITS && type === -1) type = s.type;
+    if (s.align > align) align = s.align;
+    if ((s.flags & MERGE_FLAGS) !== (members[0].flags & MERGE_FLAGS) || (s.flags & BigInt(SHF_MERGE)) === 0n || s.entsize !== entsize) mergeAgree = false;
+  }
+  if (mergeAgree) flags |= members[0].flags & MERGE_FLAGS;
+  else entsize = 0;
+  if (members.length === 0) flags |= BigInt(SHF_WRITE); // no SEC_READONLY: ld writes SHF_WRITE
+  os.flags |= flags;
+  os.type = type === -1 ? (members.length || (os.flags & BigInt(SHF_ALLOC)) ? SHT_NOBITS : SHT_PROGBITS) : type;
+  os.align = align;
+  os.entsize = entsize;
+}
+
+/** True when the section occupies file space. */
+export const hasContents = (os: OutputSection) => os.type !== SHT_NOBITS;
+
+export const isAlloc = (s: { flags: bigint }) => (s.flags & BigInt(SHF_ALLOC)) !== 0n;
+
+export function memberAdded(os: OutputSection, s: InputSection): void {
+  os.members.push(s);
+}

@@ -1,0 +1,77 @@
+// Program headers: from the script's PHDRS (sections go to the segments named after `:`, later
+// sections inheriting the previous list, as ld does), or built the way ld builds them without PHDRS
+// — a new PT_LOAD when write/execute permission changes or a page gap opens — plus PT_NOTE, PT_TLS
+// and PT_GNU_STACK. Only membership and addresses; file offsets are file-offsets.ts' job.
+import { PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
+import type { LinkContext, OutputSection } from '../context.ts';
+import { evaluate } from '../script/evaluate.ts';
+
+export interface Segment {
+  type: number;
+  flags: number;
+  sections: OutputSection[];
+  /** Includes the ELF file and program headers (FILEHDR/PHDRS, or ld's automatic first segment). */
+  headers: boolean;
+  paddr?: bigint;
+  align: bigint;
+}
+
+const PF_X = 1;
+const PF_W = 2;
+const PF_R = 4;
+const has = (o: OutputSection, f: number) => (o.flags & BigInt(f)) !== 0n;
+
+export function buildSegments(ctx: LinkContext): Segment[] {
+  const alloc = ctx.outputSections.filter((o) => has(o, SHF_ALLOC));
+  return ctx.phdrs ? scriptSegments(ctx, alloc) : automaticSegments(ctx, alloc);
+}
+
+function scriptSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] {
+  const env = { symbol: () => undefined, isDefined: () => false, sectionAddress: () => undefined, sectionLoadAddress: () => undefined, sectionSize: () => undefined, sectionAlignment: () => undefined, maxPageSize: ctx.options.maxPageSize, commonPageSize: ctx.options.commonPageSize, sizeofHeaders: 0n };
+  const segments = ctx.phdrs!.map((p) => ({
+    name: p.name,
+    segment: {
+      type: Number(evaluate(p.type, env).value), flags: p.flags ? Number(evaluate(p.flags, env).value) : -1, sections: [] as OutputSection[],
+      headers: p.fileHeader || p.programHeaders, paddr: p.at ? evaluate(p.at, env).value : undefined, align: 0n,
+    } as Segment,
+  }));
+  let current: string[] = [];
+  for (const os of alloc) {
+    if (os.phdrs.length) current = os.phdrs;
+    for (const name of current) segments.find((s) => s.name === name)?.segment.sections.push(os);
+  }
+  return segments.map(({ segment }) => finishSegment(ctx, segment));
+}
+
+function finishSegment(ctx: LinkContext, s: Segment): Segment {
+  if (s.flags < 0) s.flags = PF_R | (s.sections.some((o) => has(o, SHF_WRITE)) ? PF_W : 0) | (s.sections.some((o) => has(o, SHF_EXECINSTR)) ? PF_X : 0);
+  s.align = s.type === PT_LOAD ? ctx.options.maxPageSize : BigInt(Math.max(1, ...s.sections.map((o) => o.align)));
+  return s;
+}
+
+function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] {
+  const page = ctx.options.maxPageSize;
+  const loads: Segment[] = [];
+  let last: OutputSection | undefined;
+  for (const os of alloc) {
+    const seg = loads[loads.length - 1];
+    const newSegment = !seg || !last ||
+      has(os, SHF_WRITE) !== has(last, SHF_WRITE) || has(os, SHF_EXECINSTR) !== has(last, SHF_EXECINSTR) ||
+      (last.type === SHT_NOBITS && os.type !== SHT_NOBITS) ||
+      alignUp(last.loadAddress + BigInt(last.type === SHT_NOBITS && !has(last, SHF_TLS) ? last.size : last.size), page) < (os.loadAddress & ~(page - 1n));
+    if (newSegment) loads.push({ type: PT_LOAD, flags: -1, sections: [os], headers: false, align: page });
+    else seg.sections.push(os);
+    if (!(has(os, SHF_TLS) && os.type === SHT_NOBITS)) last = os;
+  }
+  const first = loads[0]?.sections[0];
+  if (first && first.address % page >= BigInt(64 + 56 * 8)) loads[0].headers = true;
+  const out: Segment[] = loads.map((s) => finishSegment(ctx, s));
+  const notes = alloc.filter((o) => o.type === SHT_NOTE);
+  for (const n of notes) out.push(finishSegment(ctx, { type: PT_NOTE, flags: PF_R, sections: [n], headers: false, align: 0n }));
+  const tls = alloc.filter((o) => has(o, SHF_TLS));
+  if (tls.length) out.push(finishSegment(ctx, { type: PT_TLS, flags: PF_R, sections: tls, headers: false, align: 0n }));
+  out.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, sections: [], headers: false, align: 16n });
+  return out;
+}
+
+const alignUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;

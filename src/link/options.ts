@@ -1,0 +1,121 @@
+// GNU ld's command line (the subset ldplay supports) → LinkOptions, with ld's spellings:
+// `-T f`/`--script=f`, `-e sym`, `-z max-page-size=N`, `--build-id=sha1`, `-( … -)`, `-lfoo`.
+// It reads no files; unknown options are a StageError naming the option, as ld does.
+import { StageError } from '../pipeline/stage.ts';
+
+export type InputItem =
+  | { kind: 'file'; name: string; wholeArchive: boolean; group: number }
+  | { kind: 'library'; name: string; wholeArchive: boolean; group: number };
+
+export type OrphanHandling = 'place' | 'warn' | 'error' | 'discard';
+
+export interface LinkOptions {
+  output: string;
+  script?: string;
+  entry?: string;
+  emitRelocs: boolean;
+  discardNone: boolean;
+  maxPageSize: bigint;
+  commonPageSize: bigint;
+  noExecStack: boolean;
+  warnRwxSegments: boolean;
+  buildId: 'none' | 'sha1';
+  orphanHandling: OrphanHandling;
+  map?: string;
+  gcSections: boolean;
+  searchDirs: string[];
+  inputs: InputItem[];
+  /** Relax GOTPCRELX and TLS sequences (ld's default; `--no-relax` turns it off). */
+  relax: boolean;
+}
+
+export function defaultOptions(): LinkOptions {
+  return {
+    output: 'a.out', emitRelocs: false, discardNone: false, maxPageSize: 0x1000n, commonPageSize: 0x1000n,
+    noExecStack: false, warnRwxSegments: true, buildId: 'none', orphanHandling: 'place', gcSections: false,
+    searchDirs: [], inputs: [], relax: true,
+  };
+}
+
+const FLAGS_IGNORED = new Set(['-static', '-Bstatic', '-nostdlib', '--no-dynamic-linker', '-no-pie', '--no-pie', '--hash-style=gnu', '--eh-frame-hdr']);
+
+/** Parses ld's argument list. */
+export function parseLinkArguments(argv: readonly string[]): LinkOptions {
+  const o = defaultOptions();
+  let whole = false;
+  let group = 0;
+  let groupCounter = 0;
+  const value = (i: number, option: string): string => {
+    if (i >= argv.length) throw new StageError(`ld: option '${option}' requires an argument`);
+    return argv[i];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const key = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
+    const arg = () => inline ?? value(++i, a);
+    switch (key) {
+      case '-o': case '--output': o.output = arg(); break;
+      case '-T': case '--script': o.script = arg(); break;
+      case '-e': case '--entry': o.entry = arg(); break;
+      case '-m': { const m = value(++i, a); if (m !== 'elf_x86_64') throw new StageError(`ld: unrecognised emulation mode: ${m}`); break; }
+      case '--emit-relocs': case '-q': o.emitRelocs = true; break;
+      case '--discard-none': o.discardNone = true; break;
+      case '--no-warn-rwx-segments': o.warnRwxSegments = false; break;
+      case '--build-id': o.buildId = parseBuildId(inline ?? 'sha1'); break;
+      case '--orphan-handling': o.orphanHandling = parseOrphanHandling(arg()); break;
+      case '-Map': case '--Map': o.map = arg(); break;
+      case '--gc-sections': o.gcSections = true; break;
+      case '--no-gc-sections': o.gcSections = false; break;
+      case '--no-relax': o.relax = false; break;
+      case '--whole-archive': whole = true; break;
+      case '--no-whole-archive': whole = false; break;
+      case '-(': case '--start-group': group = ++groupCounter; break;
+      case '-)': case '--end-group': group = 0; break;
+      case '-z': applyZ(o, value(++i, a)); break;
+      case '-L': case '--library-path': o.searchDirs.push(arg()); break;
+      case '-l': case '--library': o.inputs.push({ kind: 'library', name: arg(), wholeArchive: whole, group }); break;
+      default:
+        if (a.startsWith('-Map=')) o.map = a.slice(5);
+        else if (a.startsWith('-T') && a.length > 2) o.script = a.slice(2);
+        else if (a.startsWith('-L') && a.length > 2) o.searchDirs.push(a.slice(2));
+        else if (a.startsWith('-l') && a.length > 2) o.inputs.push({ kind: 'library', name: a.slice(2), wholeArchive: whole, group });
+        else if (a.startsWith('-e') && a.length > 2) o.entry = a.slice(2);
+        else if (a.startsWith('-o') && a.length > 2) o.output = a.slice(2);
+        else if (a.startsWith('-z') && a.length > 2) applyZ(o, a.slice(2));
+        else if (FLAGS_IGNORED.has(a)) break;
+        else if (a.startsWith('-') && a !== '-') throw new StageError(`ld: unrecognized option '${a}'`);
+        else o.inputs.push({ kind: 'file', name: a, wholeArchive: whole, group });
+    }
+  }
+  return o;
+}
+
+function applyZ(o: LinkOptions, z: string): void {
+  const [k, v] = z.split('=', 2);
+  if (k === 'max-page-size') o.maxPageSize = parseNumber(v, z);
+  else if (k === 'common-page-size') o.commonPageSize = parseNumber(v, z);
+  else if (k === 'noexecstack') o.noExecStack = true;
+  else if (k === 'execstack' || k === 'norelro' || k === 'relro' || k === 'now' || k === 'lazy' || k === 'noseparate-code' || k === 'separate-code') return;
+  else throw new StageError(`ld: warning: -z ${z} ignored`);
+}
+
+function parseNumber(text: string | undefined, where: string): bigint {
+  try {
+    if (text === undefined || text === '') throw new Error();
+    return BigInt(text);
+  } catch {
+    throw new StageError(`ld: invalid number in -z ${where}`);
+  }
+}
+
+function parseBuildId(style: string): 'none' | 'sha1' {
+  if (style === 'none' || style === 'sha1') return style;
+  throw new StageError(`ld: invalid build-id style '${style}' (ldplay supports sha1 and none)`);
+}
+
+function parseOrphanHandling(v: string): OrphanHandling {
+  if (v === 'place' || v === 'warn' || v === 'error' || v === 'discard') return v;
+  throw new StageError(`ld: unknown orphan handling: ${v}`);
+}

@@ -1,0 +1,186 @@
+// Pass 5, assignAddresses: runs the placed SECTIONS program with the location counter, as ld's
+// lang_size_sections + lang_do_assignments do — section VMAs (explicit, or `.` aligned), LMAs (AT(),
+// else the previous section's VMA-LMA difference), input offsets, symbol assignments and ASSERTs —
+// repeated until forward references settle. Empty output sections are dropped first (ld's rules).
+import { SHF_ALLOC, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
+import { StageError } from '../../pipeline/stage.ts';
+import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
+import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
+import { createEnvironment, type LayoutState } from '../layout/script-environment.ts';
+import { nearbySection } from '../layout/nearby-section.ts';
+import { assignmentExpression, evaluate, resolveLocationCounter, resolveSymbolValue } from '../script/evaluate.ts';
+import type { Assignment, Expression } from '../script/index.ts';
+
+const WORD = (1n << 64n) - 1n;
+const alignUp = (v: bigint, a: bigint) => (a <= 1n ? v : ((v + a - 1n) / a) * a) & WORD;
+
+export function assignAddresses(ctx: LinkContext): void {
+  for (const os of ctx.outputSections) {
+    os.members = os.members.filter((s) => !s.discarded && !(s.merge && s.size === 0));
+    deriveSectionHeader(os);
+  }
+  markKeptSections(ctx);
+  const state: LayoutState = { ctx, byName: new Map(ctx.outputSections.map((o) => [o.name, o])), dot: 0n, assigned: new Set(), current: undefined, preferNext: false, pastEnd: false, position: 0, final: false, sizeofHeaders: initialHeaderSize(ctx) };
+  let previous = '';
+  for (let round = 0; round < 6; round++) {
+    state.final = false;
+    runLayout(state);
+    const signature = ctx.outputSections.map((o) => `${o.address}:${o.size}:${o.loadAddress}`).join(',') + [...ctx.symbols.values()].filter((g) => g.scriptDefined).map((g) => g.address).join(',');
+    if (signature === previous) break;
+    previous = signature;
+  }
+  state.final = true;
+  runLayout(state);
+  for (const g of ctx.symbols.values()) {
+    if (g.scriptDefined && g.outputSection?.removed) g.outputSection = nearbySection(ctx, g.outputSection);
+  }
+  ctx.outputSections = ctx.outputSections.filter((o) => !o.removed);
+  for (const os of ctx.outputSections) {
+    for (const s of os.members) ctx.record.placements.push({ file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size });
+  }
+}
+
+/** ld keeps an output section that has members (with --emit-relocs even empty ones), data, or a
+ *  non-trivial assignment to `.`; others are removed (strip_excluded_output_sections). */
+function markKeptSections(ctx: LinkContext): void {
+  for (const cmd of ctx.layout) {
+    if (cmd.kind !== 'output') continue;
+    const os = cmd.section;
+    const dotAssigned = cmd.items.some((i) => i.kind === 'assignment' && i.assignment.target === '.' && !trivialDotAssignment(i.assignment));
+    const hasData = cmd.items.some((i) => i.kind === 'data');
+    const contents = ctx.options.emitRelocs ? os.members.length > 0 : os.members.some((s) => s.size > 0);
+    os.keep = dotAssigned || hasData;
+    os.removed = !contents && !os.keep;
+  }
+}
+
+/** `. = 0`, `. = . + 0`: assignments ld does not count as keeping a section. */
+function trivialDotAssignment(a: Assignment): boolean {
+  const v = a.value;
+  if (a.op === '=' && v.kind === 'number' && v.value === 0n) return true;
+  if ((a.op === '+=' || a.op === '-=') && v.kind === 'number' && v.value === 0n) return true;
+  return v.kind === 'binary' && v.op === '+' && v.left.kind === 'dot' && v.right.kind === 'number' && v.right.value === 0n;
+}
+
+function initialHeaderSize(ctx: LinkContext): bigint {
+  const phnum = ctx.phdrs ? ctx.phdrs.length : 6;
+  return BigInt(64 + 56 * phnum);
+}
+
+function runLayout(state: LayoutState): void {
+  const { ctx } = state;
+  state.dot = 0n;
+  state.current = undefined;
+  state.preferNext = false;
+  state.pastEnd = false;
+  state.assigned.clear();
+  let lmaDelta: bigint | undefined;
+  ctx.layout.forEach((cmd, position) => {
+    state.position = position;
+    if (cmd.kind === 'assignment') return assignOutside(state, cmd.assignment);
+    if (cmd.kind === 'assert') return checkAssert(state, cmd.assert.condition, cmd.assert.message, undefined);
+    lmaDelta = layoutOutputSection(state, cmd, lmaDelta);
+  });
+}
+
+function layoutOutputSection(state: LayoutState, cmd: Extract<LayoutCommand, { kind: 'output' }>, lmaDelta: bigint | undefined): bigint | undefined {
+  const os = cmd.section;
+  const d = cmd.description;
+  const env = () => createEnvironment(state, undefined);
+  let align = BigInt(os.align);
+  if (d?.align) align = maxBig(align, evaluateAbsolute(state, d.align, undefined));
+  let vma: bigint;
+  if (d?.address) vma = resolveLocationCounter(evaluate(d.address, env()), env());
+  else vma = alignUp(state.dot, align);
+  os.address = vma;
+  if (!os.removed && isAlloc(os)) { state.current = os; state.preferNext = false; }
+  // Members, assignments and data inside the section, with `.` relative to its start.
+  const outer = state.dot;
+  let dot = vma;
+  let advanced = false;
+  for (const item of cmd.items) dot = layoutItem(state, os, item, dot, () => { advanced = true; });
+  if (advanced && os.members.length === 0 && !isAlloc(os)) { os.flags |= BigInt(SHF_ALLOC); os.type = SHT_NOBITS; }
+  os.size = Number(dot - vma);
+  if (d?.lma) os.loadAddress = evaluateAbsolute(state, d.lma, undefined);
+  else if (d?.address || !isAlloc(os) || lmaDelta === undefined) os.loadAddress = vma;
+  else os.loadAddress = (vma + lmaDelta) & WORD;
+  state.dot = !os.removed && isAlloc(os) ? dot : outer;
+  if (os.removed) return lmaDelta;
+  return isAlloc(os) ? (os.loadAddress - vma) & WORD : lmaDelta;
+}
+
+function layoutItem(state: LayoutState, os: OutputSection, item: LayoutItem, dot: bigint, onAdvance: () => void): bigint {
+  state.dot = dot;
+  if (item.kind === 'input') {
+    for (const s of item.sections) {
+      if (s.discarded || (s.merge && s.size === 0)) continue;
+      dot = alignUp(dot, BigInt(s.align));
+      s.offset = Number(dot - os.address);
+      dot += BigInt(s.size);
+    }
+    return dot;
+  }
+  if (item.kind === 'data') {
+    const size = { BYTE: 1, SHORT: 2, LONG: 4, QUAD: 8, SQUAD: 8 }[item.data.size];
+    const value = evaluateAbsolute(state, item.data.value, os);
+    const offset = Number(dot - os.address);
+    if (state.final) os.dataWords.push({ offset, size, value });
+    return dot + BigInt(size);
+  }
+  if (item.kind === 'assert') { checkAssert(state, item.assert.condition, item.assert.message, os); return dot; }
+  const a = item.assignment;
+  const env = createEnvironment(state, os);
+  const result = evaluate(assignmentExpression(a), env);
+  if (a.target !== '.') { defineSymbol(state, a, result, env); return dot; }
+  const next = resolveLocationCounter(result, env);
+  if (next < dot) throw scriptError(a.value, `cannot move location counter backwards (from ${hex(dot)} to ${hex(next)})`);
+  if (next > dot) onAdvance();
+  return next;
+}
+
+function assignOutside(state: LayoutState, a: Assignment): void {
+  const env = createEnvironment(state, undefined);
+  const result = evaluate(assignmentExpression(a), env);
+  if (a.target === '.') {
+    state.dot = resolveLocationCounter(result, env);
+    state.preferNext = true;
+    return;
+  }
+  if (/^_*end$/.test(a.target)) state.pastEnd = true;
+  defineSymbol(state, a, result, env);
+}
+
+function defineSymbol(state: LayoutState, a: Assignment, result: ReturnType<typeof evaluate>, env: ReturnType<typeof createEnvironment>): void {
+  const g: GlobalSymbol | undefined = state.ctx.symbols.get(a.target);
+  if (!g || !g.scriptDefined) return; // an unreferenced PROVIDE
+  const resolved = resolveSymbolValue(result, env);
+  g.address = resolved.value;
+  g.outputSection = resolved.section === undefined ? undefined : state.ctx.outputSections.find((o) => o.name === resolved.section);
+  if (a.value.kind === 'symbol' && a.op === '=') {
+    const source = state.ctx.symbols.get(a.value.name);
+    if (source && !source.scriptDefined) g.type = source.type;
+  }
+  if (a.provide === 'PROVIDE_HIDDEN' || a.provide === 'HIDDEN') g.visibility = STV_HIDDEN;
+  state.assigned.add(a.target);
+}
+
+function checkAssert(state: LayoutState, condition: Expression, message: string, os: OutputSection | undefined): void {
+  if (!state.final) return;
+  const env = createEnvironment(state, os);
+  const value = evaluate(condition, env);
+  if (value.value === 0n && value.section === undefined) throw scriptError(condition, message);
+}
+
+function evaluateAbsolute(state: LayoutState, e: Expression, os: OutputSection | undefined): bigint {
+  const env = createEnvironment(state, os);
+  const r = evaluate(e, env);
+  return r.section === undefined ? r.value : resolveSymbolValue(r, env).value;
+}
+
+function scriptError(at: Expression, message: string): StageError {
+  const loc = at.loc;
+  return new StageError(`ld: ${loc.file}:${loc.line}: ${message}`, [{ severity: 'error', message, file: loc.file, line: loc.line, column: loc.column }]);
+}
+
+const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
+const hex = (v: bigint) => `0x${v.toString(16)}`;

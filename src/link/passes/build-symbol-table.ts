@@ -1,0 +1,91 @@
+// Pass, buildSymbolTable: fixes section header indices (each .rela<name> right after its section, then
+// .symtab, .strtab, .shstrtab, as ld orders them) and writes .symtab/.strtab as ld does: section symbols,
+// each file's locals (no section symbols; .L and merge-section locals dropped unless --discard-none;
+// none from discarded sections), then globals (hidden ones stay global in a static link, as in ld).
+import {
+  SHF_MERGE, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_WEAK, STT_FILE, STT_SECTION,
+} from '../../elf/index.ts';
+import { StringTableBuilder } from '../chunks/string-table.ts';
+import type { GlobalSymbol, LinkContext, OutputSection } from '../context.ts';
+import { globalAddress, globalOutputSection, localAddress } from '../layout/addresses.ts';
+import { mergedOffset } from './merge-sections.ts';
+
+export interface SymbolTableOutput {
+  symtab: Uint8Array;
+  strtab: Uint8Array;
+  firstGlobal: number;
+  symtabIndex: number;
+  /** Output section → index of its .rela section (emit-relocs). */
+  relaIndex: Map<OutputSection, number>;
+  /** Output section → index of its section symbol. */
+  sectionSymbol: Map<OutputSection, number>;
+  shnum: number;
+}
+
+export function buildSymbolTable(ctx: LinkContext): void {
+  const relaIndex = new Map<OutputSection, number>();
+  const withRelocations = new Set(ctx.options.emitRelocs ? ctx.plan?.sections.map((s) => s.output!) ?? [] : []);
+  let index = 1;
+  for (const os of ctx.outputSections) {
+    os.index = index++;
+    if (withRelocations.has(os)) relaIndex.set(os, index++);
+  }
+  const symtabIndex = index;
+  const entries: number[] = [];
+  const values: bigint[] = [];
+  const sizes: bigint[] = [];
+  const strings = new StringTableBuilder();
+  const push = (name: string, value: bigint, size: bigint, info: number, other: number, shndx: number) => {
+    entries.push(strings.add(name), info, other, shndx);
+    values.push(value);
+    sizes.push(size);
+    return values.length - 1;
+  };
+  push('', 0n, 0n, 0, 0, 0);
+  const sectionSymbol = new Map<OutputSection, number>();
+  for (const os of ctx.outputSections) sectionSymbol.set(os, push('', os.address, 0n, STT_SECTION, 0, os.index));
+  for (const obj of ctx.objects) {
+    const t = obj.symtab;
+    if (!t) continue;
+    for (let i = 1; i < t.firstGlobal; i++) {
+      const info = t.info(i);
+      const type = info & 0xf;
+      if (type === STT_SECTION) continue;
+      const shndx = t.shndx(i);
+      let outShndx = shndx;
+      if (shndx !== SHN_ABS && shndx !== SHN_UNDEF && shndx !== SHN_COMMON) {
+        const s = obj.sections[shndx];
+        if (!s || s.discarded || !s.output || s.output.removed) continue;
+        if (!ctx.options.discardNone && (s.flags & BigInt(SHF_MERGE)) !== 0n && type !== STT_FILE) continue;
+        outShndx = s.merge ? mergedOffset(s, Number(t.value(i))).holder.output!.index : s.output.index;
+      }
+      const name = t.name(i);
+      if (!ctx.options.discardNone && name.startsWith('.L')) continue;
+      obj.localOutputIndex[i] = push(name, localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
+    }
+  }
+  const globals = [...ctx.symbols.values()].filter((g) => g.defined || g.referenced);
+  // ld turns hidden symbols local only when it builds dynamic sections; a static link keeps them global.
+  const firstGlobal = values.length;
+  for (const g of globals) g.outputIndex = pushGlobal(g, g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL);
+
+  function pushGlobal(g: GlobalSymbol, bind: number): number {
+    const os = globalOutputSection(g);
+    const shndx = !g.defined ? SHN_UNDEF : os ? os.index : SHN_ABS;
+    return push(g.name, globalAddress(g), g.size, (bind << 4) | g.type, g.visibility, shndx);
+  }
+
+  const count = values.length;
+  const symtab = new Uint8Array(count * 24);
+  const view = new DataView(symtab.buffer);
+  for (let i = 0; i < count; i++) {
+    const at = i * 24;
+    view.setUint32(at, entries[4 * i], true);
+    symtab[at + 4] = entries[4 * i + 1];
+    symtab[at + 5] = entries[4 * i + 2];
+    view.setUint16(at + 6, entries[4 * i + 3], true);
+    view.setBigUint64(at + 8, BigInt.asUintN(64, values[i]), true);
+    view.setBigUint64(at + 16, BigInt.asUintN(64, sizes[i]), true);
+  }
+  ctx.symbolTable = { symtab, strtab: strings.bytes(), firstGlobal, symtabIndex, relaIndex, sectionSymbol, shnum: symtabIndex + 3 };
+}

@@ -1,0 +1,146 @@
+// Pass 3, placeSections: runs the SECTIONS program's matching step as ld does — statements in script
+// order, each claiming the not-yet-placed input sections it matches (file order, then section order;
+// SORT_* reorders within a statement), /DISCARD/ dropping them — then places orphans (layout/orphans.ts).
+// It only decides membership and order; addresses are assignAddresses' job.
+import { STB_GLOBAL, STV_HIDDEN } from '../../elf/index.ts';
+import { StageError } from '../../pipeline/stage.ts';
+import {
+  newGlobal, type InputSection, type LayoutItem, type LinkContext, type OutputSection,
+} from '../context.ts';
+import { GlobCache } from '../layout/glob.ts';
+import { newOutputSection } from '../layout/output-section.ts';
+import { placeOrphans } from '../layout/orphans.ts';
+import type { Assignment, InputSectionDescription, OutputSectionCommand, ScriptCommand, SectionsCommand, SortOrder } from '../script/index.ts';
+
+export function placeSections(ctx: LinkContext): void {
+  const script = ctx.script;
+  if (!script) throw new StageError('ld: no linker script (internal: link() supplies the default one)');
+  const globs = new GlobCache();
+  const candidates = inputSectionsInOrder(ctx);
+  const byName = new Map<string, OutputSection>();
+  const place = (description: InputSectionDescription, os: OutputSection): InputSection[] => {
+    const matched = matchInputSections(description, candidates, globs);
+    for (const s of matched) {
+      if (os.name === '/DISCARD/') {
+        s.discarded = true;
+        ctx.record.discarded.push({ file: s.file.name, section: s.name, output: '/DISCARD/', offset: 0, size: s.size });
+      } else { s.output = os; os.members.push(s); }
+      if (description.keep) s.keep = true;
+      candidates.delete(s);
+    }
+    return os.name === '/DISCARD/' ? [] : matched;
+  };
+  const walkSections = (commands: SectionsCommand[]) => {
+    for (const c of commands) {
+      if (c.kind === 'include') walkSections(c.commands);
+      else if (c.kind === 'assignment') { declareScriptSymbol(ctx, c); ctx.layout.push({ kind: 'assignment', assignment: c }); }
+      else if (c.kind === 'assert') ctx.layout.push({ kind: 'assert', assert: c });
+      else if (c.kind === 'entry') ctx.entrySymbol ??= c.symbol;
+      else if (c.kind === 'overlay') throw new StageError(`${c.loc.file}:${c.loc.line}: OVERLAY is not supported by ldplay`, [{ severity: 'error', message: 'OVERLAY not supported', file: c.loc.file, line: c.loc.line, column: c.loc.column }]);
+      else {
+        let os = byName.get(c.name);
+        if (!os) {
+          os = newOutputSection(c.name, ctx.outputSections.length);
+          os.phdrs = c.phdrs;
+          if (c.name !== '/DISCARD/') ctx.outputSections.push(os);
+          byName.set(c.name, os);
+        }
+        const items = walkOutput(c.commands, os);
+        if (c.name !== '/DISCARD/') ctx.layout.push({ kind: 'output', section: os, items, description: c });
+      }
+    }
+  };
+  const walkOutput = (commands: OutputSectionCommand[], os: OutputSection): LayoutItem[] => {
+    const items: LayoutItem[] = [];
+    for (const c of commands) {
+      if (c.kind === 'include') items.push(...walkOutput(c.commands, os));
+      else if (c.kind === 'input') items.push({ kind: 'input', sections: place(c, os) });
+      else if (c.kind === 'assignment') { if (c.target !== '.') declareScriptSymbol(ctx, c); items.push({ kind: 'assignment', assignment: c }); }
+      else if (c.kind === 'assert') items.push({ kind: 'assert', assert: c });
+      else if (c.kind === 'data') items.push({ kind: 'data', data: c });
+    }
+    return items;
+  };
+  const walkTop = (commands: ScriptCommand[]) => {
+    for (const c of commands) {
+      if (c.kind === 'include') walkTop(c.commands);
+      else if (c.kind === 'sections') walkSections(c.commands);
+      else if (c.kind === 'entry') ctx.entrySymbol ??= c.symbol;
+      else if (c.kind === 'phdrs') ctx.phdrs = c.headers;
+      else if (c.kind === 'assignment') { declareScriptSymbol(ctx, c); ctx.layout.push({ kind: 'assignment', assignment: c }); }
+      else if (c.kind === 'assert') ctx.layout.push({ kind: 'assert', assert: c });
+      else if (c.kind === 'memory' || c.kind === 'overlay' as string) throw new StageError(`${c.loc.file}:${c.loc.line}: MEMORY regions are not supported by ldplay`);
+    }
+  };
+  walkTop(script.commands);
+  placeOrphans(ctx, [...candidates], byName);
+}
+
+/** Every input section that takes part, in ld's order: files in link order, sections in header
+ *  order, the build-id note after the first file's sections, COMMON last. */
+function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
+  const out = new Set<InputSection>();
+  for (const obj of ctx.objects) {
+    for (const s of obj.sections) if (s) out.add(s);
+    if (obj.index === 0 && ctx.synthetic.buildId) out.add(ctx.synthetic.buildId);
+  }
+  if (ctx.synthetic.common) out.add(ctx.synthetic.common);
+  return out;
+}
+
+function matchInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache): InputSection[] {
+  const fileMatch = globs.get(d.filePattern || '*');
+  const excluded = d.excludeFiles.map((p) => globs.get(p));
+  const patterns = (d.sections ?? [{ pattern: '*', excludeFiles: [], sort: 'unsorted' as SortOrder }]).map((p) => ({
+    match: p.pattern === 'COMMON' ? (name: string) => name === 'COMMON' : globs.get(p.pattern),
+    exclude: p.excludeFiles.map((x) => globs.get(x)), sort: p.sort, isCommon: p.pattern === 'COMMON',
+  }));
+  const out: InputSection[] = [];
+  const sortOf: SortOrder[] = [];
+  for (const s of candidates) {
+    const f = s.file;
+    const fileOk = s.name === 'COMMON' || (fileMatch(f.name) || fileMatch(f.fileName) || (f.archive !== undefined && fileMatch(`${f.archive}:${f.fileName}`)));
+    if (!fileOk || excluded.some((m) => m(f.name) || m(f.fileName))) continue;
+    for (const p of patterns) {
+      if (s.name === 'COMMON' && !p.isCommon) continue;
+      if (!p.match(s.name) || p.exclude.some((m) => m(f.name) || m(f.fileName))) continue;
+      out.push(s);
+      sortOf.push(p.sort);
+      break;
+    }
+  }
+  const sorted = sortOf.find((x) => x !== 'unsorted' && x !== 'none');
+  if (sorted) return sortSections(out, sorted);
+  if (d.fileSort === 'name') return [...out].sort((a, b) => cmp(a.file.fileName, b.file.fileName));
+  return out;
+}
+
+function sortSections(list: InputSection[], order: SortOrder): InputSection[] {
+  const byName = (a: InputSection, b: InputSection) => cmp(a.name, b.name);
+  const byAlign = (a: InputSection, b: InputSection) => b.align - a.align;
+  const priority = (s: InputSection) => { const m = /\.(\d+)$/.exec(s.name); return m ? Number(m[1]) : 65535; };
+  const compare = {
+    name: byName, alignment: byAlign, 'init-priority': (a: InputSection, b: InputSection) => priority(a) - priority(b),
+    'name-alignment': (a: InputSection, b: InputSection) => byName(a, b) || byAlign(a, b),
+    'alignment-name': (a: InputSection, b: InputSection) => byAlign(a, b) || byName(a, b),
+  }[order as 'name'];
+  return compare ? [...list].sort(compare) : list;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Script assignments define globals; PROVIDE only when referenced and not defined by an object. */
+function declareScriptSymbol(ctx: LinkContext, a: Assignment): void {
+  if (a.target === '.') return;
+  let g = ctx.symbols.get(a.target);
+  if (a.provide === 'PROVIDE' || a.provide === 'PROVIDE_HIDDEN') {
+    if (!g || g.defined || !g.referenced) return;
+  }
+  if (!g) { g = newGlobal(a.target); ctx.symbols.set(a.target, g); }
+  g.scriptDefined = true;
+  g.defined = true;
+  g.binding = STB_GLOBAL;
+  g.file = undefined;
+  g.section = undefined;
+  if (a.provide === 'PROVIDE_HIDDEN' || a.provide === 'HIDDEN') g.visibility = STV_HIDDEN;
+}

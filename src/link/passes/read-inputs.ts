@@ -1,0 +1,130 @@
+// Pass 1, readInputs: opens every input in command-line order — relocatable objects, GNU and thin
+// archives (members extracted by need, --whole-archive, --start-group/--end-group rescans), -l via -L.
+// It binds symbols as files arrive (resolveSymbols' addObjectSymbols), as ld does; no layout here.
+import {
+  isArchive, readArchive, readElf, ET_REL, EM_X86_64, SHF_EXCLUDE, SHT_GROUP, SHT_NOBITS, SHT_NULL,
+  SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX, type Archive, type ElfFile,
+} from '../../elf/index.ts';
+import { StageError } from '../../pipeline/stage.ts';
+import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
+import type { InputItem } from '../options.ts';
+import { addObjectSymbols, undefinedNames } from './resolve-symbols.ts';
+
+export function readInputs(ctx: LinkContext): void {
+  const groups = new Map<number, Archive[]>();
+  const seenGroups = new Set<string>();
+  for (const item of ctx.options.inputs) {
+    const { name, bytes } = locate(ctx, item);
+    if (isArchive(bytes)) {
+      const archive = readArchive(bytes, name);
+      if (item.wholeArchive) for (const m of archive.members) addMember(ctx, archive, m.headerOffset, seenGroups);
+      else extractNeeded(ctx, [archive], seenGroups);
+      if (item.group) groups.set(item.group, [...(groups.get(item.group) ?? []), archive]);
+    } else {
+      addObject(ctx, readObject(bytes, name), seenGroups);
+    }
+    const last = ctx.options.inputs[ctx.options.inputs.indexOf(item) + 1];
+    if (item.group && (!last || last.group !== item.group)) extractNeeded(ctx, groups.get(item.group) ?? [], seenGroups);
+  }
+  if (ctx.objects.length === 0) throw new StageError('ld: no input files');
+}
+
+function locate(ctx: LinkContext, item: InputItem): { name: string; bytes: Uint8Array } {
+  if (item.kind === 'file') {
+    const bytes = ctx.files.get(item.name);
+    if (!bytes) throw new StageError(`ld: cannot find ${item.name}: No such file or directory`);
+    return { name: item.name, bytes };
+  }
+  for (const dir of ['', ...ctx.options.searchDirs]) {
+    const name = `${dir ? dir.replace(/\/$/, '') + '/' : ''}lib${item.name}.a`;
+    const bytes = ctx.files.get(name);
+    if (bytes) return { name, bytes };
+  }
+  throw new StageError(`ld: cannot find -l${item.name}: No such file or directory`);
+}
+
+/** Repeats over the archives until no member defines a still-undefined symbol (ld's group rescan). */
+function extractNeeded(ctx: LinkContext, archives: Archive[], seenGroups: Set<string>): void {
+  const taken = new Set<string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const archive of archives) {
+      const wanted = undefinedNames(ctx);
+      for (const s of archive.symbols) {
+        const key = `${archive.fileName}@${s.memberOffset}`;
+        if (taken.has(key) || !wanted.has(s.name)) continue;
+        if (ctx.symbols.get(s.name)?.defined) continue;
+        taken.add(key);
+        addMember(ctx, archive, s.memberOffset, seenGroups);
+        changed = true;
+      }
+    }
+  }
+}
+
+function addMember(ctx: LinkContext, archive: Archive, headerOffset: number, seenGroups: Set<string>): void {
+  const m = archive.members.find((x) => x.headerOffset === headerOffset);
+  if (!m) throw new StageError(`ld: ${archive.fileName}: archive index names a member at offset ${headerOffset} that does not exist`);
+  let bytes = m.data;
+  if (!bytes) {
+    const dir = archive.fileName.includes('/') ? archive.fileName.slice(0, archive.fileName.lastIndexOf('/') + 1) : '';
+    bytes = ctx.files.get(dir + m.name) ?? ctx.files.get(m.name) ?? null;
+    if (!bytes) throw new StageError(`ld: ${archive.fileName}: thin archive member ${m.name} not found`);
+  }
+  addObject(ctx, readObject(bytes, `${archive.fileName}(${m.name})`), seenGroups);
+}
+
+function readObject(bytes: Uint8Array, name: string): ElfFile {
+  const elf = readElf(bytes, name);
+  if (elf.header.type !== ET_REL) throw new StageError(`ld: ${name}: not a relocatable object (e_type ${elf.header.type}); ldplay links static objects only`, [{ severity: 'error', message: `${name}: not a relocatable object`, file: name, offset: 16 }]);
+  if (elf.header.machine !== EM_X86_64 || !elf.is64) throw new StageError(`ld: ${name}: file in wrong format (machine ${elf.header.machine}, expected x86-64)`, [{ severity: 'error', message: `${name}: wrong machine`, file: name, offset: 18 }]);
+  return elf;
+}
+
+const SKIPPED_TYPES = new Set([SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP, SHT_SYMTAB_SHNDX]);
+
+function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): void {
+  const name = elf.fileName;
+  const member = /\(([^()]*)\)$/.exec(name);
+  const symtabHeader = elf.sections.find((s) => s.type === SHT_SYMTAB);
+  const obj: ObjectFile = {
+    index: ctx.objects.length, name, fileName: member ? member[1] : name.slice(name.lastIndexOf('/') + 1),
+    archive: member ? name.slice(0, member.index) : undefined, elf,
+    symtab: symtabHeader ? elf.symbolTable(symtabHeader.index) : undefined,
+    sections: new Array(elf.sections.length).fill(undefined), globals: [], localOutputIndex: new Int32Array(0),
+  };
+  const discardedByGroup = groupDuplicates(elf, seenGroups);
+  for (const h of elf.sections) {
+    if (SKIPPED_TYPES.has(h.type) || discardedByGroup.has(h.index)) continue;
+    if (h.name === '.note.GNU-stack' || (h.flags & BigInt(SHF_EXCLUDE)) !== 0n) continue;
+    const section: InputSection = {
+      file: obj, index: h.index, name: h.name, type: h.type, flags: h.flags, entsize: Number(h.entsize),
+      align: Math.max(1, Number(h.addralign)), size: Number(h.size),
+      data: h.type === SHT_NOBITS ? new Uint8Array(0) : elf.sectionData(h.index),
+      relocationSection: -1, offset: 0, discarded: false, live: !ctx.options.gcSections, keep: false,
+    };
+    obj.sections[h.index] = section;
+  }
+  for (const h of elf.sections) {
+    if (h.type === SHT_REL) throw new StageError(`ld: ${name}: SHT_REL section ${h.name} in an x86-64 object is not supported`, [{ severity: 'error', message: `SHT_REL section ${h.name}`, file: name, offset: Number(h.offset) }]);
+    if (h.type === SHT_RELA && obj.sections[h.info]) obj.sections[h.info]!.relocationSection = h.index;
+  }
+  obj.localOutputIndex = new Int32Array(obj.symtab ? obj.symtab.firstGlobal : 0);
+  ctx.objects.push(obj);
+  addObjectSymbols(ctx, obj);
+}
+
+/** COMDAT groups: a group whose signature was already seen is discarded whole (gABI 4.1 "Section Groups"). */
+function groupDuplicates(elf: ElfFile, seen: Set<string>): Set<number> {
+  const out = new Set<number>();
+  for (const h of elf.sections) {
+    if (h.type !== SHT_GROUP) continue;
+    const group = elf.group(h.index);
+    if ((group.flags & 1) === 0) continue;
+    const symtab = elf.symbolTable(h.link);
+    const signature = symtab.name(h.info);
+    if (seen.has(signature)) for (const m of group.members) out.add(m);
+    else seen.add(signature);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+// Pass, scanRelocations (lld's order: before layout, so linker-made sections can be sized): classifies
+// every relocation, rejects unsupported types (naming file, section, offset), decides each GOT-family
+// and GOTTPOFF relocation's relaxation per ld 2.40, and allocates GOT slots for the rest. No values yet.
+import { SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION } from '../../elf/index.ts';
+import { StageError } from '../../pipeline/stage.ts';
+import {
+  Formula, R_X86_64_GOTTPOFF, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsRelaxation,
+} from '../arch/x86_64.ts';
+import type { InputSection, LinkContext } from '../context.ts';
+
+export function scanRelocations(ctx: LinkContext): void {
+  const errors: string[] = [];
+  const counts = ctx.record.relocationTypes;
+  for (const obj of ctx.objects) {
+    for (const s of obj.sections) {
+      if (!s || s.relocationSection < 0) continue;
+      const table = obj.elf.relocationTable(s.relocationSection);
+      const relax = new Uint8Array(table.count);
+      for (let i = 0; i < table.count; i++) {
+        const type = table.type(i);
+        const kind = X86_64_KINDS[type];
+        const offset = table.offset(i);
+        if (!kind) {
+          errors.push(`ld: ${obj.name}: unsupported relocation type ${relocationName(type)} in section ${s.name} at offset 0x${offset.toString(16)} (relocation ${i} of ${obj.elf.sections[s.relocationSection].name})`);
+          continue;
+        }
+        counts[kind.name] = (counts[kind.name] ?? 0) + 1;
+        if (offset + BigInt(kind.size) > BigInt(s.size)) {
+          errors.push(`ld: ${obj.name}: relocation ${i} (${kind.name}) at offset 0x${offset.toString(16)} is outside section ${s.name} (size 0x${s.size.toString(16)})`);
+          continue;
+        }
+        if (kind.formula !== Formula.GotP) continue;
+        const at = Number(offset);
+        const r = type === R_X86_64_GOTTPOFF ? tlsRelaxation(s.data, at) : ctx.options.relax ? gotRelaxation(s.data, at, type) : Relax.None;
+        if (r !== Relax.None && canRelax(ctx, obj.index, table.sym(i))) { relax[i] = r; ctx.record.relaxations++; continue; }
+        if (type === R_X86_64_GOTTPOFF) {
+          errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: R_X86_64_GOTTPOFF is not on a movq/addq ldplay can relax to local-exec`);
+          continue;
+        }
+        allocateGotSlot(ctx, obj.index, table.sym(i));
+      }
+      relaxations(ctx).set(s, relax);
+    }
+  }
+  if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
+  if (ctx.gotSlots.length) createGotSection(ctx);
+}
+
+/** In a static executable every defined symbol is local to the output; undefined weak ones are 0
+ *  and keep their GOT slot (ld leaves them unrelaxed). */
+function canRelax(ctx: LinkContext, objIndex: number, sym: number): boolean {
+  const obj = ctx.objects[objIndex];
+  const t = obj.symtab!;
+  if (sym < t.firstGlobal) return true;
+  const g = obj.globals[sym];
+  return g.defined;
+}
+
+function allocateGotSlot(ctx: LinkContext, objIndex: number, sym: number): void {
+  const obj = ctx.objects[objIndex];
+  const t = obj.symtab!;
+  const key = sym >= t.firstGlobal ? `g:${t.name(sym)}` : `l:${objIndex}:${sym}`;
+  if (ctx.gotIndex.has(key)) return;
+  if (sym < t.firstGlobal && (t.info(sym) & 0xf) === STT_SECTION && t.shndx(sym) === SHN_UNDEF) return;
+  ctx.gotIndex.set(key, ctx.gotSlots.length);
+  ctx.gotSlots.push({ objIndex, sym });
+}
+
+/** `.got`: one 8-byte slot per symbol, filled with its address at link time (no dynamic relocs). */
+function createGotSection(ctx: LinkContext): void {
+  const owner = ctx.objects[0];
+  const size = ctx.gotSlots.length * 8;
+  const got: InputSection = {
+    file: owner, index: -1, name: '.got', type: SHT_PROGBITS, flags: BigInt(SHF_ALLOC | SHF_WRITE), entsize: 8, align: 8,
+    size, data: new Uint8Array(size), relocationSection: -1, offset: 0, discarded: false, live: true, keep: true,
+  };
+  ctx.synthetic.got = got;
+}
+
+export function relaxations(ctx: LinkContext): Map<InputSection, Uint8Array> {
+  return ctx.relaxations;
+}
+
+/** Key of a GOT slot for (object, symbol index). */
+export function gotKey(ctx: LinkContext, objIndex: number, sym: number): string {
+  const t = ctx.objects[objIndex].symtab!;
+  return sym >= t.firstGlobal ? `g:${t.name(sym)}` : `l:${objIndex}:${sym}`;
+}
