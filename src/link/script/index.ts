@@ -10,3 +10,5 @@ export type { ExpressionValue, EvaluationEnvironment } from './evaluate.ts';
 export { printLinkerScript, printExpression, quoteName } from './print.ts';
 export { evaluateMemoryRegions } from './memory.ts';
 export type { MemoryRegionValue } from './memory.ts';
+export { compileWildcard, compileFilePattern, isWildcard } from './wildcard.ts';
+export type { NameMatcher, InputFileName } from './wildcard.ts';
