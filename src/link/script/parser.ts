@@ -59,10 +59,6 @@ class ScriptParser {
     return out;
   }
 
-  private here(mode: LexMode): SourceLocation {
-    return this.s.loc(this.s.peek(mode));
-  }
-
   // --- top level ------------------------------------------------------------------------------
 
   parseScriptCommand(): ScriptCommand | undefined {
