@@ -3,6 +3,9 @@
 // Big buffers cross as transferred ArrayBuffers; rows come back in pages, never whole tables.
 
 import type { Diagnostic } from '../pipeline/stage.ts';
+import type { PreviewValue } from './record-preview.ts';
+
+export type { PreviewValue };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
 export interface HeaderSummary {
@@ -155,25 +158,34 @@ export interface TextPage {
   lines: string[];
 }
 
-/** A stage the worker can run, with the description its module exports (when it exports one). */
+/** A rule of the build graph as the timeline shows it: description, status and record preview. */
 export interface StageInfo {
   id: string;
   title: string;
   explanation: string;
   follows: string;
-  /** Artifact names the stage reads and writes. */
+  /** Artifact names the stage reads (resolved alternatives) and writes. */
   inputs: string[];
   outputs: string[];
+  /** False for a stage this build does not have yet (listed so the timeline is complete). */
   available: boolean;
+  status: 'pending' | 'up-to-date' | 'failed' | 'blocked' | 'superseded' | 'unavailable';
+  why?: string;
+  ms?: number;
+  runs: number;
+  /** Counts from the record of the latest run. */
+  summary: string[];
+  /** The record of the latest run, cut to a bounded preview. */
+  record?: PreviewValue;
+  diagnostics: Diagnostic[];
 }
 
-export interface StageRun {
+/** One step of the graph: which rule ran (or came from the cache, or failed) and what it wrote. */
+export interface StepRun {
   stage: string;
+  action: 'ran' | 'cached' | 'failed';
   ms: number;
   outputs: ArtifactSummary[];
-  diagnostics: Diagnostic[];
-  /** A short, human summary of the record (counts of what the stage did). */
-  summary: string[];
 }
 
 export interface Progress {
@@ -203,6 +215,10 @@ export interface WorkerApi {
   /** Up to 1 MiB of a file's bytes from `offset` (clamped to the file). */
   readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>>;
   readLines(file: string, start: number, count: number): Promise<Outcome<TextPage>>;
+  /** The build graph's stages with their current status. */
   stages(): Promise<StageInfo[]>;
-  runStage(stage: string, options: Record<string, string | boolean>, onProgress?: (p: Progress) => void): Promise<Outcome<StageRun>>;
+  /** Follows another kernel version's graph ('6.1' or '6.15'+). */
+  setKernel(kernel: string): Promise<Outcome<StageInfo[]>>;
+  /** Runs the next stage with work to do; null when everything that can run is up to date. */
+  step(onProgress?: (p: Progress) => void): Promise<Outcome<StepRun | null>>;
 }

@@ -5,7 +5,7 @@
 
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type {
-  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StageRun, SymbolPage,
+  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi,
 } from './api.ts';
 
@@ -116,8 +116,9 @@ export class ElfClient {
     return this.call<Outcome<TextPage>>((api) => api.readLines(file, start, count));
   }
   stages(): Promise<StageInfo[]> { return this.call<StageInfo[]>((api) => api.stages()); }
-  runStage(stage: string, options: Record<string, string | boolean>, onProgress?: (p: Progress) => void): Promise<Outcome<StageRun>> {
-    return this.call<Outcome<StageRun>>((api) => api.runStage(stage, options, onProgress ? proxy(onProgress) : undefined));
+  setKernel(kernel: string): Promise<Outcome<StageInfo[]>> { return this.call<Outcome<StageInfo[]>>((api) => api.setKernel(kernel)); }
+  step(onProgress?: (p: Progress) => void): Promise<Outcome<StepRun | null>> {
+    return this.call<Outcome<StepRun | null>>((api) => api.step(onProgress ? proxy(onProgress) : undefined));
   }
 
   dispose(): void {

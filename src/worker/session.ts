@@ -6,11 +6,11 @@
 import { ElfFormatError, isElf, readElf, type ElfFile } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type {
-  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StageRun, SymbolPage,
+  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi, WorkerFailure,
 } from './api.ts';
+import { PipelineRunner } from './pipeline-runner.ts';
 import { relocationPage } from './relocation-rows.ts';
-import { kernelStages, summarizeRecord, type StageEntry } from './stages.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
 import { indexLines, looksLikeText, readLines } from './text-index.ts';
@@ -40,8 +40,9 @@ async function attempt<T>(f: () => T | Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-export function createSession(stages: StageEntry[] = kernelStages()): WorkerApi {
+export function createSession(): WorkerApi {
   const artifacts = new Map<string, Artifact>();
+  const pipeline = new PipelineRunner();
 
   /** Registers bytes under `name`. Binary files that are neither ELF nor text are refused unless
    *  `allowBinary` (stage outputs like vmlinux.relocs), with the ElfFormatError that says why. */
@@ -88,34 +89,20 @@ export function createSession(stages: StageEntry[] = kernelStages()): WorkerApi 
     return index;
   }
 
-  function stageInfo(s: StageEntry): StageInfo {
-    return {
-      id: s.id, title: s.description?.title ?? s.id, explanation: s.description?.explanation ?? '',
-      follows: s.description?.follows ?? '', inputs: s.inputs, outputs: s.outputs, available: s.run !== undefined,
-    };
-  }
-
-  async function runStage(id: string, options: Record<string, string | boolean>, onProgress?: (p: Progress) => void): Promise<StageRun> {
-    const stage = stages.find((s) => s.id === id);
-    if (!stage) throw new Error(`unknown stage ${JSON.stringify(id)}`);
-    if (!stage.run) throw new StageError(`the ${id} stage is not available in this build yet`);
-    const inputs: Record<string, Uint8Array> = {};
-    for (const name of stage.inputs) {
-      const a = artifacts.get(name);
-      if (!a) throw new StageError(`${id} needs ${name}: open it or run the step that makes it`);
-      inputs[name] = a.bytes;
-    }
-    const progress = (p: Progress) => { onProgress?.(p); };
-    const t0 = performance.now();
-    const result = await stage.run(inputs, options, progress);
-    const ms = performance.now() - t0;
-    const outputs = Object.entries(result.outputs).map(([name, bytes]) => add(name, bytes, true));
-    return { stage: id, ms, outputs, diagnostics: result.diagnostics, summary: summarizeRecord(result.record) };
+  async function step(onProgress?: (p: Progress) => void): Promise<StepRun | null> {
+    const r = await pipeline.step(onProgress);
+    if (!r) return null;
+    return { stage: r.stage, action: r.action, ms: r.ms, outputs: r.outputs.map((o) => add(o.name, o.bytes, true)) };
   }
 
   return {
-    open: (name, buffer, allowBinary = false) => attempt(() => add(name, new Uint8Array(buffer), allowBinary)),
-    close: async (name) => { artifacts.delete(name); },
+    open: (name, buffer, allowBinary = false) => attempt(async () => {
+      const bytes = new Uint8Array(buffer);
+      const summary = add(name, bytes, allowBinary);
+      await pipeline.put(name, bytes);
+      return summary;
+    }),
+    close: async (name) => { artifacts.delete(name); pipeline.remove(name); },
     list: async () => [...artifacts.values()].map((a) => a.summary),
     querySymbols: (q: SymbolQuery) => attempt<SymbolPage>(() => {
       const a = get(q.file);
@@ -133,7 +120,8 @@ export function createSession(stages: StageEntry[] = kernelStages()): WorkerApi 
       const starts = (a.lineStarts ??= indexLines(a.bytes));
       return { total: starts.length - 1, start, lines: readLines(a.bytes, starts, start, count) };
     }),
-    stages: async () => stages.map(stageInfo),
-    runStage: (id, options, onProgress) => attempt(() => runStage(id, options, onProgress)),
+    stages: async () => pipeline.stages(),
+    setKernel: (kernel) => attempt(async () => { await pipeline.setKernel(kernel); return pipeline.stages(); }),
+    step: (onProgress) => attempt(() => step(onProgress)),
   };
 }

@@ -72,6 +72,30 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('runs the pipeline on an imported vmlinux.unstripped: the stripped vmlinux has no .rela sections', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles(tiny('expected', 'vmlinux.unstripped'));
+    await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await page.locator('.artifact .name', { hasText: /^vmlinux$/ }).waitFor({ timeout: 60_000 });
+    const sections = page.getByRole('table', { name: 'Sections of vmlinux' });
+    await sections.waitFor();
+    const names = await sections.locator('tbody tr td.name').allTextContents();
+    const want = runTool('readelf', ['-SW', tiny('expected', 'vmlinux')]).split('\n').filter((l) => /^\s*\[\s*\d+\]/.test(l)).length;
+    expect(names.length).toBe(want);
+    expect(names.filter((n) => n.startsWith('.rel'))).toEqual([]);
+    await expect.poll(() => page.getByRole('tab', { name: /^Relocations/ }).textContent()).toBe('Relocations (0)');
+    await steps.getByRole('button', { name: /^strip .*\(done\)/ }).waitFor();
+    // A stage that refuses the file says which file and where.
+    if (await page.getByRole('alert').count()) expect(await page.getByRole('alert').textContent()).toMatch(/vmlinux\.unstripped at offset 0x[0-9a-f]+/);
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'System.map', exact: true }).click();
+    await page.getByRole('document', { name: 'Text of System.map' }).waitFor();
+    await page.screenshot({ path: shot('pipeline-run-all') });
+    expect(problems).toEqual([]);
+  });
+
   it('names the file and offset when a non-ELF file is opened, and keeps working', async () => {
     const { page, problems } = await openPage(h);
     await page.getByRole('table', { name: /^Sections of / }).waitFor();

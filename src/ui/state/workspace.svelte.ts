@@ -2,7 +2,7 @@
 // and which view is shown, the stage timeline, the task in progress and what went wrong.
 // All ELF work goes through the ElfClient; this module only orchestrates and remembers.
 
-import type { ArtifactSummary, Outcome, StageInfo, StageRun, WorkerFailure } from '../../worker/api.ts';
+import type { ArtifactSummary, Outcome, StageInfo, WorkerFailure } from '../../worker/api.ts';
 import { ElfClient, WorkerStoppedError, type Source, type WorkerFactory } from '../../worker/client.ts';
 import { readFileWithProgress } from './read-file.ts';
 import type { Sample } from './samples.ts';
@@ -21,8 +21,6 @@ export interface Problem {
   where?: string;
 }
 
-export type StepState = { status: 'done'; run: StageRun } | { status: 'failed'; error: WorkerFailure };
-
 export interface HexFocus {
   file: string;
   offset: number;
@@ -36,9 +34,9 @@ export class Workspace {
   pane = $state<Pane>('sections');
   sample = $state('');
   stages = $state.raw<StageInfo[]>([]);
-  steps = $state.raw<Record<string, StepState>>({});
-  /** Index into `stages` of the step being looked at. */
+  /** Index into `stages` of the step being looked at (-1: before the first). */
   cursor = $state(-1);
+  kernel = $state('6.15');
   task = $state<Task | null>(null);
   problem = $state<Problem | null>(null);
   notice = $state('');
@@ -55,8 +53,8 @@ export class Workspace {
         : `The worker stopped (${reason}) and was restarted; ${reopened.length} input file(s) reopened. Rerun the steps to rebuild later artifacts.`;
       const kept = new Set(reopened);
       this.artifacts = this.artifacts.filter((a) => kept.has(a.name));
-      this.steps = {};
       this.cursor = -1;
+      void this.loadStages();
       if (!kept.has(this.selected)) this.selected = this.artifacts[0]?.name ?? '';
     };
   }
@@ -67,6 +65,15 @@ export class Workspace {
 
   async loadStages(): Promise<void> {
     this.stages = await this.client.stages();
+  }
+
+  async setKernel(kernel: string): Promise<void> {
+    const r = await this.guard(`Switching to the ${kernel} graph`, () => this.client.setKernel(kernel));
+    if (!r) return;
+    if (!r.ok) { this.fail(`Kernel ${kernel}`, r.error); return; }
+    this.kernel = kernel;
+    this.stages = r.value;
+    this.cursor = -1;
   }
 
   select(name: string, pane?: Pane): void {
@@ -107,6 +114,7 @@ export class Workspace {
     const r: Outcome<ArtifactSummary> = await this.client.open(source);
     if (!r.ok) { this.fail(`Could not open ${source.name}`, r.error); return undefined; }
     this.remember(r.value);
+    await this.loadStages();
     return r.value;
   }
 
@@ -119,8 +127,8 @@ export class Workspace {
   async closeAll(): Promise<void> {
     for (const a of this.artifacts) await this.client.close(a.name);
     this.artifacts = [];
-    this.steps = {};
     this.cursor = -1;
+    await this.loadStages();
     this.selected = '';
     this.hexFocus = null;
   }
@@ -165,53 +173,54 @@ export class Workspace {
     await this.client.cancel();
   }
 
-  ready(stage: StageInfo): boolean {
-    return stage.available && stage.inputs.every((n) => this.artifacts.some((a) => a.name === n));
-  }
-
-  async runStage(id: string): Promise<boolean> {
-    const index = this.stages.findIndex((s) => s.id === id);
-    const r = await this.guard(`Running ${id}`, () => this.client.runStage(id, {}, (p) => {
-      this.task = { label: p.message || `Running ${id}`, done: p.done, total: p.total };
+  /** Runs the next stage with work to do. Returns its id, or null when nothing can run. */
+  async stepForward(quiet = false): Promise<string | null> {
+    const r = await this.guard('Running the next step', () => this.client.step((p) => {
+      this.task = { label: p.message, done: p.done, total: p.total };
     }));
-    if (!r) return false;
-    this.cursor = index;
-    if (!r.ok) {
-      this.steps = { ...this.steps, [id]: { status: 'failed', error: r.error } };
-      this.fail(`${id} failed`, r.error);
-      return false;
+    if (!r) return null;
+    if (!r.ok) { this.fail('Step failed', r.error); return null; }
+    await this.loadStages();
+    const run = r.value;
+    if (!run) {
+      if (!quiet) this.notice = 'Nothing left to run: every stage whose inputs exist is up to date.';
+      return null;
     }
-    this.steps = { ...this.steps, [id]: { status: 'done', run: r.value } };
-    for (const o of r.value.outputs) this.remember(o);
-    if (r.value.outputs[0]) this.select(r.value.outputs[0].name);
-    return true;
+    this.cursor = this.stages.findIndex((s) => s.id === run.stage);
+    for (const o of run.outputs) this.remember(o);
+    const stage = this.stages[this.cursor];
+    if (run.action === 'failed') {
+      const d = stage?.diagnostics[0];
+      this.problem = { title: `${run.stage} failed`, message: stage?.diagnostics.map((x) => x.message.trim()).join('\n') ?? '',
+        where: d?.file ? `${d.file}${d.offset !== undefined ? ` at offset 0x${d.offset.toString(16)}` : ''}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : undefined };
+    } else if (run.outputs[0]) this.select(run.outputs[0].name);
+    return run.stage;
   }
 
-  /** The next stage that can run now and has not run yet. */
-  nextStage(): StageInfo | undefined {
-    return this.stages.find((s) => !this.steps[s.id] && this.ready(s));
-  }
-
-  async stepForward(): Promise<void> {
-    const next = this.nextStage();
-    if (next) await this.runStage(next.id);
+  /** Whether some stage can run now. */
+  get canStep(): boolean {
+    return this.stages.some((s) => s.status === 'pending');
   }
 
   stepBack(): void {
-    const done = this.stages.map((s, i) => (this.steps[s.id] ? i : -1)).filter((i) => i >= 0 && i < this.cursor);
-    this.cursor = done.length ? done[done.length - 1] : -1;
-    const stage = this.stages[this.cursor];
-    const step = stage && this.steps[stage.id];
-    if (step?.status === 'done' && step.run.outputs[0]) this.select(step.run.outputs[0].name);
-    else if (this.cursor < 0) {
-      const first = this.artifacts.find((a) => !Object.values(this.steps).some((s) => s.status === 'done' && s.run.outputs.some((o) => o.name === a.name)));
-      if (first) this.select(first.name);
-    }
+    let i = this.cursor - 1;
+    while (i >= 0 && this.stages[i].runs === 0) i--;
+    this.cursor = i;
+    const stage = this.stages[i];
+    const shown = stage?.outputs.find((o) => this.artifacts.some((a) => a.name === o))
+      ?? this.artifacts.find((a) => !this.stages.some((s) => s.outputs.includes(a.name)))?.name;
+    if (shown) this.select(shown);
   }
 
+  /** Steps until stage `id` has run (running what it needs first), or nothing more can run. */
+  async runStage(id: string): Promise<void> {
+    for (let ran = await this.stepForward(true); ran !== null && ran !== id; ran = await this.stepForward(true));
+  }
+
+  /** Runs every step that can run; a failed stage does not stop the others (its banner stays). */
   async runToEnd(): Promise<void> {
-    for (let next = this.nextStage(); next; next = this.nextStage()) {
-      if (!(await this.runStage(next.id))) return;
-    }
+    let failure: Problem | null = null;
+    while ((await this.stepForward(true)) !== null) failure = this.problem ?? failure;
+    if (failure) this.problem = failure;
   }
 }
