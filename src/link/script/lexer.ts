@@ -44,12 +44,12 @@ const DIGIT = charClass('0-9');
 
 const in_ = (set: Uint8Array, c: number) => c < 128 && set[c] === 1;
 
-/** Operators, longest first so the first match is the longest. */
-const OPERATORS = [
+/** Operators (the lexer takes the longest that matches). */
+const OPERATORS = new Set([
   '<<=', '>>=',
   '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '&=', '|=',
   '+', '-', '*', '/', '%', '<', '>', '&', '|', '!', '~', '?', ':', '(', ')', ',', ';', '{', '}', '=',
-];
+]);
 /** In wild mode a run of pattern characters equal to one of these is the operator, as in ld. */
 const WILD_OPERATORS = new Set(['=', '+=', '-=', '*=', '/=']);
 
@@ -77,6 +77,8 @@ export class ScriptLexer {
   readonly file: string;
   private readonly lineStarts: number[];
   private position = 0;
+  /** The parser peeks the same token several times; the last answer is kept. */
+  private lastPeek: { position: number; mode: LexMode; token: Token } | undefined;
 
   constructor(text: string, file: string) {
     this.text = text;
@@ -105,7 +107,11 @@ export class ScriptLexer {
   }
 
   peek(mode: LexMode): Token {
-    return this.lexAt(this.skipTrivia(this.position), mode);
+    const cached = this.lastPeek;
+    if (cached && cached.position === this.position && cached.mode === mode) return cached.token;
+    const token = this.lexAt(this.skipTrivia(this.position), mode);
+    this.lastPeek = { position: this.position, mode, token };
+    return token;
   }
 
   next(mode: LexMode): Token {
@@ -182,8 +188,9 @@ export class ScriptLexer {
   }
 
   private operator(pos: number): Token {
-    for (const op of OPERATORS) {
-      if (this.text.startsWith(op, pos)) return { type: 'op', text: op, value: 0n, start: pos, end: pos + op.length };
+    for (let length = 3; length > 0; length--) {
+      const op = this.text.slice(pos, pos + length);
+      if (op.length === length && OPERATORS.has(op)) return { type: 'op', text: op, value: 0n, start: pos, end: pos + length };
     }
     const ch = this.text[pos];
     throw new LinkerScriptError(this.locate(pos), 'syntax error', `invalid character '${ch}' in script`);
