@@ -12,6 +12,7 @@ import { repoRoot, load, tiny } from '../helpers.ts';
 import { readElf, SHF_ALLOC, SHN_ABS, SHN_UNDEF, SHT_NOBITS, SHT_NOTE, SHT_RELA, SHT_SYMTAB } from '../../src/elf/index.ts';
 import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
 import { parseLinkerScript } from '../../src/link/script/index.ts';
+import { relocs } from '../../src/kernel/relocs/relocs.ts';
 
 interface Outcome {
   exitCode: number;
@@ -36,6 +37,8 @@ const samplesDir = join(repoRoot, 'samples');
 const index: { samples: { id: string; runnable: boolean }[] } = JSON.parse(readFileSync(join(samplesDir, 'index.json'), 'utf8'));
 const samples: Sample[] = index.samples.map(({ id }) => JSON.parse(readFileSync(join(samplesDir, id, 'sample.json'), 'utf8')));
 const ldplayBin = join(repoRoot, 'bin', 'ldplay.mjs');
+/** The kernel's own arch/x86/tools/relocs, when built on this machine (see README: bench). */
+const kernelRelocsTool = process.env.LDPLAY_KERNEL_RELOCS && existsSync(process.env.LDPLAY_KERNEL_RELOCS) ? process.env.LDPLAY_KERNEL_RELOCS : undefined;
 
 let work = '';
 let rebuilt = '';
@@ -243,6 +246,15 @@ describe('mini kernel post-link acceptance', () => {
     expect(verdict.relocs32neg).toBeGreaterThan(0);
   });
 
+  it("the relocs stage accepts GNU ld's output with the rule check's list sizes (and the real tool's bytes, given LDPLAY_KERNEL_RELOCS)", () => {
+    const out = join(work, 'mini-kernel.relocs.ld');
+    expect(linkWithLd(kernel, out).exitCode).toBe(0);
+    const written = relocs(load(out), { kernel: '6.1', fileName: 'vmlinux' }).outputs['vmlinux.relocs'];
+    const verdict = relocsVerdict(load(out));
+    expect(relocsFileCounts(written)).toEqual([verdict.relocs64, verdict.relocs32neg, verdict.relocs32]);
+    if (kernelRelocsTool) expect(Buffer.from(written).equals(execFileSync(kernelRelocsTool, [out]))).toBe(true);
+  });
+
   it('GNU ld output gives sorttable (6.1, ORC) unsorted __ex_table and ORC entries to move', () => {
     const out = join(work, 'mini-kernel.sorttable.ld');
     expect(linkWithLd(kernel, out).exitCode).toBe(0);
@@ -304,5 +316,6 @@ describe('mini kernel post-link acceptance', () => {
       return { symbols: symbols.sort(), relocations: relocations.sort() };
     };
     expect(tables(ours)).toEqual(tables(ld));
+    expect(relocs(ours, { kernel: '6.1' }).outputs).toEqual(relocs(ld, { kernel: '6.1' }).outputs);
   });
 });
