@@ -16,8 +16,8 @@
 // literal and an absolute symbol are absolute addresses; inside they read as numbers (SIZEOF,
 // DEFINED and the like are numbers everywhere). `resolveSymbolValue` and `resolveLocationCounter`
 // turn a result into what an assignment defines.
-// ld also keeps one flag per evaluation, "relative from absolute": set by `.`, ALIGN(n), ORIGIN,
-// SEGMENT_START and DATA_SEGMENT_ALIGN, cleared whenever a term is made absolute (ABSOLUTE, NEXT, or
+// ld also keeps one flag per evaluation, "relative from absolute": set by `.`, ALIGN(n), ORIGIN
+// and SEGMENT_START, cleared whenever a term is made absolute (ABSOLUTE, NEXT, or
 // a right operand converted because the operands lie in different sections). The evaluation order
 // matters: `. + ABSOLUTE(a)` ends cleared, `ABSOLUTE(a) + .` set.
 // ld folds operators over number literals while parsing (`1 == 1`, `ALIGN(0x1234, 0x100)`,
@@ -302,10 +302,11 @@ function foldCall(e: Extract<Expression, { kind: 'call' }>, args: Term[], ev: Ev
       return { value: alignUp(dotValue(ev.env, e), alignment), section: ABS };
     }
     case 'DATA_SEGMENT_ALIGN': {
-      // Without -z relro: ALIGN(maxpagesize) + (. & (maxpagesize - 1)).
+      // ALIGN(maxpagesize) + (. & (maxpagesize - 1)), a plain number: ld's value before any
+      // -z relro or page-saving adjustment (those depend on the finished layout).
       const dot = dotValue(ev.env, e);
       const max = args[0].value;
-      return relativeFromAbsolute(wrap(alignUp(dot, max) + (dot & (max - 1n))), ev, e);
+      return number(alignUp(dot, max) + (dot & (max - 1n)));
     }
     case 'DATA_SEGMENT_END': return args[0];
     case 'DATA_SEGMENT_RELRO_END': return args[1];

@@ -132,6 +132,27 @@ describe('expression evaluation matches GNU ld', () => {
     expect(symbols.get('at_140')!.value).toBe(data.addr + 0x140n);
   });
 
+  it('evaluates DATA_SEGMENT_ALIGN, DATA_SEGMENT_RELRO_END and DATA_SEGMENT_END as ld does without -z relro', () => {
+    const text = `SECTIONS { . = 0x400000; .text : { *(.text) } . = 0x600123;
+  x = DATA_SEGMENT_ALIGN(0x200000, 0x1000) + 0; .data : { *(.data) }
+  z = DATA_SEGMENT_RELRO_END(0, .); w = DATA_SEGMENT_END(.); /DISCARD/ : { *(.comment) *(.note.*) *(.eh_frame) } }`;
+    const { elf, stderr } = linkWithLd(dir, text, 'ds.lds', ['-z', 'norelro']);
+    expect(stderr).toBe('');
+    const symbols = symbolsOf(elf!);
+    const data = elf!.sections.find((s) => s.name === '.data')!;
+    const sections = parseLinkerScript(text, 'ds.lds').commands[0];
+    if (sections.kind !== 'sections') throw new Error('no SECTIONS');
+    const at: Record<string, bigint> = { x: 0x600123n, z: data.addr + data.size, w: data.addr + data.size };
+    const checked: string[] = [];
+    for (const command of sections.commands) {
+      if (command.kind !== 'assignment' || !(command.target in at)) continue;
+      const env = environmentFrom(elf!, { dot: at[command.target], sectionForDot: '.data' });
+      expect(resolveSymbolValue(evaluate(command.value, env), env), command.target).toEqual(symbols.get(command.target));
+      checked.push(command.target);
+    }
+    expect(checked).toEqual(['x', 'z', 'w']);
+  });
+
   it('reports undefined symbols, undefined sections and division by zero with ld\'s wording', () => {
     const env = environmentFrom(linkWithLd(dir, script(['1'])).elf!, { dot: DATA_AT });
     const failures: [string, string][] = [

@@ -27,13 +27,13 @@ export function buildObject(): string {
 }
 
 /** Runs GNU ld on t.o with `script`; returns the output or ld's stderr. */
-export function linkWithLd(dir: string, script: string, name = 's.lds'): { elf?: ElfFile; stderr: string } {
+export function linkWithLd(dir: string, script: string, name = 's.lds', extraArgs: string[] = []): { elf?: ElfFile; stderr: string } {
   writeFileSync(join(dir, name), script);
   const out = join(dir, `${name}.out`);
   try {
     execFileSync('ld', ['-m', 'elf_x86_64', '-z', `max-page-size=0x${MAX_PAGE_SIZE.toString(16)}`,
       '-z', `common-page-size=0x${COMMON_PAGE_SIZE.toString(16)}`, '--no-warn-rwx-segments',
-      '-T', name, '-o', out, 't.o'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      ...extraArgs, '-T', name, '-o', out, 't.o'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     return { stderr: String((error as { stderr?: Buffer }).stderr ?? error) };
   }
