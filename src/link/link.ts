@@ -32,9 +32,12 @@ export const linkDescription: StageDescription = {
   follows: 'System V gABI ch. 4 and AMD64 psABI §4.4; GNU ld 2.40 behaviour; scripts/link-vmlinux.sh',
 };
 
-/** Links `inputs` with ld-style `argv` (or parsed options); files named in argv are looked up in `inputs`. */
+/** Links `inputs` with ld-style `argv` (or parsed options); files named in argv are looked up in
+ *  `inputs` by name, and with no file named in argv every input is linked in the given order. */
 export function link(inputs: LinkInput[], options: LinkOptions | readonly string[]): StageResult<LinkRecord> {
-  const parsed = Array.isArray(options) ? parseLinkArguments(options as string[]) : (options as LinkOptions);
+  const parsed = Array.isArray(options) ? parseLinkArguments(options as string[]) : { ...(options as LinkOptions) };
+  // Arguments that name no input file link every given input, in order (the playground's case).
+  if (parsed.inputs.length === 0) parsed.inputs = inputs.filter((f) => f.name !== parsed.script).map((f) => ({ kind: 'file', name: f.name, wholeArchive: false, group: 0 }));
   const ctx = createContext(parsed, inputs, emptyRecord());
   const pass = (name: string, run: (c: LinkContext) => void, note = '') => {
     const start = performance.now();

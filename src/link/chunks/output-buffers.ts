@@ -1,7 +1,8 @@
-// The bytes of each output section before relocation: the fill pattern (`=0xcccc`), each member's
+// The bytes of each output section before relocation: padding (the script's `=0xcccc`, or NOPs in
+// code, as ld pads code sections), each member's
 // contents (merged bytes for SHF_MERGE members), and BYTE/SHORT/LONG/QUAD data statements.
 // Zero-filled (NOBITS) sections get no buffer. Patching is applyRelocations' job.
-import { SHT_NOBITS } from '../../elf/index.ts';
+import { SHF_EXECINSTR, SHT_NOBITS } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import type { Expression } from '../script/index.ts';
 
@@ -12,7 +13,8 @@ export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[]
     if (os.type === SHT_NOBITS) return undefined;
     const buf = new Uint8Array(os.size);
     const fill = fills.get(os);
-    if (fill && fill.some((b) => b !== 0)) for (let i = 0; i < buf.length; i++) buf[i] = fill[i % fill.length];
+    const code = (os.flags & BigInt(SHF_EXECINSTR)) !== 0n;
+    if (code || (fill && fill.some((b) => b !== 0))) for (const [start, end] of gaps(os)) fillGap(buf, start, end, fill);
     for (const s of os.members) {
       if (s.type === SHT_NOBITS) { buf.fill(0, s.offset, s.offset + s.size); continue; }
       buf.set(s.merge ? s.merge.bytes : s.data.subarray(0, s.size), s.offset);
@@ -27,6 +29,38 @@ export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[]
     os.data = buf;
     return buf;
   });
+}
+
+/** Byte ranges of `os` covered by no member or data statement: ld's padding statements. */
+function gaps(os: OutputSection): [number, number][] {
+  const covered = [...os.members.map((s) => [s.offset, s.offset + s.size]), ...os.dataWords.map((w) => [w.offset, w.offset + w.size])].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  let at = 0;
+  for (const [start, end] of covered) {
+    if (start > at) out.push([at, start]);
+    at = Math.max(at, end);
+  }
+  if (at < os.size) out.push([at, os.size]);
+  return out;
+}
+
+/** x86-64 NOPs of 1 to 10 bytes, the sequences GNU ld pads code with when the script gives no fill. */
+const NOPS = [
+  [0x90], [0x66, 0x90], [0x0f, 0x1f, 0x00], [0x0f, 0x1f, 0x40, 0x00], [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00], [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00], [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x2e, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
+/** Fills [start, end) with the script's pattern, or for code without one, the longest NOPs first. */
+function fillGap(buf: Uint8Array, start: number, end: number, pattern: Uint8Array | undefined): void {
+  if (pattern) {
+    for (let i = start; i < end; i++) buf[i] = pattern[(i - start) % pattern.length];
+    return;
+  }
+  let at = start;
+  while (end - at >= NOPS.length) { buf.set(NOPS[NOPS.length - 1], at); at += NOPS.length; }
+  if (end > at) buf.set(NOPS[end - at - 1], at);
 }
 
 /** ld's fill expression: a hex literal gives its digits as big-endian bytes; other values 4 bytes. */

@@ -14,6 +14,8 @@ export interface Segment {
   headers: boolean;
   paddr?: bigint;
   align: bigint;
+  /** For a segment holding only the headers: its address (the page below the first section). */
+  vaddr?: bigint;
 }
 
 const PF_X = 1;
@@ -66,6 +68,11 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   const first = loads[0]?.sections[0];
   if (first && first.address % page >= BigInt(64 + 56 * 8)) loads[0].headers = true;
   const out: Segment[] = loads.map((s) => finishSegment(ctx, s));
+  // As ld with -z separate-code: the headers get a read-only PT_LOAD of their own in the page
+  // below the code, so the kernel can pass AT_PHDR to the program.
+  if (first && !loads[0].headers && first.address >= page) {
+    out.unshift({ type: PT_LOAD, flags: PF_R, sections: [], headers: true, align: page, vaddr: (first.address & ~(page - 1n)) - page });
+  }
   const notes = alloc.filter((o) => o.type === SHT_NOTE);
   for (const n of notes) out.push(finishSegment(ctx, { type: PT_NOTE, flags: PF_R, sections: [n], headers: false, align: 0n }));
   const tls = alloc.filter((o) => has(o, SHF_TLS));

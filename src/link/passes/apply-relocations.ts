@@ -147,7 +147,9 @@ function planRelocations(ctx: LinkContext): RelocationPlan {
         S = got!.output!.address + BigInt(got!.offset + 8 * (slot ?? 0));
         formula = Formula.SAP;
       } else if (formula === Formula.GotP) {
-        formula = relax[i] === Relax.IeMovToLe || relax[i] === Relax.IeAddToLe ? Formula.SA_TP : Formula.SAP;
+        const toLocalExec = relax[i] === Relax.IeMovToLe || relax[i] === Relax.IeAddToLe;
+        formula = toLocalExec ? Formula.SA_TP : Formula.SAP;
+        if (toLocalExec) A = 0n; // the -4 addend belonged to the RIP-relative load that is gone
       }
       if (formula === Formula.SA_TP) S -= tp;
       plan.formula[n] = formula === Formula.SAP ? 2 : 1;
@@ -160,7 +162,7 @@ function planRelocations(ctx: LinkContext): RelocationPlan {
 }
 
 /** x86-64 TLS variant II: the thread pointer is the end of the TLS block, aligned. */
-function threadPointer(ctx: LinkContext): bigint {
+export function threadPointer(ctx: LinkContext): bigint {
   const tls = ctx.outputSections.filter((o) => (o.flags & 0x400n) !== 0n);
   if (!tls.length) return 0n;
   const start = tls[0].address;

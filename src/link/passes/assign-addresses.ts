@@ -2,7 +2,7 @@
 // lang_size_sections + lang_do_assignments do — section VMAs (explicit, or `.` aligned), LMAs (AT(),
 // else the previous section's VMA-LMA difference), input offsets, symbol assignments and ASSERTs —
 // repeated until forward references settle. Empty output sections are dropped first (ld's rules).
-import { SHF_ALLOC, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
 import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
@@ -20,6 +20,7 @@ export function assignAddresses(ctx: LinkContext): void {
     deriveSectionHeader(os);
   }
   markKeptSections(ctx);
+  alignTlsBlock(ctx);
   const state: LayoutState = { ctx, byName: new Map(ctx.outputSections.map((o) => [o.name, o])), dot: 0n, assigned: new Set(), current: undefined, preferNext: false, pastEnd: false, position: 0, final: false, sizeofHeaders: initialHeaderSize(ctx) };
   let previous = '';
   for (let round = 0; round < 6; round++) {
@@ -52,6 +53,13 @@ function markKeptSections(ctx: LinkContext): void {
     os.keep = dotAssigned || hasData;
     os.removed = !contents && !os.keep;
   }
+}
+
+/** ld raises the first TLS section's alignment to the TLS segment's, so the block starts aligned
+ *  and TPOFF values (S - start - alignUp(size, align)) match what the runtime computes. */
+function alignTlsBlock(ctx: LinkContext): void {
+  const tls = ctx.outputSections.filter((o) => !o.removed && (o.flags & BigInt(SHF_TLS)) !== 0n);
+  if (tls.length) tls[0].align = Math.max(...tls.map((o) => o.align));
 }
 
 /** `. = 0`, `. = . + 0`: assignments ld does not count as keeping a section. */
@@ -156,12 +164,23 @@ function defineSymbol(state: LayoutState, a: Assignment, result: ReturnType<type
   const resolved = resolveSymbolValue(result, env);
   g.address = resolved.value;
   g.outputSection = resolved.section === undefined ? undefined : state.ctx.outputSections.find((o) => o.name === resolved.section);
-  if (a.value.kind === 'symbol' && a.op === '=') {
-    const source = state.ctx.symbols.get(a.value.name);
-    if (source && !source.scriptDefined) g.type = source.type;
+  // ld copies the symbol type when the expression reads exactly one symbol (`x = ABSOLUTE(y - c)`).
+  const read = symbolReferences(a.value);
+  if (read.length === 1) {
+    const source = state.ctx.symbols.get(read[0]);
+    if (source?.defined) g.type = source.type;
   }
   if (a.provide === 'PROVIDE_HIDDEN' || a.provide === 'HIDDEN') g.visibility = STV_HIDDEN;
   state.assigned.add(a.target);
+}
+
+function symbolReferences(e: Expression, out: string[] = []): string[] {
+  if (e.kind === 'symbol') out.push(e.name);
+  else if (e.kind === 'unary') symbolReferences(e.operand, out);
+  else if (e.kind === 'binary') { symbolReferences(e.left, out); symbolReferences(e.right, out); }
+  else if (e.kind === 'conditional') { symbolReferences(e.condition, out); symbolReferences(e.whenTrue, out); symbolReferences(e.whenFalse, out); }
+  else if (e.kind === 'call') for (const x of e.args) symbolReferences(x, out);
+  return out;
 }
 
 function checkAssert(state: LayoutState, condition: Expression, message: string, os: OutputSection | undefined): void {

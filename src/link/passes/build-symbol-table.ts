@@ -3,7 +3,7 @@
 // each file's locals (no section symbols; .L and merge-section locals dropped unless --discard-none;
 // none from discarded sections), then globals (hidden ones stay global in a static link, as in ld).
 import {
-  SHF_MERGE, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_WEAK, STT_FILE, STT_SECTION,
+  SHF_MERGE, SHF_TLS, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_WEAK, STT_FILE, STT_SECTION, STT_TLS,
 } from '../../elf/index.ts';
 import { StringTableBuilder } from '../chunks/string-table.ts';
 import type { GlobalSymbol, LinkContext, OutputSection } from '../context.ts';
@@ -35,9 +35,11 @@ export function buildSymbolTable(ctx: LinkContext): void {
   const values: bigint[] = [];
   const sizes: bigint[] = [];
   const strings = new StringTableBuilder();
+  // In an executable a TLS symbol's value is its offset in the TLS template (gABI "Thread-Local Storage").
+  const tlsStart = ctx.outputSections.find((o) => (o.flags & BigInt(SHF_TLS)) !== 0n)?.address ?? 0n;
   const push = (name: string, value: bigint, size: bigint, info: number, other: number, shndx: number) => {
     entries.push(strings.add(name), info, other, shndx);
-    values.push(value);
+    values.push((info & 0xf) === STT_TLS ? value - tlsStart : value);
     sizes.push(size);
     return values.length - 1;
   };
@@ -47,6 +49,8 @@ export function buildSymbolTable(ctx: LinkContext): void {
   for (const obj of ctx.objects) {
     const t = obj.symtab;
     if (!t) continue;
+    // ld names a file that has locals but no STT_FILE symbol with an STT_FILE of its own name.
+    let fileNamed = false;
     for (let i = 1; i < t.firstGlobal; i++) {
       const info = t.info(i);
       const type = info & 0xf;
@@ -61,10 +65,13 @@ export function buildSymbolTable(ctx: LinkContext): void {
       }
       const name = t.name(i);
       if (!ctx.options.discardNone && name.startsWith('.L')) continue;
+      if (type === STT_FILE) fileNamed = true;
+      else if (!fileNamed) { push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
       obj.localOutputIndex[i] = push(name, localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
     }
   }
-  const globals = [...ctx.symbols.values()].filter((g) => g.defined || g.referenced);
+  // Symbols whose section was discarded (/DISCARD/, --gc-sections) are not written, as in ld.
+  const globals = [...ctx.symbols.values()].filter((g) => (g.defined || g.referenced) && !g.section?.discarded);
   // ld turns hidden symbols local only when it builds dynamic sections; a static link keeps them global.
   const firstGlobal = values.length;
   for (const g of globals) g.outputIndex = pushGlobal(g, g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL);

@@ -77,13 +77,14 @@ export function placeSections(ctx: LinkContext): void {
 }
 
 /** Every input section that takes part, in ld's order: files in link order, sections in header
- *  order, the build-id note after the first file's sections, COMMON last. */
+ *  order, the build-id note after the first file's sections, then the GOT, COMMON last. */
 function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
   const out = new Set<InputSection>();
   for (const obj of ctx.objects) {
     for (const s of obj.sections) if (s) out.add(s);
     if (obj.index === 0 && ctx.synthetic.buildId) out.add(ctx.synthetic.buildId);
   }
+  if (ctx.synthetic.got) out.add(ctx.synthetic.got);
   if (ctx.synthetic.common) out.add(ctx.synthetic.common);
   return out;
 }

@@ -22,9 +22,9 @@ export function addObjectSymbols(ctx: LinkContext, obj: ObjectFile): void {
     const visibility = t.other(i) & 3;
     if (visibility && (!g.visibility || visibility < g.visibility)) g.visibility = visibility;
     if (shndx === SHN_UNDEF) {
+      // An undefined symbol is weak only while every reference to it is weak (gABI "Symbol Table").
+      if (!g.defined) g.binding = bind === STB_WEAK && (!g.referenced || g.binding === STB_WEAK) ? STB_WEAK : 1;
       g.referenced = true;
-      if (!g.defined && !g.common && bind !== STB_WEAK) g.binding = 1;
-      else if (!g.defined && !g.common && g.file === undefined && g.binding !== 1) g.binding = STB_WEAK;
       continue;
     }
     if (shndx !== SHN_ABS && shndx !== SHN_COMMON && shndx < obj.sections.length && !obj.sections[shndx]) {

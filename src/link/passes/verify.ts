@@ -10,7 +10,8 @@ export function verify(ctx: LinkContext): void {
   const table = ctx.symbolTable;
   if (!table) return;
   const symbols = new DataView(table.symtab.buffer);
-  const tp = threadPointerFromSections(ctx);
+  // TLS symbols hold template offsets in the output, so TPOFF is S + A - alignUp(size, align).
+  const tpOffset = threadPointerFromSections(ctx) - (ctx.outputSections.find((o) => (o.flags & 0x400n) !== 0n)?.address ?? 0n);
   const result = ctx.record.verified;
   for (const [os, rela] of ctx.emitted) {
     const data = os.data;
@@ -27,7 +28,7 @@ export function verify(ctx: LinkContext): void {
       const S = symbols.getBigUint64(Number(info >> 32n) * 24 + 8, true);
       let value = S + addend;
       if (kind.formula === Formula.SAP) value -= place;
-      if (kind.formula === Formula.SA_TP) value -= tp;
+      if (kind.formula === Formula.SA_TP) value -= tpOffset;
       const offset = Number(BigInt.asUintN(64, place - os.address));
       const bits = BigInt(kind.size * 8);
       const written = kind.size === 8 ? view.getBigUint64(offset, true) : kind.size === 4 ? BigInt(view.getUint32(offset, true)) : kind.size === 2 ? BigInt(view.getUint16(offset, true)) : BigInt(data[offset]);

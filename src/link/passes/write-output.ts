@@ -61,7 +61,7 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
         offset = c.header.offset + BigInt(os.size);
       }
     }
-    phdrs.push(programHeader(seg, byOutput));
+    phdrs.push(programHeader(seg, byOutput, BigInt(EHDR_SIZE[64] + PHDR * segments.length)));
   }
   const nonAlloc = chunks.filter((c) => !placed.has(c) && c.header.type !== SHT_RELA && c !== symtab && c !== strtab && c !== shstr);
   for (const c of [...nonAlloc, symtab, strtab, ...chunks.filter((c) => c.header.type === SHT_RELA), shstr]) {
@@ -90,10 +90,13 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
   return out;
 }
 
-function programHeader(seg: Segment, byOutput: Map<OutputSection, Chunk>): ProgramHeader {
+function programHeader(seg: Segment, byOutput: Map<OutputSection, Chunk>, headerSize: bigint): ProgramHeader {
   const first = seg.sections[0];
   const last = seg.sections[seg.sections.length - 1];
-  if (!first) return { index: 0, type: seg.type, flags: seg.flags, offset: 0n, vaddr: 0n, paddr: 0n, filesz: 0n, memsz: 0n, align: seg.align };
+  if (!first) {
+    const size = seg.vaddr === undefined ? 0n : headerSize;
+    return { index: 0, type: seg.type, flags: seg.flags, offset: 0n, vaddr: seg.vaddr ?? 0n, paddr: seg.vaddr ?? 0n, filesz: size, memsz: size, align: seg.align };
+  }
   const firstChunk = byOutput.get(first)!;
   const headerBytes = seg.headers ? positiveMod(first.address, seg.align) : 0n;
   const vaddr = first.address - headerBytes;

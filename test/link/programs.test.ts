@@ -1,0 +1,281 @@
+// Conformance by behaviour: small programs compiled here with gcc/as, linked with GNU ld and with
+// `ldplay link`, then run — same stdout and exit status. Covers every supported x86-64 relocation
+// type, GOT relaxation and a real GOT, static TLS, archives (by need, thin, groups, whole-archive,
+// -L/-l), --gc-sections, and that --emit-relocs output re-derives (the verify pass) with no mismatch.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { link } from '../../src/link/link.ts';
+import { repoRoot } from '../helpers.ts';
+
+let dir: string;
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+const CFLAGS = ['-O1', '-g0', '-ffreestanding', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-c'];
+const cc = (src: string, ...flags: string[]) => sh('gcc', [...CFLAGS, ...flags, src, '-o', src.replace(/\.c$/, '.o')]);
+const as = (src: string, ...flags: string[]) => sh('as', ['--64', ...flags, '-o', src.replace(/\.s$/, '.o'), src]);
+
+function run(exe: string): { status: number | null; stdout: string } {
+  const r = spawnSync(join(dir, exe), [], { cwd: dir, timeout: 10_000 });
+  return { status: r.status, stdout: r.stdout.toString() };
+}
+
+/** Links with ld and with ldplay (same arguments) and runs both. */
+function linkBoth(name: string, args: string[]) {
+  sh('ld', ['-o', `${name}.ld`, ...args]);
+  const cli = spawnSync(process.execPath, [join(repoRoot, 'bin/ldplay.mjs'), 'link', '-o', `${name}.lp`, ...args], { cwd: dir });
+  expect(cli.stderr.toString()).toBe('');
+  expect(cli.status).toBe(0);
+  return { ld: run(`${name}.ld`), ldplay: run(`${name}.lp`) };
+}
+
+const START = `
+	.text
+	.globl _start, write_stdout
+_start:	xorl %ebp, %ebp
+	andq $-16, %rsp
+	call main
+	movl %eax, %edi
+	movl $60, %eax
+	syscall
+write_stdout:
+	movq %rsi, %rdx
+	movq %rdi, %rsi
+	movl $1, %edi
+	movl $1, %eax
+	syscall
+	ret
+	.section .note.GNU-stack,"",@progbits
+`;
+const PRINT = `
+long write_stdout(const char *s, unsigned long n);
+static unsigned long len(const char *s) { unsigned long n = 0; while (s[n]) n++; return n; }
+static void print(const char *s) { write_stdout(s, len(s)); }
+static void print_number(long v) { char b[24]; int i = 23; b[i] = 0; do { b[--i] = '0' + v % 10; v /= 10; } while (v); print(b + i); }
+`;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ldplay-programs-'));
+  write('start.s', START);
+  as('start.s');
+}, 60_000);
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+describe('programs linked by ldplay behave like GNU ld\'s', () => {
+  it('every supported relocation type computes the same value (self-checking assembly)', () => {
+    write('r.s', RELOCATION_TEST);
+    write('t.s', RELOCATION_TARGETS);
+    write('g.s', GOT_LOAD);
+    as('r.s');
+    as('t.s');
+    as('g.s', '-mrelax-relocations=no');
+    const types = sh('readelf', ['-rW', 'r.o', 'g.o']);
+    for (const t of ['64', '32', '32S', '16', '8', 'PC64', 'PC32', 'PC16', 'PC8', 'PLT32', 'SIZE32', 'SIZE64', 'GOTPCREL', 'GOTPCRELX', 'REX_GOTPCRELX']) {
+      expect(types).toMatch(new RegExp(`R_X86_64_${t}\\s`));
+    }
+    const { ld, ldplay } = linkBoth('reloc', ['r.o', 't.o', 'g.o']);
+    expect(ld.status).toBe(0);
+    expect(ldplay).toEqual(ld);
+  });
+
+  it('--emit-relocs output re-derives byte for byte (verify pass) and keeps the program working', () => {
+    const inputs = ['r.o', 't.o', 'g.o'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+    const result = link(inputs, ['--emit-relocs', '-o', 'reloc.emit']);
+    expect(result.record.verified.mismatches).toEqual([]);
+    expect(result.record.verified.checked).toBeGreaterThan(20);
+    expect(result.record.relaxations).toBe(2);
+    writeFileSync(join(dir, 'reloc.emit'), result.outputs['reloc.emit'], { mode: 0o755 });
+    expect(run('reloc.emit').status).toBe(0);
+    expect(sh('readelf', ['-rW', 'reloc.emit'])).toMatch(/\.rela\.text/);
+  });
+
+  it('relaxes -fpic -fno-plt GOT loads and calls across files', () => {
+    write('lib.c', 'int answer = 42; int scale(int v) { return 2 * v; } int table[4] = {1, 2, 3, 4};');
+    write('main.c', `${PRINT} extern int answer; extern int table[]; int scale(int);
+      int main(void) { int v = scale(answer) + table[3]; print("v = "); print_number(v); print("\\n"); return v & 0x7f; }`);
+    cc('lib.c', '-fpic', '-fno-plt');
+    cc('main.c', '-fpic', '-fno-plt');
+    const { ld, ldplay } = linkBoth('got', ['start.o', 'main.o', 'lib.o']);
+    expect(ld.stdout).toBe('v = 88\n');
+    expect(ldplay).toEqual(ld);
+  });
+
+  it('links static TLS (initial-exec relaxed to local-exec, and local-exec)', () => {
+    write('tls_start.s', TLS_START);
+    write('tls_runtime.c', TLS_RUNTIME);
+    as('tls_start.s');
+    cc('tls_runtime.c');
+    write('tv.c', '__thread int counter = 40; __thread long zeros[4];');
+    write('tm.c', `${PRINT} extern __thread int counter; extern __thread long zeros[4]; __thread int local_one = 2;
+      int main(void) { counter += local_one; zeros[2] = counter; print("counter = "); print_number(counter + zeros[2] + zeros[1]); print("\\n"); return counter; }`);
+    cc('tv.c', '-ftls-model=local-exec');
+    cc('tm.c', '-ftls-model=initial-exec');
+    expect(sh('readelf', ['-rW', 'tm.o'])).toMatch(/R_X86_64_GOTTPOFF/);
+    const { ld, ldplay } = linkBoth('tls', ['tls_start.o', 'tls_runtime.o', 'tm.o', 'tv.o']);
+    expect(ld).toEqual({ status: 42, stdout: 'counter = 84\n' });
+    expect(ldplay).toEqual(ld);
+  });
+
+  it('extracts archive members by need, from groups, thin archives, -L/-l and --whole-archive', () => {
+    write('a1.c', 'int ping(int v) { return v + 1; }');
+    write('a2.c', 'int pong(int); int unused_member(void) { return pong(0); }');
+    write('a3.c', 'int ping(int); int pong(int v) { return v > 3 ? v : ping(v); }');
+    write('b1.c', 'int ping(int); int deep(int v) { return ping(v) * 10; }');
+    write('am.c', `${PRINT} int deep(int); int pong(int); int main(void) { int v = deep(pong(1)); print_number(v); print("\\n"); return v; }`);
+    for (const f of ['a1.c', 'a2.c', 'a3.c', 'b1.c', 'am.c']) cc(f);
+    sh('ar', ['rcs', 'libping.a', 'a1.o', 'a2.o', 'a3.o']);
+    sh('ar', ['rcsT', 'libthin.a', 'b1.o']);
+    const byNeed = linkBoth('ar1', ['start.o', 'am.o', '--start-group', 'libthin.a', 'libping.a', '--end-group']);
+    expect(byNeed.ld).toEqual({ status: 30, stdout: '30\n' });
+    expect(byNeed.ldplay).toEqual(byNeed.ld);
+    const viaL = linkBoth('ar2', ['start.o', 'am.o', '-L.', '-lthin', '-lping']);
+    expect(viaL.ldplay).toEqual(viaL.ld);
+    const symbols = (exe: string) => sh('nm', [exe]).split('\n').map((l) => l.split(' ').at(-1)).filter((n) => n && !n.startsWith('_')).sort();
+    expect(symbols('ar2.lp')).toEqual(symbols('ar2.ld'));
+    expect(symbols('ar2.lp')).not.toContain('unused_member');
+    const whole = linkBoth('ar3', ['start.o', 'am.o', 'libthin.a', '--whole-archive', 'libping.a', '--no-whole-archive']);
+    expect(whole.ldplay).toEqual(whole.ld);
+    expect(symbols('ar3.lp')).toContain('unused_member');
+  });
+
+  it('drops unreachable sections with --gc-sections like ld, and writes a -Map file', () => {
+    write('gc.c', `${PRINT} int used(int v) { return v * 3; } int dead_code(int v) { return v - 1; } int dead_data[64] = {1};
+      int main(void) { print_number(used(7)); print("\\n"); return 0; }`);
+    cc('gc.c', '-ffunction-sections', '-fdata-sections');
+    const { ld, ldplay } = linkBoth('gc', ['--gc-sections', '-Map', 'gc.map', 'start.o', 'gc.o']);
+    expect(ldplay).toEqual(ld);
+    const names = (exe: string) => sh('nm', [exe]);
+    expect(names('gc.lp')).not.toMatch(/dead_code|dead_data/);
+    expect(names('gc.ld')).not.toMatch(/dead_code|dead_data/);
+    expect(readFileSync(join(dir, 'gc.map'), 'latin1')).toMatch(/\.text\s+0x0*401/);
+  });
+});
+
+const RELOCATION_TEST = `
+	.text
+	.globl _start
+	.macro check
+	setne %al
+	movzbl %al, %eax
+	addl %eax, %r12d
+	.endm
+_start:	xorl %r12d, %r12d
+	leaq target(%rip), %rbx
+	cmpq %rbx, q64(%rip)
+	check
+	movl l32(%rip), %eax
+	cmpq %rbx, %rax
+	check
+	movq $target, %rax
+	cmpq %rbx, %rax
+	check
+	leaq pc32(%rip), %rcx
+	movslq pc32(%rip), %rax
+	addq %rcx, %rax
+	cmpq %rbx, %rax
+	check
+	leaq pc64(%rip), %rcx
+	movq pc64(%rip), %rax
+	addq %rcx, %rax
+	cmpq %rbx, %rax
+	check
+	leaq pc16(%rip), %rcx
+	movswq pc16(%rip), %rax
+	addq %rcx, %rax
+	leaq near16(%rip), %rdx
+	cmpq %rdx, %rax
+	check
+	leaq pc8(%rip), %rcx
+	movsbq pc8(%rip), %rax
+	addq %rcx, %rax
+	leaq near8(%rip), %rdx
+	cmpq %rdx, %rax
+	check
+	cmpl $24, sz32(%rip)
+	check
+	cmpq $24, sz64(%rip)
+	check
+	cmpw $0x1234, w16(%rip)
+	check
+	cmpb $0x56, b8(%rip)
+	check
+	call load_gotp
+	leaq gotp(%rip), %rdx
+	cmpq %rdx, %rax
+	check
+	movq target@GOTPCREL(%rip), %rax
+	cmpq %rbx, %rax
+	check
+	call *helper@GOTPCREL(%rip)
+	addl %eax, %r12d
+	movl %r12d, %edi
+	movl $60, %eax
+	syscall
+helper:	xorl %eax, %eax
+	ret
+	.data
+	.p2align 3
+q64:	.quad target
+l32:	.long target
+pc32:	.long target - .
+	.p2align 3
+pc64:	.quad target - .
+pc16:	.word near16 - .
+pc8:	.byte near8 - .
+sz32:	.long target@SIZE
+	.p2align 3
+sz64:	.quad target@SIZE
+w16:	.word small
+b8:	.byte small2
+	.section .data.n,"aw"
+near16:	.long 0
+near8:	.byte 0
+	.section .note.GNU-stack,"",@progbits
+`;
+const RELOCATION_TARGETS = `
+	.data
+	.globl target, gotp, small, small2
+	.p2align 3
+	.type target, @object
+target:	.quad 1, 2, 3
+	.size target, 24
+gotp:	.quad 7
+	.set small, 0x1234
+	.set small2, 0x56
+	.section .note.GNU-stack,"",@progbits
+`;
+const GOT_LOAD = `
+	.text
+	.globl load_gotp
+load_gotp:
+	movq gotp@GOTPCREL(%rip), %rax
+	ret
+	.section .note.GNU-stack,"",@progbits
+`;
+/** _start for TLS programs: setup_tls (TLS_RUNTIME) builds the thread block from PT_TLS first. */
+const TLS_START = START.replace('andq $-16, %rsp\n\tcall main', 'movq %rsp, %rdi\n\tandq $-16, %rsp\n\tcall setup_tls\n\ttestl %eax, %eax\n\tjnz 1f\n\tcall main\n1:');
+/** Finds PT_TLS through the auxiliary vector (AT_PHDR, AT_PHNUM), copies the image below a
+ *  64-byte TCB whose first word points to itself (psABI variant II), then sets %fs. */
+const TLS_RUNTIME = `
+struct phdr { unsigned int type, flags; unsigned long offset, vaddr, paddr, filesz, memsz, align; };
+static unsigned char area[1024] __attribute__((aligned(64)));
+int setup_tls(unsigned long *sp) {
+  unsigned long *p = sp + 2 + sp[0], n = 0;
+  const struct phdr *ph = 0;
+  while (*p) p++;
+  for (p++; p[0]; p += 2) { if (p[0] == 3) ph = (const struct phdr *)p[1]; else if (p[0] == 5) n = p[1]; }
+  if (!ph) return 124;
+  unsigned long tcb = (unsigned long)area + sizeof area - 64;
+  for (unsigned long i = 0; i < n; i++) {
+    if (ph[i].type != 7) continue;
+    unsigned long size = (ph[i].memsz + ph[i].align - 1) & -ph[i].align;
+    unsigned char *block = (unsigned char *)(tcb - size);
+    for (unsigned long j = 0; j < size; j++) block[j] = j < ph[i].filesz ? ((unsigned char *)ph[i].vaddr)[j] : 0;
+  }
+  *(unsigned long *)tcb = tcb;
+  long r;
+  __asm__ volatile("syscall" : "=a"(r) : "a"(158), "D"(0x1002), "S"(tcb) : "rcx", "r11", "memory");
+  return r ? 125 : 0;
+}`;
