@@ -2,9 +2,10 @@
 // on a built-in sample, shows sections, finds a symbol in the x86_64-tiny vmlinux uploaded through
 // the file input, highlights a relocation's bytes in the hex view, and reports non-ELF files
 // clearly. No test may log a console error or fail a request. Screenshots go to test-results/.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTool, tiny } from '../helpers.ts';
+import { repoRoot, runTool, tiny } from '../helpers.ts';
 import { openPage, screenshotDir, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -23,6 +24,59 @@ describe('playground', () => {
     const rows = await sections.locator('tbody tr').count();
     expect(rows).toBeGreaterThan(3);
     await page.screenshot({ path: shot('sample-sections') });
+    expect(problems).toEqual([]);
+  });
+
+  it('switches samples from the gallery and navigates views by keyboard', async () => {
+    const { page, problems } = await openPage(h, { width: 1280, height: 800 });
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.getByRole('button', { name: /^Sample:/ }).click();
+    const gallery = page.getByRole('dialog', { name: 'Samples' });
+    await gallery.waitFor();
+    const index = JSON.parse(readFileSync(join(repoRoot, 'samples', 'index.json'), 'utf8')) as { samples: { id: string; title: string }[] };
+    const cards = gallery.getByRole('button').filter({ hasNot: page.getByText('✕') });
+    expect(await cards.count()).toBe(index.samples.filter((x) => existsSync(join(repoRoot, 'samples', x.id))).length);
+    await page.screenshot({ path: shot('sample-gallery') });
+    await gallery.getByRole('button', { name: /two-files/ }).click();
+    await expect.poll(() => page.getByRole('button', { name: /^Sample:/ }).textContent()).toContain('two-files');
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'samples', 'two-files', 'sample.json'), 'utf8')) as { inputs: string[] };
+    const others = page.getByRole('list', { name: 'Other open files' });
+    await expect.poll(async () => (await others.getByRole('button').allTextContents()).map((t) => t.replace(/(REL|EXEC|text)$/, ''))).toEqual(manifest.inputs);
+    // Alt+3 opens the third view (symbols); arrows move the selected row in the grid.
+    await page.keyboard.press('Alt+3');
+    const grid = page.getByRole('grid', { name: /^Symbols of / });
+    await grid.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => grid.locator('[aria-selected=true]').getAttribute('aria-rowindex')).toBe('3');
+    expect(problems).toEqual([]);
+  });
+
+  it("edits the sample's linker script in Monaco", async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+    await page.getByRole('tab', { name: 'Script editor' }).click();
+    const editor = page.locator('.monaco-editor');
+    await editor.waitFor({ timeout: 30_000 });
+    const script = readFileSync(join(repoRoot, 'samples', 'mini-kernel', 'kernel.lds'), 'latin1');
+    const firstWord = /[A-Z_]{4,}/.exec(script)![0];
+    await expect.poll(() => editor.locator('.view-lines').textContent()).toContain(firstWord);
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('ldplay_edit_mark = .;');
+    await expect.poll(() => editor.locator('.view-lines').textContent()).toContain('ldplay_edit_mark');
+    await page.screenshot({ path: shot('script-editor') });
+    expect(problems).toEqual([]);
+  });
+
+  it('lays out for a narrow screen', async () => {
+    const { page, problems } = await openPage(h, { width: 420, height: 860, dark: true });
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const main = await page.locator('main').boundingBox();
+    const side = await page.locator('aside').boundingBox();
+    expect(side!.y).toBeGreaterThanOrEqual(main!.y + main!.height - 1);
+    await page.screenshot({ path: shot('narrow-dark') });
     expect(problems).toEqual([]);
   });
 
