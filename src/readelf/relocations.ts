@@ -4,7 +4,7 @@
 
 import { SHT_DYNSYM, SHT_REL, SHT_RELA, SHT_RELR, SHT_SYMTAB, type ElfFile, type SectionHeader, type SymbolTable } from '../elf/index.ts';
 import { relocationTypeName } from '../elf/reloc-types/index.ts';
-import { hex, plural, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
+import { encodeLatin1, hex, plural, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
 import { sectionSymbolName } from './symbols.ts';
 import { SymbolVersions } from './versions.ts';
 
@@ -18,6 +18,11 @@ const HEADERS = {
   rel64w: '    Offset             Info             Type               Symbol\'s Value  Symbol\'s Name\n',
   rela64w: '    Offset             Info             Type               Symbol\'s Value  Symbol\'s Name + Addend\n',
 };
+
+const ONE_SPACE = encodeLatin1(' ');
+const THREE_SPACES = encodeLatin1('   ');
+const PLUS = encodeLatin1(' + ');
+const MINUS = encodeLatin1(' - ');
 
 export function writeRelocations(elf: ElfFile, out: TextOut, wide: boolean): void {
   let found = false;
@@ -59,7 +64,10 @@ function writeRows(
   const offsetWidth = is64 ? (wide ? 16 : 12) : 8;
   const typeWidth = wide ? 22 : 17;
   const valueWidth = is64 ? 16 : 8;
-  const typeTexts = new Map<number, string>();
+  const typeTexts = new Array<Uint8Array | undefined>(1024);
+  // st_value of symbol n sits at symbolBase + n * symbolSize.
+  const symbolBase = symbols ? Number(elf.sections[symbols.index].offset) + (is64 ? 8 : 4) : 0;
+  const symbolSize = is64 ? 24 : 16;
   const names = symbols ? symbolNames(elf, symbols, versions, wide, out) : null;
   const entsize = table.entsize;
   const word = is64 ? 8 : 4;
@@ -80,16 +88,17 @@ function writeRows(
       type = ilo & 0xff;
     }
     out.hex64(ohi, olo, offsetWidth);
-    out.put('  ');
+    out.byte(0x20);
+    out.byte(0x20);
     out.hex64(ihi, ilo, offsetWidth);
-    out.put(' ');
-    let typeText = typeTexts.get(type);
+    out.byte(0x20);
+    let typeText = type < 1024 ? typeTexts[type] : undefined;
     if (typeText === undefined) {
       const name = relocationTypeName(machine, type);
-      typeText = name === undefined ? `unrecognized: ${type.toString(16).padEnd(7, ' ')}` : fitType(name, typeWidth, wide);
-      typeTexts.set(type, typeText);
+      typeText = encodeLatin1(name === undefined ? `unrecognized: ${type.toString(16).padEnd(7, ' ')}` : fitType(name, typeWidth, wide));
+      if (type < 1024) typeTexts[type] = typeText;
     }
-    out.put(typeText);
+    out.ascii(typeText);
     if (sym === 0) {
       if (rela) {
         out.spaces(is64 ? 20 : 12);
@@ -98,22 +107,16 @@ function writeRows(
     } else if (symbols === null || names === null || sym >= symbols.count) {
       out.put(` <corrupt symbol index: ${sym}>`);
     } else {
-      const valueAt = symbolValueOffset(elf, symbols, sym);
-      out.put(' ');
+      const valueAt = symbolBase + sym * symbolSize;
+      out.byte(0x20);
       if (is64) out.hex64(view.getUint32(valueAt + (le ? 4 : 0), le), view.getUint32(valueAt + (le ? 0 : 4), le), valueWidth);
       else out.hex32(view.getUint32(valueAt, le), valueWidth);
-      out.put(is64 ? ' ' : '   ');
+      out.ascii(is64 ? ONE_SPACE : THREE_SPACES);
       names(sym);
       if (rela) writeAddend(out, view, at + 2 * word, le, is64, true);
     }
-    out.put('\n');
+    out.byte(0x0a);
   }
-}
-
-/** File offset of symbol `sym`'s st_value. */
-function symbolValueOffset(elf: ElfFile, symbols: SymbolTable, sym: number): number {
-  const base = Number(elf.sections[symbols.index].offset);
-  return elf.is64 ? base + sym * 24 + 8 : base + sym * 16 + 4;
 }
 
 /** " + 1a" / " - 4" after a symbol; "1a" / "-4" in the symbol-less column. */
@@ -126,8 +129,8 @@ function writeAddend(out: TextOut, view: DataView, at: number, le: boolean, is64
     lo = (~lo + 1) >>> 0;
     hi = is64 ? (~hi + (lo === 0 ? 1 : 0)) >>> 0 : 0;
   }
-  if (spaced) out.put(negative ? ' - ' : ' + ');
-  else if (negative) out.put('-');
+  if (spaced) out.ascii(negative ? MINUS : PLUS);
+  else if (negative) out.byte(0x2d);
   out.hex64(hi, lo, 0);
 }
 

@@ -10,7 +10,7 @@ export type TextSink = (chunk: Uint8Array) => void;
 
 const CHUNK = 1 << 20;
 const HEX = '0123456789abcdef';
-const HEX_CODES = Array.from(HEX, (c) => c.charCodeAt(0));
+const HEX_BYTES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
 
 /** Writes text straight into a byte buffer, flushed to a sink whenever it fills. Hot loops use
  *  the numeric and raw-byte writers so that millions of rows allocate no strings. */
@@ -49,11 +49,17 @@ export class TextOut {
   hex32(v: number, width: number): void {
     let digits = 1;
     while (digits < 8 && v >>> (digits * 4) !== 0) digits++;
-    if (digits < width) digits = width;
-    this.room(digits);
+    this.hexDigits(v, digits < width ? width : digits);
+  }
+
+  /** Exactly `n` hex digits of `v` (n ≤ 8 prints the low nibbles; more pads with zeros). */
+  hexDigits(v: number, n: number): void {
+    this.room(n);
     const buf = this.buf;
-    for (let i = digits - 1, at = this.pos; i >= 0; i--, at++) buf[at] = i >= 8 ? 0x30 : HEX_CODES[(v >>> (i * 4)) & 15];
-    this.pos += digits;
+    let pos = this.pos;
+    for (; n > 8; n--) buf[pos++] = 0x30;
+    for (let shift = (n - 1) * 4; shift >= 0; shift -= 4) buf[pos++] = HEX_BYTES[(v >>> shift) & 15];
+    this.pos = pos;
   }
 
   /** A 64-bit unsigned value given as two 32-bit halves, zero-padded to `width` digits. */
@@ -63,7 +69,22 @@ export class TextOut {
       return;
     }
     this.hex32(hi, width > 8 ? width - 8 : 0);
-    this.hex32(lo, 8);
+    this.hexDigits(lo, 8);
+  }
+
+  /** Pre-encoded Latin-1 bytes (column texts built once and reused per row). */
+  ascii(text: Uint8Array): void {
+    const n = text.length;
+    this.room(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) buf[pos++] = text[i];
+    this.pos = pos;
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.pos++] = c;
   }
 
   /** A non-negative integer below 2^53 in decimal, right-aligned in `width` columns. */
@@ -191,4 +212,11 @@ export function writeTableName(out: TextOut, table: Uint8Array, start: number, w
   if (plain && (width === undefined || end - start <= width)) out.bytes(table, start, end);
   else out.put(symbolTextUnpadded(latin1(table, start, end), width));
   return true;
+}
+
+/** Latin-1 bytes of a string, for TextOut.ascii. */
+export function encodeLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
