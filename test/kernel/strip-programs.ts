@@ -18,6 +18,14 @@ const char *pick(int i) { return msgs[i % counter]; }
 void _start(void) { for (;;) pick(counter++); }
 `;
 
+// UTF-8 identifiers whose shared tails ("a", "u") sort differently with signed and unsigned bytes:
+// which longer name a suffix points into shows how BFD orders its string table.
+const names = `
+int \\u00e9a = 20, \\u00fcu = 21, caf\\u00e9 = 1, th\\u00e9 = 2, \\u00e9 = 3, xa = 4, a = 5, x\\u00e1 = 6, \\u00e1 = 7, za = 8;
+int zb = 9, b = 10, \\u00fcber_a = 11, a_\\u00fc = 12, \\u00fc = 13, u = 14, uu = 15;
+void _start(void) { for (;;) caf\\u00e9 += \\u00e9a + \\u00fcu + th\\u00e9 + \\u00e9 + xa + a + x\\u00e1 + \\u00e1 + za + zb + b + \\u00fcber_a + a_\\u00fc + \\u00fc + u + uu; }
+`;
+
 const hosted = `
 #include <stdio.h>
 static const char *msgs[] = { "hello", "world", "strip" };
@@ -31,16 +39,20 @@ export interface StripPrograms {
   freestanding: string;
   /** glibc PIE with --emit-relocs: allocated .rela.dyn and .rela.plt besides the static lists. */
   pie: string;
+  /** Freestanding, UTF-8 symbol names sharing tails. */
+  names: string;
 }
 
 export function buildStripPrograms(): StripPrograms {
   const dir = mkdtempSync(join(tmpdir(), 'ldplay-strip-'));
   writeFileSync(join(dir, 'free.c'), freestanding);
   writeFileSync(join(dir, 'hosted.c'), hosted);
-  const out = { dir, freestanding: join(dir, 'free.exe'), pie: join(dir, 'hosted.pie') };
+  writeFileSync(join(dir, 'names.c'), names);
+  const out = { dir, freestanding: join(dir, 'free.exe'), pie: join(dir, 'hosted.pie'), names: join(dir, 'names.exe') };
   execFileSync('gcc', ['-O1', '-g', '-fno-pie', '-no-pie', '-nostdlib', '-ffreestanding', '-Wl,--emit-relocs',
     '-Wl,--build-id=sha1', '-o', out.freestanding, join(dir, 'free.c')]);
   execFileSync('gcc', ['-O1', '-fpie', '-pie', '-Wl,--emit-relocs', '-o', out.pie, join(dir, 'hosted.c')]);
+  execFileSync('gcc', ['-O0', '-fno-pie', '-no-pie', '-nostdlib', '-ffreestanding', '-Wl,--emit-relocs', '-o', out.names, join(dir, 'names.c')]);
   return out;
 }
 

@@ -87,6 +87,11 @@ describe('strip against GNU objcopy on small programs', () => {
     compare(programs.pie, outputs.vmlinux, onePass(patterns));
   });
 
+  it('UTF-8 symbol names: suffix sharing follows BFD\'s unsigned byte order', () => {
+    const { outputs } = strip(load(programs.names), { removeSections: ['.rel*', '.comment'] });
+    compare(programs.names, outputs.vmlinux, onePass(['.rel*', '.comment']));
+  });
+
   it.each(crossTargets.map((t) => [t.name, t] as const))('%s (ELF32 REL / other machines) matches its objcopy', (_, target) => {
     const exe = buildCross(programs.dir, target);
     for (const patterns of [['.rel*'], ['.rela.text', '.rel.text']]) {

@@ -2,7 +2,7 @@
 // insertion order, duplicates stored once, and a string that is a suffix of another stored string
 // shares its bytes. Strings are byte ranges of caller buffers (no per-string objects: 101 k symbol
 // names on a production vmlinux). Follows BFD 2.40 `_bfd_elf_strtab_finalize` (reverse-byte sort
-// with signed chars, suffix walk); does not read ELF itself.
+// of unsigned bytes, suffix walk; checked against objcopy on UTF-8 names); does not read ELF itself.
 
 export class SuffixStringTable {
   private buffers: Uint8Array[] = [];
@@ -91,7 +91,7 @@ export class SuffixStringTable {
     return this.finished;
   }
 
-  /** Handles sorted by reversed bytes (as signed chars, like BFD on x86); on a common tail, shorter
+  /** Handles sorted by reversed bytes (unsigned, as BFD compares them); on a common tail, shorter
    *  first. An MSD radix sort from the last byte backwards (bucket 0: the string has ended), with
    *  insertion sort for small ranges: no comparator call per pair for the 100 k names of a vmlinux. */
   private sortedByReversedBytes(): Int32Array {
@@ -100,9 +100,9 @@ export class SuffixStringTable {
     for (let i = 0; i < n; i++) order[i] = i;
     const scratch = new Int32Array(n);
     const counts = new Int32Array(258);
-    // Byte `depth` counted from the end as a bucket: 0 when the string is shorter, else 1 + signed order.
+    // Byte `depth` counted from the end as a bucket: 0 when the string is shorter, else 1 + the byte.
     const bucket = (h: number, depth: number) =>
-      depth < this.lengths[h] ? 1 + (this.buffers[this.bufferOf[h]][this.starts[h] + this.lengths[h] - 1 - depth] ^ 0x80) : 0;
+      depth < this.lengths[h] ? 1 + this.buffers[this.bufferOf[h]][this.starts[h] + this.lengths[h] - 1 - depth] : 0;
     const stack: number[] = [0, n, 0];
     while (stack.length) {
       const depth = stack.pop()!;
@@ -149,7 +149,7 @@ export class SuffixStringTable {
     let i = this.starts[a] + la - 1 - depth;
     let j = this.starts[b] + lb - 1 - depth;
     for (let l = Math.min(la, lb) - depth; l > 0; l--, i--, j--) {
-      if (A[i] !== B[j]) return ((A[i] << 24) >> 24) - ((B[j] << 24) >> 24);
+      if (A[i] !== B[j]) return A[i] - B[j];
     }
     return la - lb;
   }
