@@ -9,6 +9,7 @@ import { readelfCommand } from './readelf.ts';
 import { relocsCommand } from './relocs.ts';
 import { kaslrCommand } from './kaslr.ts';
 import { linkCommand } from './link.ts';
+import { scriptCommand } from './script.ts';
 export interface Command {
   summary: string;
   run(args: string[]): Promise<number>;
@@ -25,4 +26,5 @@ export const commands: Record<string, Command> = {
   relocs: relocsCommand,
   kaslr: kaslrCommand,
   link: linkCommand,
+  script: scriptCommand,
 };
