@@ -44,6 +44,9 @@ describe('declarative graph on the tiny fixture', () => {
     expect(vmlinux).toMatchObject({ producedBy: 'strip', stale: false, hash: sha(p.artifact('vmlinux')!.bytes) });
     expect(state.artifacts.find((a) => a.name === 'vmlinux.unsorted')).toMatchObject({ producedBy: 'import', hash: sha(unsorted) });
     expect(state.rules.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date', 'failed', 'up-to-date']);
+    // The state (records included) crosses a worker boundary: it must survive structured cloning.
+    expect(structuredClone(state)).toEqual(state);
+    expect((state.rules[3].record as { removed: unknown[] }).removed.length).toBeGreaterThan(0);
   });
 
   it('6.1: sorttable makes the final vmlinux; System.map and vmlinux.relocs equal the kernel tools\' files', async () => {
