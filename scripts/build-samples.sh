@@ -12,7 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 samples="$root/samples"
 # Gallery order: simplest first, the mini kernel last.
-SAMPLES=(two-files undefined-reference weak-strong common-symbols got-relax tls-static gc-sections merge-strings mini-kernel)
+SAMPLES=(two-files undefined-reference weak-strong common-symbols got-relax tls-static gc-sections merge-strings start-stop mini-kernel)
 
 objects_only=""
 if [ "${1:-}" = "--objects-only" ]; then
