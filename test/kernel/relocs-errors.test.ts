@@ -204,3 +204,30 @@ describe('relocs odd relocation section sizes', () => {
     expectDie(b, 'Cannot read symbol table: Success\n');
   });
 });
+
+describe('relocs on randomly corrupted headers, symbol tables and relocations', () => {
+  it('fails only with typed errors (StageError / ElfFormatError), never a crash', () => {
+    const elf = readElf(pristine);
+    const hot: [number, number][] = [[0, 64], [Number(elf.header.shoff), elf.sections.length * 64]];
+    for (const s of elf.sections) if (s.type === 2 || s.type === 4) hot.push([Number(s.offset), Math.min(Number(s.size), 4096)]);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    let failures = 0;
+    for (let n = 0; n < 16; n++) {
+      const b = pristine.slice();
+      for (let k = 0; k < 3; k++) {
+        const [at, length] = hot[Math.floor(random() * hot.length)];
+        b[at + Math.floor(random() * length)] = Math.floor(random() * 256);
+      }
+      for (const o of [{}, { kernel: '6.15' as const }]) {
+        try {
+          relocs(b, o);
+        } catch (e) {
+          failures++;
+          expect(e instanceof StageError || e instanceof ElfFormatError, String(e)).toBe(true);
+        }
+      }
+    }
+    expect(failures).toBeGreaterThan(0);
+  });
+});

@@ -21,15 +21,15 @@ export interface WalkedSection {
 export const relocationSectionType = (is64: boolean): number => (is64 ? SHT_RELA : SHT_REL);
 export const relocationEntrySize = (is64: boolean): number => (is64 ? 24 : 8);
 
-/** The tool reads every string table, symbol table, extended index table and relocation section of
- *  its word size in full; a section running past the end of the file fails that read. */
+/** The tool reads every string table, then every symbol and extended index table, then every relocation
+ *  section of its word size, in full; a section running past the end of the file fails that read. */
 export function checkSectionReads(elf: ElfFile): void {
   const relType = relocationSectionType(elf.is64);
-  for (const s of elf.sections) {
-    const extended = s.type === SHT_SYMTAB_SHNDX;
-    if (s.type !== SHT_STRTAB && s.type !== SHT_SYMTAB && !extended && s.type !== relType) continue;
-    if (s.offset + s.size > BigInt(elf.bytes.length)) {
-      const message = `Cannot read ${extended ? 'extended symbol table' : 'symbol table'}: Success\n`;
+  const passes = [[SHT_STRTAB], [SHT_SYMTAB_SHNDX, SHT_SYMTAB], [relType]];
+  for (const types of passes) {
+    for (const s of elf.sections) {
+      if (!types.includes(s.type) || s.offset + s.size <= BigInt(elf.bytes.length)) continue;
+      const message = `Cannot read ${s.type === SHT_SYMTAB_SHNDX ? 'extended symbol table' : 'symbol table'}: Success\n`;
       die(message, elf.fileName, Number(s.offset < BigInt(elf.bytes.length) ? s.offset : BigInt(elf.bytes.length)));
     }
   }
