@@ -21,7 +21,7 @@ import {
 } from './scan.ts';
 import { kernelSymbolClasses, realModeSymbolClasses, type SymbolClasses } from './symbol-classes.ts';
 import { printAbsoluteRelocations, printAbsoluteSymbols, printRelocationInfo } from './text-modes.ts';
-import { checkSectionReads, walkedSections, type WalkedSection } from './walk.ts';
+import { checkSectionReads, relocationSectionType, walkedSections, type WalkedSection } from './walk.ts';
 
 export type { RelocsOptions, RelocsKernel, RelocsMode } from './options.ts';
 export { relocsMode } from './options.ts';
@@ -162,7 +162,7 @@ function relocsLayout(ctx: RelocsContext): RelocsLayout {
 }
 
 function emptyRecord(ctx: RelocsContext, mode: string, wordSize: 32 | 64, walked: WalkedSection[]): RelocsRecord {
-  const relType = ctx.elf.is64 ? 4 : 9;
+  const relType = relocationSectionType(ctx.elf.is64);
   const total = ctx.elf.sections.filter((s) => s.type === relType).length;
   return {
     kernel: ctx.kernel, mode, wordSize, realMode: ctx.options.realMode ?? false,
