@@ -11,8 +11,8 @@
 //     section are relative. `ABSOLUTE(e)` converts to absolute.
 // Binary operators: two terms relative to different sections (or relative and absolute) are both
 // made absolute first; otherwise the operator applies to the offsets. The result of + - * / % <<
-// >> & | ^ on two terms of the same kind is a number inside an output section and absolute outside;
-// with one relative term (and a number) it stays relative. Outside output sections a number
+// >> & | (ld has no `^`) on two terms of the same kind is a number inside an output section and
+// absolute outside; with one relative term (and a number) it stays relative. Outside output sections a number
 // literal and an absolute symbol are absolute addresses; inside they read as numbers (SIZEOF,
 // DEFINED and the like are numbers everywhere). `resolveSymbolValue` and `resolveLocationCounter`
 // turn a result into what an assignment defines.
