@@ -56,10 +56,15 @@ function writeOut(chunk: Uint8Array): void {
     try {
       done += writeSync(1, chunk, done, chunk.length - done);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') throw new BrokenPipe();
+      if (code !== 'EAGAIN') throw e;
     }
   }
 }
+
+/** The reader of our stdout went away (e.g. `| head`): stop quietly, as readelf does on SIGPIPE. */
+class BrokenPipe extends Error {}
 
 /** Files above this size are loaded by range: a zero-filled buffer of the file's length (pages
  *  the OS maps lazily) into which only the tables the listing reads are copied from disk. */
@@ -139,7 +144,12 @@ export const readelfCommand: Command = {
       }
       const announce = files.length > 1;
       if (!isElf(bytes) && !isArchive(bytes)) {
-        if (announce) writeOut(Buffer.from(`\nFile: ${file}\n`, 'latin1'));
+        try {
+          if (announce) writeOut(Buffer.from(`\nFile: ${file}\n`, 'latin1'));
+        } catch (e) {
+          if (e instanceof BrokenPipe) return 141;
+          throw e;
+        }
         fail('Not an ELF file - it has the wrong magic bytes at the start');
         status = 1;
         continue;
@@ -147,6 +157,7 @@ export const readelfCommand: Command = {
       try {
         writeReadelfFile(bytes, file, options, writeOut, announce);
       } catch (e) {
+        if (e instanceof BrokenPipe) return 141;
         if (!(e instanceof ElfFormatError)) throw e;
         fail(e.message);
         status = 1;

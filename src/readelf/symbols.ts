@@ -4,7 +4,9 @@
 
 import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type SectionHeader } from '../elf/index.ts';
 import { symbolBindName, symbolIndexText, symbolOtherName, symbolTypeName, VISIBILITY_NAMES } from './names.ts';
-import { plural, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
+import { encodeLatin1, plural, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
+
+const COLON = encodeLatin1(': ');
 import { SymbolVersions } from './versions.ts';
 
 export function writeSymbolTables(elf: ElfFile, out: TextOut, wide: boolean): void {
@@ -33,8 +35,8 @@ function writeSymbolTable(elf: ElfFile, s: SectionHeader, versions: SymbolVersio
   const width = is64 ? 16 : 8;
   const entsize = is64 ? 24 : 16;
   const base = Number(s.offset);
-  const kinds = new Array<string | undefined>(256);
-  const visibilities = new Array<string | undefined>(256);
+  const kinds = new Array<Uint8Array | undefined>(256);
+  const visibilities = new Array<Uint8Array | undefined>(256);
   for (let i = 0; i < n; i++) {
     const at = base + i * entsize;
     const nameOffset = view.getUint32(at, le);
@@ -58,22 +60,21 @@ function writeSymbolTable(elf: ElfFile, s: SectionHeader, versions: SymbolVersio
     }
     const shndx = rawShndx === 0xffff ? table.shndx(i) : rawShndx;
     out.decimal(i, 6);
-    out.put(': ');
+    out.ascii(COLON);
     out.hex64(vhi, vlo, width);
-    out.put(' ');
+    out.byte(0x20);
     if (shi === 0 && slo <= 99999) out.decimal(slo, 5);
     else {
       out.put('0x');
       out.hex64(shi, slo, 0);
     }
-    const kind = kinds[info] ??= ` ${symbolTypeName(info & 0xf, osabi).padEnd(7, ' ')} ${symbolBindName(info >> 4, osabi).padEnd(6, ' ')} `;
-    out.put(kind);
-    const visibility = visibilities[other] ??= VISIBILITY_NAMES[other & 3].padEnd(7, ' ') + (other & ~3 ? ` [${symbolOtherName(machine, other & ~3)}] ` : '');
-    out.put(visibility);
-    out.put(' ');
+    const kind = kinds[info] ??= encodeLatin1(` ${symbolTypeName(info & 0xf, osabi).padEnd(7, ' ')} ${symbolBindName(info >> 4, osabi).padEnd(6, ' ')} `);
+    out.ascii(kind);
+    const visibility = visibilities[other] ??= encodeLatin1(`${VISIBILITY_NAMES[other & 3].padEnd(7, ' ')}${other & ~3 ? ` [${symbolOtherName(machine, other & ~3)}] ` : ''} `);
+    out.ascii(visibility);
     if (shndx !== 0 && shndx < 0xff00) out.decimal(shndx, 4);
     else out.put(symbolIndexText(shndx, machine).padStart(4, ' '));
-    out.put(' ');
+    out.byte(0x20);
     const version = versions?.lookup(i, shndx, nameOffset);
     const isSection = (info & 0xf) === 3 && nameOffset < strings.length && strings[nameOffset] === 0;
     if (version || isSection) {
@@ -85,7 +86,7 @@ function writeSymbolTable(elf: ElfFile, s: SectionHeader, versions: SymbolVersio
     } else if (nameOffset >= strings.length || !writeTableName(out, strings, nameOffset, wide ? undefined : 21)) {
       table.name(i); // throws the ElfFormatError naming the bad st_name
     }
-    out.put('\n');
+    out.byte(0x0a);
   }
 }
 

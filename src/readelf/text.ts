@@ -120,6 +120,27 @@ export class TextOut {
     this.pos += n;
   }
 
+  /** Copies the NUL-terminated name at `start` if it is plain printable text no longer than
+   *  `limit`; returns its length, or -1 (having written nothing) when it is not. */
+  copyName(table: Uint8Array, start: number, limit: number): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let i = start;
+    const end = table.length;
+    while (i < end) {
+      const c = table[i];
+      if (c === 0) {
+        if (i - start > limit) return -1;
+        this.pos = pos;
+        return i - start;
+      }
+      if (c < 0x20 || c === 0x7f || pos >= CHUNK) return -1;
+      buf[pos++] = c;
+      i++;
+    }
+    return -1;
+  }
+
   flush(): void {
     if (this.pos === 0) return;
     this.sink(this.buf.subarray(0, this.pos));
@@ -200,17 +221,13 @@ export function plural(n: number | bigint, one: string, many: string): string {
 /** Writes the NUL-terminated name at `start` in `table` as raw bytes (print_symbol's rules when
  *  `width` is given or control bytes need ^X). Returns false when no NUL ends it in the table. */
 export function writeTableName(out: TextOut, table: Uint8Array, start: number, width?: number): boolean {
+  // Copy while scanning: plain names (the common case) go straight into the output.
+  const copied = out.copyName(table, start, width ?? Infinity);
+  if (copied >= 0) return true;
   let end = start;
-  let plain = true;
-  while (end < table.length) {
-    const c = table[end];
-    if (c === 0) break;
-    if (c < 0x20 || c === 0x7f) plain = false;
-    end++;
-  }
+  while (end < table.length && table[end] !== 0) end++;
   if (end >= table.length) return false;
-  if (plain && (width === undefined || end - start <= width)) out.bytes(table, start, end);
-  else out.put(symbolTextUnpadded(latin1(table, start, end), width));
+  out.put(symbolTextUnpadded(latin1(table, start, end), width));
   return true;
 }
 
