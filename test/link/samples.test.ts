@@ -2,11 +2,12 @@
 // objects with GNU ld and with ldplay (`ldplay link`, ld's argument syntax), both programs run, and exit
 // status + stdout must equal each other and the values scripts/build-samples.sh recorded in sample.json.
 // Also: the broken sample fails like ld, the committed objects equal a fresh rebuild (readelf -S -s -r),
-// and the mini kernel is acceptable to sorttable and to the 6.1 relocs tool's rules (kernel-pipeline.md §1).
+// and the mini kernel is acceptable to sorttable and relocs (kernel-pipeline.md §1-2) and ldplay links it
+// to GNU ld's image, symbols and --emit-relocs entries.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, load, tiny } from '../helpers.ts';
 import { readElf, SHF_ALLOC, SHN_ABS, SHN_UNDEF, SHT_NOBITS, SHT_NOTE, SHT_RELA, SHT_SYMTAB } from '../../src/elf/index.ts';
@@ -65,10 +66,15 @@ function argsWithOutput(sample: Sample, outPath: string): string[] {
   return args;
 }
 
+/** A shell-style exit status: the code, or 128 + the signal number for a killed process. */
+function exitStatus(r: { status: number | null; signal: NodeJS.Signals | null }): number {
+  return r.status ?? 128 + (r.signal ? constants.signals[r.signal] : 0);
+}
+
 function runCommand(command: string, args: string[], cwd: string): Outcome {
   const r = spawnSync(command, args, { cwd, encoding: 'latin1', timeout: 60_000 });
   if (r.error) throw r.error;
-  return { exitCode: r.status ?? 128 + 9, stdout: r.stdout, stderr: r.stderr };
+  return { exitCode: exitStatus(r), stdout: r.stdout, stderr: r.stderr };
 }
 
 function linkWithLd(sample: Sample, outPath: string): Outcome {
@@ -84,7 +90,7 @@ function runProgram(path: string): Outcome {
   chmodSync(path, 0o755);
   const r = spawnSync(path, [], { encoding: 'latin1', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) throw r.error;
-  return { exitCode: r.status ?? 128 + 9, stdout: r.stdout };
+  return { exitCode: exitStatus(r), stdout: r.stdout };
 }
 
 /** `readelf -S -s -r` of an object: sections, symbols and relocations, but not the file name. */
