@@ -41,6 +41,9 @@ function parseKaslrArgs(args: string[]): KaslrArgs | string {
   return { files, output, json, options: { delta, kernel, fileName: files[0], relocsFileName: files[1] } };
 }
 
+/** The file's bytes without copying them (a Buffer is a Uint8Array view). */
+const view = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
 function summary(r: KaslrRecord): string {
   const lines = [
     `delta ${r.delta} (LOAD_PHYSICAL_ADDR ${r.loadPhysicalAddress}), kernel ${r.kernel} layout`,
@@ -64,8 +67,8 @@ export const kaslrCommand: Command = {
     let image: Uint8Array;
     let relocsFile: Uint8Array;
     try {
-      image = new Uint8Array(readFileSync(parsed.files[0]));
-      relocsFile = new Uint8Array(readFileSync(parsed.files[1]));
+      image = view(readFileSync(parsed.files[0]));
+      relocsFile = view(readFileSync(parsed.files[1]));
     } catch (e) {
       process.stderr.write(`ldplay kaslr: ${(e as Error).message}\n`);
       return 1;
