@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Pipeline } from '../pipeline/graph.ts';
 import { PostlinkBuild } from '../pipeline/postlink.ts';
 import { kernelVersion } from '../pipeline/rule.ts';
-import { declarativeRules, importableArtifacts, postlinkSteps } from '../pipeline/rules.ts';
+import { declarativeRules, importableArtifacts, kernelLinkObjects, postlinkSteps } from '../pipeline/rules.ts';
 import type { Command } from './commands.ts';
 
 const usage = 'usage: ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=MAJOR.MINOR]\n';
@@ -48,16 +48,13 @@ function parsePipelineArgs(args: string[]): PipelineArgs | string {
   return { dir, out, mode, kernel };
 }
 
-/** Importable files found in DIR, DIR/inputs and (for a link result) DIR/expected, first hit wins. */
+/** Importable files found in DIR and DIR/inputs (first hit wins). */
 function findInputs(dir: string): Map<string, string> {
   const found = new Map<string, string>();
-  for (const where of [dir, join(dir, 'inputs'), join(dir, 'expected')]) {
+  for (const where of [dir, join(dir, 'inputs')]) {
     for (const name of importableArtifacts) {
-      if (found.has(name)) continue;
-      // From expected/ only the link result: later artifacts there are what the graph should produce.
-      if (where.endsWith('expected') && name !== 'vmlinux.unsorted') continue;
       const path = join(where, name);
-      if (existsSync(path)) found.set(name, path);
+      if (!found.has(name) && existsSync(path)) found.set(name, path);
     }
   }
   return found;
@@ -100,12 +97,7 @@ async function runDeclarative(a: PipelineArgs, inputs: Map<string, string>): Pro
 
 async function runPostlink(a: PipelineArgs, inputs: Map<string, string>): Promise<number> {
   const build = new PostlinkBuild(a.kernel, postlinkSteps(a.kernel));
-  const linked = inputs.get('vmlinux.unsorted');
-  if (!linked) {
-    process.stderr.write(`ldplay pipeline: ${a.dir} has no vmlinux.unsorted (the link result the postlink recipe starts from)\n`);
-    return 1;
-  }
-  await build.put('vmlinux.unsorted', readBytes(linked));
+  for (const [name, path] of inputs) if (name !== 'vmlinux' && name !== 'vmlinux.unstripped') await build.put(name, readBytes(path));
   const record = await build.runAll();
   process.stdout.write(`pipeline (postlink, kernel ${a.kernel}): ${record.ok ? 'ok' : 'FAILED'}\n`);
   for (const e of record.events) {
@@ -135,9 +127,10 @@ export const pipelineCommand: Command = {
       return 1;
     }
     const inputs = findInputs(parsed.dir);
-    if (!inputs.has('vmlinux.unsorted') && !inputs.has('vmlinux.unstripped')) {
-      process.stderr.write(`ldplay pipeline: ${parsed.dir} has neither vmlinux.unsorted nor vmlinux.unstripped ` +
-        '(in DIR, DIR/inputs or DIR/expected); the link rule is not wired in yet\n');
+    const canLink = kernelLinkObjects.every((n) => inputs.has(n)) && inputs.has('vmlinux.lds');
+    if (!canLink && !inputs.has('vmlinux.unsorted') && !(parsed.mode === 'declarative' && inputs.has('vmlinux.unstripped'))) {
+      process.stderr.write(`ldplay pipeline: ${parsed.dir} has neither the link inputs (${kernelLinkObjects.join(', ')}, vmlinux.lds) ` +
+        `nor a linked vmlinux.unsorted${parsed.mode === 'declarative' ? ' or vmlinux.unstripped' : ''} (in DIR or DIR/inputs)\n`);
       return 1;
     }
     try {

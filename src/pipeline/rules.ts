@@ -1,9 +1,10 @@
-// The registry: each kernel stage (sysmap, sorttable, relocs, strip) adapted to a graph rule in a few
+// The registry: each stage (link, sysmap, sorttable, relocs, strip) adapted to a graph rule in a few
 // lines, the rule lists of the declarative graph per kernel version (docs kernel-pipeline.md §4.1: System.map from the unsorted
 // file, sorttable in place, then relocs and — from 6.15 — strip read vmlinux.unstripped).
 // Stage logic lives in src/kernel and src/link; this file only names artifacts and options.
 
 import { latin1 } from '../elf/index.ts';
+import { link, linkDescription } from '../link/link.ts';
 import { sorttable, sorttableDescription } from '../kernel/sorttable/sorttable.ts';
 import { relocs, relocsDescription } from '../kernel/relocs/relocs.ts';
 import { sysmap, sysmapDescription } from '../kernel/sysmap.ts';
@@ -11,6 +12,27 @@ import { strip, stripDescription, stripRuleSets, type StripRuleSet } from '../ke
 import type { PostlinkStep } from './postlink.ts';
 import { StageError } from './stage.ts';
 import { kernelAtLeast, kernelVersion, type PipelineOptions, type Rule } from './rule.ts';
+
+/** The final vmlinux link of scripts/link-vmlinux.sh for x86_64 with X86_NEED_RELOCS (fixtures README). */
+export const kernelLinkObjects = ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o'] as const;
+export const kernelLinkArguments = ['-m', 'elf_x86_64', '-z', 'noexecstack', '--no-warn-rwx-segments', '--emit-relocs',
+  '--discard-none', '-z', 'max-page-size=0x200000', '--build-id=sha1', '--orphan-handling=warn', '--script=vmlinux.lds'] as const;
+
+/** The mini-linker on the kernel's objects and vmlinux.lds, writing `output`. */
+export function linkRule(output = 'vmlinux.unsorted'): Rule {
+  return {
+    id: 'link',
+    title: linkDescription.title,
+    inputs: [...kernelLinkObjects, 'vmlinux.lds'],
+    outputs: [output],
+    description: linkDescription,
+    run(inputs) {
+      const files = Object.entries(inputs).map(([name, bytes]) => ({ name, bytes }));
+      const r = link(files, [...kernelLinkArguments, '-o', output, ...kernelLinkObjects]);
+      return { ...r, outputs: { [output]: r.outputs[output] } };
+    },
+  };
+}
 
 /** The strip rule set a kernel version uses (6.2–6.13 four patterns, 6.14 '.rel*', 6.15 + '!.rel*.dyn', 6.18 noload). */
 export function stripRuleSetFor(kernel: string): StripRuleSet {
@@ -91,27 +113,32 @@ export function sysmapRule(from: readonly string[] = ['vmlinux.unsorted', 'vmlin
 export function declarativeRules(options: PipelineOptions): Rule[] {
   kernelVersion(options.kernel);
   if (!kernelAtLeast(options.kernel, 6, 2)) {
-    return [sysmapRule(['vmlinux.unsorted', 'vmlinux']), sorttableRule('vmlinux.unsorted', 'vmlinux'), relocsRule('vmlinux')];
+    return [linkRule(), sysmapRule(['vmlinux.unsorted', 'vmlinux']), sorttableRule('vmlinux.unsorted', 'vmlinux'), relocsRule('vmlinux')];
   }
   if (!kernelAtLeast(options.kernel, 6, 15)) {
     throw new Error(`kernel ${options.kernel} strips in place (Makefile.postlink, 6.2–6.14): use the postlink mode`);
   }
-  return [sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), relocsRule('vmlinux.unstripped'), stripRule()];
+  return [linkRule(), sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), relocsRule('vmlinux.unstripped'), stripRule()];
 }
 
 /** Artifacts a user may supply directly instead of building them (the "import prebuilt" entry). */
 export const importableArtifacts = ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o', 'vmlinux.lds',
   'vmlinux.unsorted', 'vmlinux.unstripped', 'vmlinux'] as const;
 
-/** Postlink recipe (6.2–6.14): the link's result becomes `vmlinux` (imported prebuilt until the
- *  linker rule lands: vmlinux.unsorted is what `ld` wrote). */
+/** Postlink recipe (6.2–6.14): link-vmlinux.sh's final link writes `vmlinux` — with the mini-linker
+ *  when the kernel's objects are there, else from a supplied vmlinux.unsorted (what `ld` wrote). */
 export function postlinkLinkStep(): PostlinkStep {
   return {
     id: 'link',
-    command: 'ld … --emit-relocs --discard-none --script=vmlinux.lds -o vmlinux  (prebuilt vmlinux.unsorted)',
+    command: `ld ${kernelLinkArguments.join(' ')} -o vmlinux ${kernelLinkObjects.join(' ')}`,
     run(files) {
+      const objects = [...kernelLinkObjects, 'vmlinux.lds'];
+      if (objects.every((n) => files.has(n))) {
+        const r = link(objects.map((name) => ({ name, bytes: files.get(name)! })), [...kernelLinkArguments, '-o', 'vmlinux', ...kernelLinkObjects]);
+        return { ...r, outputs: { vmlinux: r.outputs.vmlinux } };
+      }
       const linked = files.get('vmlinux.unsorted');
-      if (!linked) throw new StageError('link: no vmlinux.unsorted to import as the link result');
+      if (!linked) throw new StageError(`link: neither the kernel objects (${objects.join(', ')}) nor a prebuilt vmlinux.unsorted`);
       return { outputs: { vmlinux: linked }, record: { imported: 'vmlinux.unsorted' }, diagnostics: [] };
     },
   };

@@ -23,7 +23,7 @@ describe('declarative graph on the tiny fixture', () => {
   it('6.15: vmlinux.unsorted → sorttable → vmlinux.unstripped → strip → vmlinux, as the kernel tools made them', async () => {
     const p = new Pipeline(declarativeRules({ kernel: '6.15' }), { kernel: '6.15' });
     await p.put('vmlinux.unsorted', unsorted);
-    expect(p.list().map((r) => [r.id, r.status])).toEqual([['sysmap', 'pending'], ['sorttable', 'pending'], ['relocs', 'blocked'], ['strip', 'blocked']]);
+    expect(p.list().map((r) => [r.id, r.status])).toEqual([['link', 'superseded'], ['sysmap', 'pending'], ['sorttable', 'pending'], ['relocs', 'blocked'], ['strip', 'blocked']]);
     const reports = await p.runAll();
     // 6.15's relocs has no per-CPU rules, so on this 6.1 image it stops like the real tool would;
     // strip does not depend on it and still runs.
@@ -43,10 +43,10 @@ describe('declarative graph on the tiny fixture', () => {
     const vmlinux = state.artifacts.find((a) => a.name === 'vmlinux')!;
     expect(vmlinux).toMatchObject({ producedBy: 'strip', stale: false, hash: sha(p.artifact('vmlinux')!.bytes) });
     expect(state.artifacts.find((a) => a.name === 'vmlinux.unsorted')).toMatchObject({ producedBy: 'import', hash: sha(unsorted) });
-    expect(state.rules.map((r) => r.status)).toEqual(['up-to-date', 'up-to-date', 'failed', 'up-to-date']);
+    expect(state.rules.map((r) => r.status)).toEqual(['superseded', 'up-to-date', 'up-to-date', 'failed', 'up-to-date']);
     // The state (records included) crosses a worker boundary: it must survive structured cloning.
     expect(structuredClone(state)).toEqual(state);
-    expect((state.rules[3].record as { removed: unknown[] }).removed.length).toBeGreaterThan(0);
+    expect((state.rules[4].record as { removed: unknown[] }).removed.length).toBeGreaterThan(0);
   });
 
   it('6.1: sorttable makes the final vmlinux; System.map and vmlinux.relocs equal the kernel tools\' files', async () => {
@@ -63,10 +63,26 @@ describe('declarative graph on the tiny fixture', () => {
     await p.put('vmlinux.unstripped', unstripped);
     const reports = await p.runAll();
     expect(reports.map((r) => r.rule)).toEqual(['sysmap', 'relocs', 'strip']);
-    expect(p.list()[0]).toMatchObject({ id: 'sysmap', inputs: ['vmlinux.unstripped'] });
-    expect(p.list()[1]).toMatchObject({ id: 'sorttable', status: 'superseded' });
+    expect(p.list()[0]).toMatchObject({ id: 'link', status: 'blocked', why: 'missing input vmlinux.o' });
+    expect(p.list()[1]).toMatchObject({ id: 'sysmap', inputs: ['vmlinux.unstripped'] });
+    expect(p.list()[2]).toMatchObject({ id: 'sorttable', status: 'superseded' });
     expect(same(p.artifact('vmlinux')?.bytes, stripped)).toBe(true);
     expect(p.artifact('vmlinux.unstripped')!.producedBy).toBe('import');
+  });
+
+  it('6.1 from inputs/: link, then System.map and vmlinux.relocs equal the kernel tools\' files', async () => {
+    const p = new Pipeline(declarativeRules({ kernel: '6.1' }), { kernel: '6.1' });
+    for (const name of ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o', 'vmlinux.lds']) await p.put(name, load(tiny('inputs', name)));
+    const reports = await p.runAll();
+    expect(reports.map((r) => [r.rule, r.action])).toEqual([['link', 'ran'], ['sysmap', 'ran'], ['sorttable', 'ran'], ['relocs', 'ran']]);
+    expect(p.artifact('vmlinux.unsorted')!.producedBy).toBe('link');
+    expect(same(p.artifact('System.map')?.bytes, systemMap)).toBe(true);
+    expect(same(p.artifact('vmlinux.relocs')?.bytes, load(tiny('expected', 'vmlinux.relocs')))).toBe(true);
+    // Editing the linker script's text without changing its meaning relinks, then stops: the
+    // linked image's hash is unchanged, so nothing after the link reruns.
+    const script = load(tiny('inputs', 'vmlinux.lds'));
+    await p.put('vmlinux.lds', new Uint8Array([...script, ...new TextEncoder().encode('\n/* edited */\n')]));
+    expect((await p.runAll()).map((r) => r.rule)).toEqual(['link']);
   });
 
   it('rejects 6.2–6.14 (in-place strip) for the declarative graph', () => {
