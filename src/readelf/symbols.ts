@@ -4,9 +4,7 @@
 
 import { SHT_DYNSYM, SHT_SYMTAB, type ElfFile, type SectionHeader } from '../elf/index.ts';
 import { symbolBindName, symbolIndexText, symbolOtherName, symbolTypeName, VISIBILITY_NAMES } from './names.ts';
-import { encodeLatin1, plural, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
-
-const COLON = encodeLatin1(': ');
+import { encodeLatin1, plural, putBytes, putDecimal, putHexDigits, symbolTextUnpadded, writeTableName, type TextOut } from './text.ts';
 import { SymbolVersions } from './versions.ts';
 
 export function writeSymbolTables(elf: ElfFile, out: TextOut, wide: boolean): void {
@@ -32,11 +30,11 @@ function writeSymbolTable(elf: ElfFile, s: SectionHeader, versions: SymbolVersio
   const is64 = elf.is64;
   const { view, le } = elf.data;
   const bytes = elf.bytes;
-  const width = is64 ? 16 : 8;
   const entsize = is64 ? 24 : 16;
   const base = Number(s.offset);
   const kinds = new Array<Uint8Array | undefined>(256);
   const visibilities = new Array<Uint8Array | undefined>(256);
+  const indexTexts: Record<number, Uint8Array> = {};
   for (let i = 0; i < n; i++) {
     const at = base + i * entsize;
     const nameOffset = view.getUint32(at, le);
@@ -59,22 +57,30 @@ function writeSymbolTable(elf: ElfFile, s: SectionHeader, versions: SymbolVersio
       rawShndx = view.getUint16(at + 14, le);
     }
     const shndx = rawShndx === 0xffff ? table.shndx(i) : rawShndx;
-    out.decimal(i, 6);
-    out.ascii(COLON);
-    out.hex64(vhi, vlo, width);
-    out.byte(0x20);
-    if (shi === 0 && slo <= 99999) out.decimal(slo, 5);
+    const kind = kinds[info] ??= encodeLatin1(` ${symbolTypeName(info & 0xf, osabi).padEnd(7, ' ')} ${symbolBindName(info >> 4, osabi).padEnd(6, ' ')} `);
+    const visibility = visibilities[other] ??= encodeLatin1(`${VISIBILITY_NAMES[other & 3].padEnd(7, ' ')}${other & ~3 ? ` [${symbolOtherName(machine, other & ~3)}] ` : ''} `);
+    // Fixed columns straight into the output buffer: at most 8+2+16+1+18+kind+visibility+12 bytes.
+    out.room(64 + kind.length + visibility.length);
+    const buf = out.buf;
+    let pos = putDecimal(buf, out.pos, i, 6);
+    buf[pos++] = 0x3a;
+    buf[pos++] = 0x20;
+    if (is64) pos = putHexDigits(buf, pos, vhi, 8);
+    pos = putHexDigits(buf, pos, vlo, 8);
+    buf[pos++] = 0x20;
+    if (shi === 0 && slo <= 99999) pos = putDecimal(buf, pos, slo, 5);
     else {
+      out.pos = pos;
       out.put('0x');
       out.hex64(shi, slo, 0);
+      pos = out.pos;
     }
-    const kind = kinds[info] ??= encodeLatin1(` ${symbolTypeName(info & 0xf, osabi).padEnd(7, ' ')} ${symbolBindName(info >> 4, osabi).padEnd(6, ' ')} `);
-    out.ascii(kind);
-    const visibility = visibilities[other] ??= encodeLatin1(`${VISIBILITY_NAMES[other & 3].padEnd(7, ' ')}${other & ~3 ? ` [${symbolOtherName(machine, other & ~3)}] ` : ''} `);
-    out.ascii(visibility);
-    if (shndx !== 0 && shndx < 0xff00) out.decimal(shndx, 4);
-    else out.put(symbolIndexText(shndx, machine).padStart(4, ' '));
-    out.byte(0x20);
+    pos = putBytes(buf, pos, kind);
+    pos = putBytes(buf, pos, visibility);
+    if (shndx !== 0 && shndx < 0xff00) pos = putDecimal(buf, pos, shndx, 4);
+    else pos = putBytes(buf, pos, indexTexts[shndx] ??= encodeLatin1(symbolIndexText(shndx, machine).padStart(4, ' ')));
+    buf[pos++] = 0x20;
+    out.pos = pos;
     const version = versions?.lookup(i, shndx, nameOffset);
     const isSection = (info & 0xf) === 3 && nameOffset < strings.length && strings[nameOffset] === 0;
     if (version || isSection) {

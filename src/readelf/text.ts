@@ -15,11 +15,12 @@ const HEX_BYTES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
 /** Writes text straight into a byte buffer, flushed to a sink whenever it fills. Hot loops use
  *  the numeric and raw-byte writers so that millions of rows allocate no strings. */
 export class TextOut {
-  private readonly buf = new Uint8Array(CHUNK);
-  private pos = 0;
+  /** The pending bytes; hot loops may write at `pos` directly after `room(n)` guarantees n bytes. */
+  readonly buf = new Uint8Array(CHUNK);
+  pos = 0;
   constructor(private readonly sink: TextSink) {}
 
-  private room(n: number): void {
+  room(n: number): void {
     if (this.pos + n > CHUNK) this.flush();
   }
 
@@ -236,4 +237,26 @@ export function encodeLatin1(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
+}
+
+/** Writes `v` (< 2^53) in decimal right-aligned in `width` columns at buf[pos]; returns the new pos. */
+export function putDecimal(buf: Uint8Array, pos: number, v: number, width: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let i = digits; i < width; i++) buf[pos++] = 0x20;
+  pos += digits;
+  for (let t = v, i = 1; i <= digits; i++, t = Math.floor(t / 10)) buf[pos - i] = 0x30 + (t % 10);
+  return pos;
+}
+
+/** Writes exactly `n` (≤ 8) hex digits of `v` at buf[pos]; returns the new pos. */
+export function putHexDigits(buf: Uint8Array, pos: number, v: number, n: number): number {
+  for (let shift = (n - 1) * 4; shift >= 0; shift -= 4) buf[pos++] = HEX_BYTES[(v >>> shift) & 15];
+  return pos;
+}
+
+/** Copies `text` to buf[pos]; returns the new pos. */
+export function putBytes(buf: Uint8Array, pos: number, text: Uint8Array): number {
+  for (let i = 0; i < text.length; i++) buf[pos++] = text[i];
+  return pos;
 }
