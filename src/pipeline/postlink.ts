@@ -7,7 +7,7 @@
 import { sha256Hex, type ArtifactState } from './artifact.ts';
 import { diagnosticsOf } from './graph.ts';
 import { kernelAtLeast, kernelVersion } from './rule.ts';
-import type { Diagnostic, StageResult } from './stage.ts';
+import { StageError, type Diagnostic, type StageResult } from './stage.ts';
 
 /** One command of the recipe: reads files, returns what to write. */
 export interface PostlinkStep {
@@ -65,7 +65,7 @@ export class PostlinkBuild {
   ) {
     kernelVersion(kernel);
     if (!kernelAtLeast(kernel, 6, 2) || kernelAtLeast(kernel, 6, 15)) {
-      throw new Error(`kernel ${kernel} has no Makefile.postlink strip: the postlink mode covers 6.2–6.14`);
+      throw new StageError(`kernel ${kernel} has no Makefile.postlink strip: the postlink mode covers 6.2–6.14`);
     }
   }
 

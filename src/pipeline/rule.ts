@@ -2,7 +2,7 @@
 // the artifacts it reads (each possibly with fallbacks) and writes, and how its options enter the
 // cache key. Rules are plain data plus a function; rules.ts adapts each kernel stage to one.
 
-import type { StageDescription, StageResult } from './stage.ts';
+import { StageError, type StageDescription, type StageResult } from './stage.ts';
 
 /** Which kernel's build the graph follows (MAJOR.MINOR), and per-stage knobs. */
 export interface PipelineOptions {
@@ -31,7 +31,7 @@ export const inputAlternatives = (input: RuleInput): readonly string[] => (typeo
 /** Kernel version as [major, minor]; throws on malformed text. */
 export function kernelVersion(kernel: string): [number, number] {
   const m = /^(\d+)\.(\d+)$/.exec(kernel);
-  if (!m) throw new Error(`kernel version '${kernel}' is not MAJOR.MINOR (e.g. 6.15)`);
+  if (!m) throw new StageError(`kernel version '${kernel}' is not MAJOR.MINOR (e.g. 6.15)`);
   return [Number(m[1]), Number(m[2])];
 }
 

@@ -116,7 +116,7 @@ export function declarativeRules(options: PipelineOptions): Rule[] {
     return [linkRule(), sysmapRule(['vmlinux.unsorted', 'vmlinux']), sorttableRule('vmlinux.unsorted', 'vmlinux'), relocsRule('vmlinux')];
   }
   if (!kernelAtLeast(options.kernel, 6, 15)) {
-    throw new Error(`kernel ${options.kernel} strips in place (Makefile.postlink, 6.2–6.14): use the postlink mode`);
+    throw new StageError(`kernel ${options.kernel} strips in place (Makefile.postlink, 6.2–6.14): use the postlink mode`);
   }
   return [linkRule(), sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), relocsRule('vmlinux.unstripped'), stripRule()];
 }
