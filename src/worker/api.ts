@@ -219,6 +219,8 @@ export interface WorkerApi {
   stages(): Promise<StageInfo[]>;
   /** Follows another kernel version's graph ('6.1' or '6.15'+). */
   setKernel(kernel: string): Promise<Outcome<StageInfo[]>>;
+  /** Sets what to build: a sample's ld arguments (a kernel-style link feeds the kernel graph), or none. */
+  setBuild(plan: { ld?: string[] }): Promise<Outcome<StageInfo[]>>;
   /** Runs the next stage with work to do; null when everything that can run is up to date. */
   step(onProgress?: (p: Progress) => void): Promise<Outcome<StepRun | null>>;
 }

@@ -42,6 +42,9 @@ interface Generation {
 export class ElfClient {
   private generation: Generation;
   private readonly sources = new Map<string, Source>();
+  /** The build settings last sent, re-sent to a restarted worker. */
+  private kernel: string | undefined;
+  private build: { ld?: string[] } | undefined;
   /** Called after the worker restarts, with why and which inputs were reopened. */
   onRestart: (reason: string, reopened: string[]) => void = () => {};
 
@@ -81,6 +84,8 @@ export class ElfClient {
       const r = await this.sendSource(source);
       if (r.ok) reopened.push(source.name);
     }
+    if (this.kernel) await this.call((api) => api.setKernel(this.kernel!));
+    if (this.build) await this.call((api) => api.setBuild(this.build!));
     this.onRestart(reason, reopened);
   }
 
@@ -116,7 +121,14 @@ export class ElfClient {
     return this.call<Outcome<TextPage>>((api) => api.readLines(file, start, count));
   }
   stages(): Promise<StageInfo[]> { return this.call<StageInfo[]>((api) => api.stages()); }
-  setKernel(kernel: string): Promise<Outcome<StageInfo[]>> { return this.call<Outcome<StageInfo[]>>((api) => api.setKernel(kernel)); }
+  setKernel(kernel: string): Promise<Outcome<StageInfo[]>> {
+    this.kernel = kernel;
+    return this.call<Outcome<StageInfo[]>>((api) => api.setKernel(kernel));
+  }
+  setBuild(plan: { ld?: string[] }): Promise<Outcome<StageInfo[]>> {
+    this.build = plan;
+    return this.call<Outcome<StageInfo[]>>((api) => api.setBuild(plan));
+  }
   step(onProgress?: (p: Progress) => void): Promise<Outcome<StepRun | null>> {
     return this.call<Outcome<StepRun | null>>((api) => api.step(onProgress ? proxy(onProgress) : undefined));
   }

@@ -8,6 +8,7 @@ import { Pipeline, type RuleState } from '../pipeline/graph.ts';
 import { declarativeRules, importableArtifacts } from '../pipeline/rules.ts';
 import type { Rule } from '../pipeline/rule.ts';
 import type { Progress, StageInfo } from './api.ts';
+import { kernelStyleArgv, linkRule } from './link-rule.ts';
 import { previewRecord, summarizeRecord } from './record-preview.ts';
 
 export interface StepOutcome {
@@ -19,14 +20,43 @@ export interface StepOutcome {
 
 const LINK_PLACEHOLDER = { id: 'link', title: 'Link (ld)', inputs: ['vmlinux.o', 'vmlinux.lds'], outputs: ['vmlinux.unsorted'] };
 
+/** What to build: an optional link (a sample's ld command) and whether the kernel graph follows. */
+export interface BuildPlan {
+  ld?: string[];
+}
+
 export class PipelineRunner {
   private pipeline: Pipeline;
   private rules: Rule[];
+  private plan: BuildPlan = {};
   private readonly imported = new Map<string, Uint8Array>();
 
   constructor(private kernel = '6.15') {
-    this.rules = declarativeRules({ kernel });
+    this.rules = this.buildRules();
     this.pipeline = new Pipeline(this.rules, { kernel });
+  }
+
+  /** The kernel graph, preceded by the sample's link; a program (non-kernel) link stands alone. */
+  private buildRules(): Rule[] {
+    if (!this.plan.ld) return declarativeRules({ kernel: this.kernel });
+    const { argv, kernel } = kernelStyleArgv(this.plan.ld);
+    const link = linkRule({ argv });
+    // The sample's link replaces the graph's own (which links the kernel's vmlinux.o and friends).
+    return kernel ? [link, ...declarativeRules({ kernel: this.kernel }).filter((r) => r.id !== 'link')] : [link];
+  }
+
+  private async rebuild(): Promise<void> {
+    this.rules = this.buildRules();
+    this.pipeline = new Pipeline(this.rules, { kernel: this.kernel });
+    for (const [name, bytes] of this.imported) await this.pipeline.put(name, bytes);
+  }
+
+  /** Sets the sample's ld command (or none); files opened before are offered to the new graph. */
+  async setPlan(plan: BuildPlan, files: Map<string, Uint8Array>): Promise<void> {
+    this.plan = plan;
+    this.rules = this.buildRules();
+    for (const [name, bytes] of files) if (this.known(name)) this.imported.set(name, bytes);
+    await this.rebuild();
   }
 
   /** Artifact names the graph reads or writes (others are just files to look at). */
@@ -48,17 +78,15 @@ export class PipelineRunner {
 
   /** Switches the kernel version whose graph is followed; imported files carry over. */
   async setKernel(kernel: string): Promise<void> {
-    const rules = declarativeRules({ kernel });
+    declarativeRules({ kernel }); // throws for versions the graph does not model
     this.kernel = kernel;
-    this.rules = rules;
-    this.pipeline = new Pipeline(rules, { kernel });
-    for (const [name, bytes] of this.imported) await this.pipeline.put(name, bytes);
+    await this.rebuild();
   }
 
   stages(): StageInfo[] {
     const states = this.pipeline.list();
     const out = states.map((s) => this.info(s));
-    if (!this.rules.some((r) => r.outputs.includes('vmlinux.unsorted'))) {
+    if (!this.rules.some((r) => r.id === 'link')) {
       out.unshift({
         ...LINK_PLACEHOLDER, explanation: '', follows: '', available: false, status: 'unavailable',
         why: 'the link stage is not part of this build yet; open a linked vmlinux.unsorted instead', runs: 0, summary: [], diagnostics: [],
@@ -87,6 +115,12 @@ export class PipelineRunner {
     const rule = this.rules.find((r) => r.id === report.rule)!;
     const outputs = report.action === 'failed' ? [] : rule.outputs.map((name) => ({ name, bytes: this.pipeline.artifact(name)!.bytes }));
     return { stage: report.rule, action: report.action, ms: report.ms, outputs };
+  }
+
+  /** The raw record of the stage that wrote `artifact` in its latest successful run, if any. */
+  recordFor(artifact: string): unknown {
+    const state = this.pipeline.list().find((s) => s.status === 'up-to-date' && s.outputs.includes(artifact));
+    return state?.record;
   }
 
   get kernelVersion(): string {

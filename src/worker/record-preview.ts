@@ -45,3 +45,23 @@ export function summarizeRecord(record: unknown): string[] {
   }
   return out;
 }
+
+/** From a link record's relocation steps (`address`, `before` as hex text): the bytes each
+ *  relocation found before patching (a window ending at the field), by address. Undefined when
+ *  the record has no such steps. */
+export function beforeBytesOf(record: unknown, beforeMaps: WeakMap<object, Map<bigint, number[]>>): ((address: bigint) => number[] | undefined) | undefined {
+  const steps = (record as { relocations?: unknown } | undefined)?.relocations;
+  if (!Array.isArray(steps) || typeof record !== 'object' || record === null) return undefined;
+  let map = beforeMaps.get(record);
+  if (!map) {
+    map = new Map();
+    for (const s of steps as { address?: unknown; before?: unknown }[]) {
+      if (typeof s.address !== 'string' || typeof s.before !== 'string') continue;
+      const digits = s.before.replace(/[^0-9a-f]/gi, '');
+      map.set(BigInt(s.address), Array.from({ length: digits.length >> 1 }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16)));
+    }
+    beforeMaps.set(record, map);
+  }
+  const found = map;
+  return (address) => found.get(address);
+}

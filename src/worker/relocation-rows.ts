@@ -7,7 +7,10 @@ import { ET_REL, SHT_NOBITS, STT_SECTION, type ElfFile } from '../elf/index.ts';
 import type { RelocationPage, RelocationRow } from './api.ts';
 import { relocationFormula, relocationTypeName } from './names.ts';
 
-export function relocationPage(elf: ElfFile, section: number, start: number, count: number): RelocationPage {
+/** Bytes a relocation's field held before the stage patched it, by patched address (from a record). */
+export type BeforeBytes = (address: bigint) => number[] | undefined;
+
+export function relocationPage(elf: ElfFile, section: number, start: number, count: number, before?: BeforeBytes): RelocationPage {
   const rel = elf.relocationTable(section);
   const target = rel.targetSection < elf.sections.length ? elf.sections[rel.targetSection] : undefined;
   const symtab = rel.symbolTableIndex !== 0 && rel.symbolTableIndex < elf.sections.length
@@ -39,6 +42,9 @@ export function relocationPage(elf: ElfFile, section: number, start: number, cou
     if (linked && formula && width > 0) {
       row.value = BigInt.asUintN(64, symbolValue + addend - (formula.pcRelative ? offset : 0n));
     }
+    // Records keep a window ending at the field (up to 3 bytes of opcode first): keep the field.
+    const old = linked && width > 0 ? before?.(offset) : undefined;
+    if (old && old.length >= width) row.before = old.slice(old.length - width);
     rows.push(row);
   }
   return { section, target: rel.targetSection, targetName: target?.name ?? '', total: rel.count, start: first, rows };

@@ -10,6 +10,7 @@ import type {
   SymbolQuery, TextPage, WorkerApi, WorkerFailure,
 } from './api.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
+import { beforeBytesOf } from './record-preview.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
@@ -43,6 +44,8 @@ async function attempt<T>(f: () => T | Promise<T>): Promise<Outcome<T>> {
 export function createSession(): WorkerApi {
   const artifacts = new Map<string, Artifact>();
   const pipeline = new PipelineRunner();
+  /** Per link record: the before-bytes of its recorded relocation steps, by address. */
+  const beforeMaps = new WeakMap<object, Map<bigint, number[]>>();
 
   /** Registers bytes under `name`. Binary files that are neither ELF nor text are refused unless
    *  `allowBinary` (stage outputs like vmlinux.relocs), with the ElfFormatError that says why. */
@@ -109,7 +112,8 @@ export function createSession(): WorkerApi {
       if (!a.elf) throw new Error(`${q.file} is not an ELF file`);
       return symbolIndex(a, q.table).query(q);
     }),
-    queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() => relocationPage(elfOf(q.file), q.section, q.start, q.count)),
+    queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
+      relocationPage(elfOf(q.file), q.section, q.start, q.count, beforeBytesOf(pipeline.recordFor(q.file), beforeMaps))),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;
       const start = Math.max(0, Math.min(offset, b.length));
@@ -122,6 +126,10 @@ export function createSession(): WorkerApi {
     }),
     stages: async () => pipeline.stages(),
     setKernel: (kernel) => attempt(async () => { await pipeline.setKernel(kernel); return pipeline.stages(); }),
+    setBuild: (plan) => attempt(async () => {
+      await pipeline.setPlan(plan, new Map([...artifacts].map(([name, a]) => [name, a.bytes])));
+      return pipeline.stages();
+    }),
     step: (onProgress) => attempt(() => step(onProgress)),
   };
 }

@@ -15,6 +15,8 @@ export interface Sample {
   files: SampleFile[];
   /** Sources, shown beside the objects built from them. */
   sources: SampleFile[];
+  /** GNU ld's arguments for this sample's link, as sample.json records them. */
+  ld?: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -63,6 +65,7 @@ export function listSamples(): Sample[] {
       description: text(entry.description ?? entry.summary ?? manifest.description ?? manifest.summary),
       files,
       sources: all.filter((f) => sourceName.test(f.name)),
+      ld: Array.isArray(manifest.ld) && manifest.ld.every((a) => typeof a === 'string') ? (manifest.ld as string[]) : undefined,
     };
   });
 }

@@ -145,6 +145,9 @@ export class Workspace {
           return res.arrayBuffer();
         } });
       }
+      const build = await this.client.setBuild({ ld: sample.ld });
+      if (!build.ok) this.fail(`The ${sample.id} link command`, build.error);
+      else this.stages = build.value;
       const first = this.artifacts.find((a) => a.kind === 'elf') ?? this.artifacts[0];
       if (first) this.select(first.name, 'sections');
     });
