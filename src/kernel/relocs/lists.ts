@@ -1,50 +1,54 @@
-// Growable lists of u32 relocation addresses (the tool's struct relocs), with the first few origins
-// kept for the playground. Storage only: what goes in a list is decided by scan.ts.
+// The relocation lists one run fills (the tool's struct relocs: 64-bit, inverse 32-bit, 32-bit, 16-bit)
+// as plain typed arrays: values, lengths and the entry numbers of the first few (the samples), so the
+// scan loop (scan.ts) or a WebAssembly twin can fill them. Storage only: deciding is scan.ts's job.
 // Values are the low 32 bits of the address to patch, as vmlinux.relocs stores them.
 
-export class RelocationList {
-  data: Uint32Array;
-  length = 0;
-  /** Where the first `sampleLimit` entries came from: relocation section index and entry number. */
-  readonly originSection: number[] = [];
-  readonly originEntry: number[] = [];
+export const LIST_64 = 0;
+export const LIST_32NEG = 1;
+export const LIST_32 = 2;
+export const LIST_16 = 3;
+export const LIST_COUNT = 4;
 
-  constructor(readonly sampleLimit: number, capacity = 1024) {
-    this.data = new Uint32Array(capacity);
-  }
-
-  push(value: number, section: number, entry: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Uint32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-    if (this.originSection.length < this.sampleLimit) {
-      this.originSection.push(section);
-      this.originEntry.push(entry);
-    }
-  }
-
-  /** The collected values (a view, not a copy). */
-  values(): Uint32Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
-/** The lists one run fills: 64-bit, inverse 32-bit (6.1–6.14 per-CPU), 32-bit, 16-bit (real mode). */
 export interface RelocationLists {
-  relocs64: RelocationList;
-  relocs32neg: RelocationList;
-  relocs32: RelocationList;
-  relocs16: RelocationList;
+  /** One array per list; capacity is kept >= length + entries of the section being scanned. */
+  values: Uint32Array[];
+  lengths: Uint32Array;
+  sampleLimit: number;
+  /** [list * sampleLimit + i]: entry number (in its relocation section) of the list's i-th value. */
+  sampleEntry: Int32Array;
+  /** [list * sampleLimit + i]: index of that relocation section (filled by the caller after each scan). */
+  sampleSection: Int32Array;
 }
 
 export function createRelocationLists(sampleLimit: number): RelocationLists {
   return {
-    relocs64: new RelocationList(sampleLimit),
-    relocs32neg: new RelocationList(sampleLimit),
-    relocs32: new RelocationList(sampleLimit),
-    relocs16: new RelocationList(sampleLimit),
+    values: Array.from({ length: LIST_COUNT }, () => new Uint32Array(1024)),
+    lengths: new Uint32Array(LIST_COUNT),
+    sampleLimit,
+    sampleEntry: new Int32Array(LIST_COUNT * sampleLimit).fill(-1),
+    sampleSection: new Int32Array(LIST_COUNT * sampleLimit).fill(-1),
   };
+}
+
+/** Grows every list so `entries` more values fit (each entry adds at most one value to one list). */
+export function reserveRelocations(lists: RelocationLists, entries: number): void {
+  for (let k = 0; k < LIST_COUNT; k++) {
+    const need = lists.lengths[k] + entries;
+    if (need <= lists.values[k].length) continue;
+    const grown = new Uint32Array(Math.max(need, lists.values[k].length * 2));
+    grown.set(lists.values[k].subarray(0, lists.lengths[k]));
+    lists.values[k] = grown;
+  }
+}
+
+/** Attributes the samples a scan just added (lengths grew from `before`) to relocation section `section`. */
+export function attributeSamples(lists: RelocationLists, before: Uint32Array, section: number): void {
+  for (let k = 0; k < LIST_COUNT; k++) {
+    for (let i = before[k]; i < Math.min(lists.lengths[k], lists.sampleLimit); i++) lists.sampleSection[k * lists.sampleLimit + i] = section;
+  }
+}
+
+/** The collected values of list `k` (a view, not a copy). */
+export function listValues(lists: RelocationLists, k: number): Uint32Array {
+  return lists.values[k].subarray(0, lists.lengths[k]);
 }

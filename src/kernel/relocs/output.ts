@@ -2,7 +2,7 @@
 // (binary) or `.long` lines (--text). Sorting and deciding are done before; this only lays out words.
 // Follows relocs.c emit_relocs (6.1: three x86-64 lists; 6.15: two; i386: one; --realmode: counts).
 
-import type { RelocationLists } from './lists.ts';
+import { LIST_16, LIST_32, LIST_32NEG, LIST_64, listValues, type RelocationLists } from './lists.ts';
 
 /** x86-64 6.1–6.14: stop, 64-bit, stop, inverse 32-bit, stop, 32-bit. 6.15+: no inverse list. */
 export type RelocsLayout = 'x86_64-6.1' | 'x86_64-6.15' | 'i386' | 'realmode';
@@ -12,21 +12,21 @@ export function relocsWords(lists: RelocationLists, layout: RelocsLayout): Uint3
   const parts: Uint32Array[] = [];
   const word = (v: number) => parts.push(Uint32Array.of(v >>> 0));
   if (layout === 'realmode') {
-    word(lists.relocs16.length);
-    parts.push(lists.relocs16.values());
-    word(lists.relocs32.length);
-    parts.push(lists.relocs32.values());
+    word(lists.lengths[LIST_16]);
+    parts.push(listValues(lists, LIST_16));
+    word(lists.lengths[LIST_32]);
+    parts.push(listValues(lists, LIST_32));
   } else {
     if (layout !== 'i386') {
       word(0);
-      parts.push(lists.relocs64.values());
+      parts.push(listValues(lists, LIST_64));
       if (layout === 'x86_64-6.1') {
         word(0);
-        parts.push(lists.relocs32neg.values());
+        parts.push(listValues(lists, LIST_32NEG));
       }
     }
     word(0);
-    parts.push(lists.relocs32.values());
+    parts.push(listValues(lists, LIST_32));
   }
   const total = parts.reduce((n, p) => n + p.length, 0);
   const out = new Uint32Array(total);

@@ -4,7 +4,7 @@
 
 import type { ElfFile } from '../../elf/index.ts';
 import { symbolName } from './classify.ts';
-import type { RelocationList } from './lists.ts';
+import type { RelocationLists } from './lists.ts';
 import { relocationTypeName, TYPE_OTHER_LABEL } from './names.ts';
 
 export interface RelocsSample {
@@ -53,25 +53,26 @@ export function typeCounts(histogram: Uint32Array, is64: boolean, knowsRex: bool
   return out;
 }
 
-/** The first entries of a list, named (a handful of symbol lookups, not per entry of the list). */
-export function listRecord(elf: ElfFile, name: RelocsListRecord['name'], title: string, list: RelocationList, knowsRex: boolean): RelocsListRecord {
+/** The first entries of list `k`, named (a handful of symbol lookups, not per entry of the list).
+ *  Call before sorting: samples pair the first values with the entries they came from. */
+export function listRecord(elf: ElfFile, name: RelocsListRecord['name'], title: string, lists: RelocationLists, k: number, knowsRex: boolean): RelocsListRecord {
   const names = elf.sections.map((s) => s.name);
   const sample: RelocsSample[] = [];
-  for (let i = 0; i < list.originSection.length; i++) {
-    const rel = elf.sections[list.originSection[i]];
-    const j = list.originEntry[i];
+  const count = lists.lengths[k];
+  for (let i = 0; i < Math.min(count, lists.sampleLimit); i++) {
+    const rel = elf.sections[lists.sampleSection[k * lists.sampleLimit + i]];
+    const j = lists.sampleEntry[k * lists.sampleLimit + i];
     const at = Number(rel.offset) + j * (elf.is64 ? 24 : 8);
     const type = elf.is64 ? elf.data.u32(at + 8) : elf.data.u32(at + 4) & 0xff;
     const sym = elf.is64 ? elf.data.u32(at + 12) : elf.data.u32(at + 4) >>> 8;
-    const symtab = elf.symbolTable(rel.link);
     sample.push({
-      value: `0x${list.data[i].toString(16).padStart(8, '0')}`,
+      value: `0x${lists.values[k][i].toString(16).padStart(8, '0')}`,
       relocationSection: rel.name,
       entry: j,
       target: names[rel.info] ?? '',
       type: relocationTypeName(type, elf.is64, knowsRex),
-      symbol: symbolName(symtab, sym, names),
+      symbol: symbolName(elf.symbolTable(rel.link), sym, names),
     });
   }
-  return { name, title, count: list.length, sample };
+  return { name, title, count, sample };
 }

@@ -9,7 +9,9 @@ import { sorter } from '../../hot/sort.ts';
 import type { Diagnostic, StageDescription, StageResult } from '../../pipeline/stage.ts';
 import { classifySymbols, findSymbolValue, symbolName, SYM_ABS } from './classify.ts';
 import { checkRelocsHeader, die } from './header.ts';
-import { createRelocationLists, type RelocationLists } from './lists.ts';
+import {
+  attributeSamples, createRelocationLists, LIST_16, LIST_32, LIST_32NEG, LIST_64, listValues, reserveRelocations, type RelocationLists,
+} from './lists.ts';
 import { relocationTypeName } from './names.ts';
 import { relocsMode, type RelocsOptions } from './options.ts';
 import { encodeBinary, encodeText, latin1Bytes, relocsWords, type RelocsLayout } from './output.ts';
@@ -75,7 +77,7 @@ export function relocs(input: Uint8Array, options: RelocsOptions = {}): StageRes
   record.types = typeCounts(histogram, elf.is64, knowsRex);
   record.lists = listRecords(ctx, lists, knowsRex);
   const sort = sorter();
-  for (const list of [lists.relocs32, lists.relocs32neg, lists.relocs64, lists.relocs16]) if (list.length > 1) sort.sortUint32(list.values());
+  for (const k of [LIST_32, LIST_32NEG, LIST_64, LIST_16]) if (lists.lengths[k] > 1) sort.sortUint32(listValues(lists, k));
   const layout = relocsLayout(ctx);
   const words = relocsWords(lists, layout);
   const bytes = options.text ? encodeText(words) : encodeBinary(words);
@@ -109,12 +111,15 @@ function collectRelocations(ctx: RelocsContext, walked: WalkedSection[], lists: 
     }
     const adjust = perCpu && w.relocations.info === perCpu.shndx ? perCpu.load : 0n;
     const section = {
-      view, index: w.relocations.index, start: w.start, count: w.count, symbolFlags,
+      view, start: w.start, count: w.count, symbolFlags,
       adjustLow: Number(adjust & 0xffffffffn), adjustHigh: Number((adjust >> 32n) & 0xffffffffn),
       headText: kernel === '6.15' && elf.is64 && w.target.name === '.head.text',
     };
+    reserveRelocations(lists, w.count);
+    const before = lists.lengths.slice();
     const result = elf.is64 ? scanRela64(section, features, lists, histogram) : scanRel32(section, features, lists, histogram);
     if (result.status !== SCAN_OK) failScan(ctx, w, result, symbolFlags);
+    attributeSamples(lists, before, w.relocations.index);
   }
   return histogram;
 }
@@ -145,13 +150,13 @@ function failScan(ctx: RelocsContext, w: WalkedSection, result: ScanResult, symb
 function listRecords(ctx: RelocsContext, lists: RelocationLists, knowsRex: boolean): RelocsRecord['lists'] {
   const { elf } = ctx;
   if (ctx.options.realMode) {
-    return [listRecord(elf, 'relocs16', '16-bit segment relocations', lists.relocs16, knowsRex),
-      listRecord(elf, 'relocs32', '32-bit relocations', lists.relocs32, knowsRex)];
+    return [listRecord(elf, 'relocs16', '16-bit segment relocations', lists, LIST_16, knowsRex),
+      listRecord(elf, 'relocs32', '32-bit relocations', lists, LIST_32, knowsRex)];
   }
-  if (!elf.is64) return [listRecord(elf, 'relocs32', '32-bit relocations', lists.relocs32, knowsRex)];
-  const out = [listRecord(elf, 'relocs64', '64-bit relocations', lists.relocs64, knowsRex)];
-  if (relocsLayout(ctx) === 'x86_64-6.1') out.push(listRecord(elf, 'relocs32neg', 'inverse 32-bit relocations (per-CPU)', lists.relocs32neg, knowsRex));
-  out.push(listRecord(elf, 'relocs32', '32-bit relocations', lists.relocs32, knowsRex));
+  if (!elf.is64) return [listRecord(elf, 'relocs32', '32-bit relocations', lists, LIST_32, knowsRex)];
+  const out = [listRecord(elf, 'relocs64', '64-bit relocations', lists, LIST_64, knowsRex)];
+  if (relocsLayout(ctx) === 'x86_64-6.1') out.push(listRecord(elf, 'relocs32neg', 'inverse 32-bit relocations (per-CPU)', lists, LIST_32NEG, knowsRex));
+  out.push(listRecord(elf, 'relocs32', '32-bit relocations', lists, LIST_32, knowsRex));
   return out;
 }
 

@@ -5,7 +5,7 @@
 // do_reloc32 and do_reloc_real (6.1; 6.15 by feature bits).
 
 import { SYM_ABS, SYM_ABS_OK, SYM_LIN, SYM_PERCPU, SYM_REL, SYM_SEG, SYM_UNDEF } from './classify.ts';
-import type { RelocationLists } from './lists.ts';
+import { LIST_16, LIST_32, LIST_32NEG, LIST_64, type RelocationLists } from './lists.ts';
 import { R_386, R_X86_64 } from './names.ts';
 
 export const SCAN_OK = 0;
@@ -27,8 +27,7 @@ export const FEATURE_REAL_MODE = 4;
 export interface ScanSection {
   /** A view over the whole file. */
   view: DataView;
-  /** Relocation section index (for the samples) and the file offset and count of its entries. */
-  index: number;
+  /** File offset and count of the section's entries. */
   start: number;
   count: number;
   /** Flags of the symbol table the section's sh_link names (classify.ts). */
@@ -49,6 +48,15 @@ export interface ScanResult {
 /** Per-type histogram of walked entries; types >= 255 share the last bucket. */
 export const TYPE_BUCKETS = 256;
 
+/** Appends `value` to list `k`, noting entry `j` while the list is still within the sample limit.
+ *  The caller has reserved room (reserveRelocations). */
+function record(lists: RelocationLists, k: number, value: number, j: number): void {
+  const n = lists.lengths[k];
+  lists.values[k][n] = value;
+  if (n < lists.sampleLimit) lists.sampleEntry[k * lists.sampleLimit + n] = j;
+  lists.lengths[k] = n + 1;
+}
+
 /** Walks an SHT_RELA section of an ELF64 x86-64 file (24-byte entries). */
 export function scanRela64(s: ScanSection, features: number, lists: RelocationLists, typeCounts: Uint32Array): ScanResult {
   const { view, symbolFlags, adjustLow, adjustHigh } = s;
@@ -65,7 +73,7 @@ export function scanRela64(s: ScanSection, features: number, lists: RelocationLi
     const isPerCpu = perCpu && (f & SYM_PERCPU) !== 0;
     if (type === R_X86_64.NONE) continue;
     if (type === R_X86_64.PC32 || type === R_X86_64.PLT32 || (rex && type === R_X86_64.REX_GOTPCRELX)) {
-      if (isPerCpu) lists.relocs32neg.push((view.getUint32(at, true) + adjustLow) >>> 0, s.index, j);
+      if (isPerCpu) record(lists, LIST_32NEG, (view.getUint32(at, true) + adjustLow) >>> 0, j);
       continue;
     }
     if (type === R_X86_64.PC64) {
@@ -83,7 +91,7 @@ export function scanRela64(s: ScanSection, features: number, lists: RelocationLi
     const low = sumLow >>> 0;
     const high = (view.getUint32(at + 4, true) + adjustHigh + (sumLow > 0xffffffff ? 1 : 0)) >>> 0;
     if (high !== (low >> 31) >>> 0) return { status: SCAN_OFFSET_TOO_WIDE, entry: j };
-    (type === R_X86_64.R64 ? lists.relocs64 : lists.relocs32).push(low, s.index, j);
+    record(lists, type === R_X86_64.R64 ? LIST_64 : LIST_32, low, j);
   }
   return { status: SCAN_OK, entry: -1 };
 }
@@ -106,7 +114,7 @@ export function scanRel32(s: ScanSection, features: number, lists: RelocationLis
     if (realMode && type === R_386.R16) {
       if (abs ? f & SYM_ABS_OK : !(f & SYM_LIN)) continue;
       if (abs && f & SYM_SEG) {
-        lists.relocs16.push(offset, s.index, j);
+        record(lists, LIST_16, offset, j);
         continue;
       }
       return { status: SCAN_INVALID_REAL_MODE, entry: j };
@@ -115,12 +123,12 @@ export function scanRel32(s: ScanSection, features: number, lists: RelocationLis
     if (abs) {
       if (f & SYM_ABS_OK) continue;
       if (realMode && f & SYM_REL) {
-        lists.relocs32.push(offset, s.index, j);
+        record(lists, LIST_32, offset, j);
         continue;
       }
       return { status: realMode ? SCAN_INVALID_REAL_MODE : SCAN_INVALID_ABSOLUTE, entry: j };
     }
-    if (!realMode || f & SYM_LIN) lists.relocs32.push(offset, s.index, j);
+    if (!realMode || f & SYM_LIN) record(lists, LIST_32, offset, j);
   }
   return { status: SCAN_OK, entry: -1 };
 }
