@@ -143,6 +143,12 @@ export const readelfCommand: Command = {
         continue;
       }
       const announce = files.length > 1;
+      // readelf reads a whole ELF header (52 or 64 bytes, by EI_CLASS) before anything else.
+      if (!isArchive(bytes) && bytes.length < (bytes[4] === 2 ? 64 : 52)) {
+        fail(`${file}: Failed to read file header`);
+        status = 1;
+        continue;
+      }
       if (!isElf(bytes) && !isArchive(bytes)) {
         try {
           if (announce) writeOut(Buffer.from(`\nFile: ${file}\n`, 'latin1'));

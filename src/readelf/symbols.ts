@@ -8,6 +8,11 @@ import { encodeLatin1, plural, putBytes, putDecimal, putHexDigits, symbolTextUnp
 import { SymbolVersions } from './versions.ts';
 
 export function writeSymbolTables(elf: ElfFile, out: TextOut, wide: boolean): void {
+  if (elf.sections.length === 0) {
+    // Without section headers readelf would need the dynamic segment's symbols (not covered here).
+    out.put('\nDynamic symbol information is not available for displaying symbols.\n');
+    return;
+  }
   let versions: SymbolVersions | null | undefined;
   for (const s of elf.sections) {
     if (s.type !== SHT_SYMTAB && s.type !== SHT_DYNSYM) continue;
