@@ -29,7 +29,8 @@ export const START_KERNEL_MAP = 0xffffffff80000000n;
 export interface KaslrOptions {
   /** The virtual displacement: virt_addr - LOAD_PHYSICAL_ADDR. */
   delta: bigint;
-  /** '6.1' (default): 64-bit, inverse and 32-bit lists; '6.15': no inverse list. */
+  /** The vmlinux.relocs layout: '6.1' (default) 64-bit, inverse and 32-bit lists; '6.15' no inverse list.
+   *  Coverage follows the image itself (per-CPU rules only when .data..percpu is linked at 0). */
   kernel?: '6.1' | '6.15';
   fileName?: string;
   relocsFileName?: string;
@@ -101,7 +102,7 @@ export function kaslr(vmlinux: Uint8Array, relocsFile: Uint8Array, options: Kasl
   const record: KaslrRecord = {
     delta: `0x${delta.toString(16)}`, loadPhysicalAddress: `0x${image.loadPhysical.toString(16)}`, kernel,
     applied: { relocs64: lists.relocs64.length, relocs32neg: lists.relocs32neg.length, relocs32: lists.relocs32.length },
-    bytesChanged: 0, changes: [], coverage: checkCoverage(elf, lists, kernel, limit),
+    bytesChanged: 0, changes: [], coverage: checkCoverage(elf, lists, limit),
   };
   if (delta === 0n) diagnostics.push({ severity: 'note', message: 'No relocation needed (delta is 0)' });
   else {
@@ -170,16 +171,17 @@ function applyList(image: KaslrImage, values: Uint32Array, list: KaslrList, delt
   }
 }
 
-/** Every R_X86_64_64/32/32S against a relocatable symbol must have an entry in the matching list. */
-function checkCoverage(elf: ElfFile, lists: Record<KaslrList, Uint32Array>, kernel: '6.1' | '6.15', limit: number): KaslrRecord['coverage'] {
-  const perCpu = kernel === '6.1' ? perCpuArea(elf) : null;
+/** Every R_X86_64_64/32/32S against a relocatable symbol must have an entry in the matching list. The
+ *  6.1 symbol classes are used for any image: the names later versions dropped no longer exist there. */
+function checkCoverage(elf: ElfFile, lists: Record<KaslrList, Uint32Array>, limit: number): KaslrRecord['coverage'] {
+  const perCpu = perCpuArea(elf);
   const sorted64 = lists.relocs64.slice().sort();
   const sorted32 = lists.relocs32.slice().sort();
   const names = elf.sections.map((s) => s.name);
   const coverage: KaslrRecord['coverage'] = { absoluteReferences: 0, covered: 0, uncoveredCount: 0, uncovered: [] };
   for (const w of walkedSections(elf, [])) {
     const symtab = elf.symbolTable(w.symtab.index);
-    const flags = classifySymbols(elf, symtab, { classes: kernelSymbolClasses(true, kernel), perCpuShndx: perCpu?.shndx ?? -1, allNames: false });
+    const flags = classifySymbols(elf, symtab, { classes: kernelSymbolClasses(true, '6.1'), perCpuShndx: perCpu?.shndx ?? -1, allNames: false });
     const adjust = perCpu && w.relocations.info === perCpu.shndx ? perCpu.load : 0n;
     for (let j = 0; j < w.count; j++) {
       const at = w.start + j * 24;

@@ -103,6 +103,32 @@ describe('kaslr on the x86_64-tiny fixture', () => {
     expect(kaslr(image, relocsFile, { delta: 0x1000n }).diagnostics.some((d) => d.severity === 'warning')).toBe(true);
   });
 
+  it('reads the 6.15 two-list layout: the same 64-bit and 32-bit patches, no inverse ones', async () => {
+    const { relocs } = await import('../../src/kernel/relocs/relocs.ts');
+    const twoList = relocs(image, { inverse: false }).outputs['vmlinux.relocs'];
+    const r = kaslr(image, twoList, { delta: DELTA, kernel: '6.15' });
+    expect(r.record.applied).toEqual({ relocs64: lists.l64.length, relocs32neg: 0, relocs32: lists.l32.length });
+    expect(r.record.coverage.uncoveredCount).toBe(0);
+    // Every byte differing from the three-list run lies in a location the inverse list patches.
+    const three = outputs['vmlinux.kaslr'];
+    const two = r.outputs['vmlinux.kaslr'];
+    const elf = readElf(image);
+    const inverseOffsets = new Set<number>();
+    for (const v of lists.lneg) {
+      const pa = BigInt.asUintN(64, BigInt(v | 0)) - 0xffffffff80000000n;
+      const seg = elf.segments.find((p) => p.type === 1 && p.paddr <= pa && pa < p.paddr + p.filesz)!;
+      const at = Number(seg.offset + pa - seg.paddr);
+      for (let k = 0; k < 4; k++) inverseOffsets.add(at + k);
+    }
+    let differing = 0;
+    for (let i = 0; i < three.length; i++) {
+      if (three[i] === two[i]) continue;
+      differing++;
+      expect(inverseOffsets.has(i)).toBe(true);
+    }
+    expect(differing).toBeGreaterThan(0);
+  });
+
   it('the decompressor\'s errors: an entry outside the kernel, a malformed list file', () => {
     const w = new Uint32Array(relocsFile.buffer.slice(relocsFile.byteOffset, relocsFile.byteOffset + relocsFile.length));
     w[1] = 0x80000000; // 64-bit entry below _text
