@@ -176,6 +176,8 @@ export interface LinkContext {
   symbolTable?: SymbolTableOutput;
   /** .rela sections for --emit-relocs, by output section (emitRelocations). */
   emitted: Map<OutputSection, Uint8Array>;
+  /** (symbol, file) pairs already reported as undefined references (ld reports each once). */
+  reportedUndefined: Set<string>;
   /** ENTRY(...) or -e; the entry address is resolved by writeOutput. */
   entrySymbol?: string;
   entry: bigint;
@@ -195,6 +197,7 @@ export function createContext(options: LinkOptions, inputs: LinkInput[], record:
     gotIndex: new Map(),
     relaxations: new Map(),
     emitted: new Map(),
+    reportedUndefined: new Set(),
     diagnostics: [],
     errors: [],
     record,

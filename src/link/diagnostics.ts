@@ -1,28 +1,38 @@
 // Locations in ld's message shapes: "b.o: in function `main':\nb.c:(.text+0x5)" when a function
-// symbol covers the place (the file name from the object's STT_FILE symbol), else "c.o:(.data+0x0)".
+// (or untyped) symbol precedes the place (the file name from the object's STT_FILE symbol), else "c.o:(.data+0x0)".
 // Formatting only: no pass logic; it reads symbol tables through the ELF views.
-import { STT_FILE, STT_FUNC } from '../elf/index.ts';
+import { STT_FILE, STT_FUNC, STT_NOTYPE } from '../elf/index.ts';
 import type { ObjectFile } from './context.ts';
 
-/** ld's `%C`-style location of (section index, offset) in `obj`. */
-export function describeLocation(obj: ObjectFile, shndx: number, offset: bigint): string {
+/** ld's `%C`-style location of (section index, offset) in `obj`; `compact` is the one-line form
+ *  ld uses after "first defined here" (`a.o:a.c:(.text+0x0)`). */
+export function describeLocation(obj: ObjectFile, shndx: number, offset: bigint, compact = false): string {
   const sectionName = obj.elf.sections[shndx]?.name ?? `section ${shndx}`;
   const place = `(${sectionName}+0x${offset.toString(16)})`;
   const fn = enclosingFunction(obj, shndx, offset);
   if (!fn) return `${obj.name}:${place}`;
   const source = fileSymbol(obj);
+  if (compact) return `${obj.name}:${source ? source + ':' : ''}${place}`;
   return `${obj.name}: in function \`${fn}':\n${source ? source + ':' : ''}${place}`;
 }
 
+/** The nearest FUNC or NOTYPE symbol at or before `offset` in the section (one with a size must
+ *  cover it), which is how ld names "in function" for code written without .type. */
 function enclosingFunction(obj: ObjectFile, shndx: number, offset: bigint): string | undefined {
   const t = obj.symtab;
   if (!t) return undefined;
+  let best: string | undefined;
+  let bestValue = -1n;
   for (let i = 1; i < t.count; i++) {
-    if ((t.info(i) & 0xf) !== STT_FUNC || t.shndx(i) !== shndx) continue;
+    const type = t.info(i) & 0xf;
+    if ((type !== STT_FUNC && type !== STT_NOTYPE) || t.shndx(i) !== shndx) continue;
     const v = t.value(i);
-    if (offset >= v && offset < v + (t.size(i) || 1n)) return t.name(i);
+    const size = t.size(i);
+    if (v > offset || v < bestValue || (size > 0n && offset >= v + size)) continue;
+    best = t.name(i);
+    bestValue = v;
   }
-  return undefined;
+  return best;
 }
 
 function fileSymbol(obj: ObjectFile): string | undefined {

@@ -121,29 +121,3 @@ export function relaxedType(relax: Relax, type: number): number {
   if (relax === Relax.TestToImm || relax === Relax.BinopToImm) return type === R_X86_64_REX_GOTPCRELX ? R_X86_64_32S : R_X86_64_32;
   return R_X86_64_PC32;
 }
-
-const MIN32 = -(1n << 31n);
-const MAX32S = (1n << 31n) - 1n;
-const MAXU32 = (1n << 32n) - 1n;
-
-/** Checks that `value` (a 64-bit result, as a signed bigint) fits the field; false on overflow. */
-export function fits(value: bigint, size: number, fit: Fit): boolean {
-  if (fit === Fit.None) return true;
-  const bits = BigInt(size * 8);
-  if (size === 4) {
-    if (fit === Fit.Signed) return value >= MIN32 && value <= MAX32S;
-    if (fit === Fit.Unsigned) return value >= 0n && value <= MAXU32;
-    return value >= MIN32 && value <= MAXU32;
-  }
-  const lo = -(1n << (bits - 1n));
-  const hi = fit === Fit.Signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
-  return value >= (fit === Fit.Unsigned ? 0n : lo) && value <= hi;
-}
-
-/** Writes the low `size` bytes of `value`, little-endian. */
-export function encode(buf: Uint8Array, view: DataView, at: number, size: number, value: bigint): void {
-  if (size === 8) view.setBigUint64(at, BigInt.asUintN(64, value), true);
-  else if (size === 4) view.setUint32(at, Number(BigInt.asUintN(32, value)), true);
-  else if (size === 2) view.setUint16(at, Number(BigInt.asUintN(16, value)), true);
-  else if (size === 1) buf[at] = Number(BigInt.asUintN(8, value));
-}

@@ -4,9 +4,9 @@
 // nothing else — the WebAssembly candidate. Formulas and encodings come from arch/x86_64.ts.
 import { SHN_UNDEF, STB_WEAK, STT_SECTION } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
-import { Fit, Formula, Relax, X86_64_KINDS, encode, fits, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
+import { Fit, Formula, Relax, X86_64_KINDS, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
-import type { InputSection, LinkContext } from '../context.ts';
+import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from '../context.ts';
 import { describeLocation } from '../diagnostics.ts';
 import { globalAddress, inputAddress, localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
@@ -38,41 +38,68 @@ export function applyRelocations(ctx: LinkContext): void {
   const overflows = applyRelocationPlan(plan, buffers, ctx.record.relocations.length < RECORDED_RELOCATION_LIMIT ? (i, before, after) => recordStep(ctx, plan, i, before, after) : undefined);
   ctx.record.relocationCount = plan.count;
   if (overflows.length) {
-    const messages = overflows.slice(0, 50).map((i) => overflowMessage(plan, i));
+    const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
     throw new StageError(messages.join('\n'), messages.map((message) => ({ severity: 'error', message })));
   }
 }
 
 /**
- * The hot loop: value = S + A (− P), optional instruction rewrite, range check, little-endian store.
- * Returns the indices of relocations whose value did not fit. No allocation per relocation beyond
- * the bigint arithmetic itself.
+ * The hot loop: value = S + A (− P) in 64-bit arithmetic done on 32-bit halves (no bigint, no
+ * allocation per relocation), optional instruction rewrite, range check, little-endian store.
+ * Returns the indices of relocations whose value did not fit. A WebAssembly twin would take the
+ * same columns.
  */
 export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): number[] {
   const overflows: number[] = [];
   const views = buffers.map((b) => (b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : undefined));
+  const S = new Uint32Array(plan.S.buffer, plan.S.byteOffset, plan.count * 2);
+  const A = new Uint32Array(plan.A.buffer, plan.A.byteOffset, plan.count * 2);
+  const P = new Uint32Array(plan.P.buffer, plan.P.byteOffset, plan.count * 2);
   for (let i = 0; i < plan.count; i++) {
-    const f = plan.formula[i];
-    if (f === 0) continue;
-    const kind = X86_64_KINDS[plan.type[i]]!;
+    let formula = plan.formula[i];
+    if (formula === 0) continue;
+    const type = plan.type[i];
+    const kind = X86_64_KINDS[type]!;
     const buf = buffers[plan.out[i]]!;
     const view = views[plan.out[i]]!;
     let at = plan.at[i];
     const before = onStep ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
     let fit: number = kind.fit;
-    let formula = f;
-    if (plan.relax[i] !== Relax.None) {
-      const r = rewriteInstruction(buf, at, plan.relax[i] as Relax);
+    const relax = plan.relax[i];
+    if (relax !== Relax.None) {
+      const r = rewriteInstruction(buf, at, relax as Relax);
       at += r.shift;
-      if (r.absolute) { formula = 1; fit = plan.type[i] === 41 ? Fit.Unsigned : Fit.Signed; }
+      if (r.absolute) { formula = 1; fit = type === 41 ? Fit.Unsigned : Fit.Signed; }
     }
-    const value = formula === 2 ? plan.S[i] + plan.A[i] - plan.P[i] : plan.S[i] + plan.A[i];
-    const wrapped = BigInt.asIntN(64, value);
-    if (!fits(fit === Fit.Unsigned ? BigInt.asUintN(64, wrapped) : wrapped, kind.size, fit as Fit)) overflows.push(i);
-    encode(buf, view, at, kind.size, wrapped);
+    // 64-bit sum on halves: lo may leave [0, 2^32); the carry moves into hi.
+    let lo = S[2 * i] + A[2 * i];
+    let hi = S[2 * i + 1] + A[2 * i + 1];
+    if (formula === 2) { lo -= P[2 * i]; hi -= P[2 * i + 1]; }
+    const carry = Math.floor(lo / 4294967296);
+    lo -= carry * 4294967296;
+    hi = (hi + carry) | 0;
+    if (!fitsHalves(hi, lo, kind.size, fit)) overflows.push(i);
+    const size = kind.size;
+    if (size === 4) view.setUint32(at, lo, true);
+    else if (size === 8) { view.setUint32(at, lo, true); view.setUint32(at + 4, hi >>> 0, true); }
+    else if (size === 2) view.setUint16(at, lo & 0xffff, true);
+    else if (size === 1) buf[at] = lo & 0xff;
     if (onStep && before) onStep(i, before, buf.slice(Math.max(0, plan.at[i] - 3), plan.at[i] + kind.size));
   }
   return overflows;
+}
+
+/** Range check of the 64-bit value (hi:lo) for a field of `size` bytes (arch Fit rules). */
+function fitsHalves(hi: number, lo: number, size: number, fit: number): boolean {
+  if (fit === Fit.None || size === 8) return true;
+  const bits = size * 8;
+  const signedLow = size === 4 ? lo | 0 : ((lo << (32 - bits)) >> (32 - bits));
+  const unsignedLow = size === 4 ? lo : lo & ((1 << bits) - 1);
+  const isSigned = hi === (signedLow < 0 ? -1 : 0) && (size === 4 || signedLow === (lo | 0));
+  const isUnsigned = hi === 0 && unsignedLow === lo;
+  if (fit === Fit.Signed) return isSigned;
+  if (fit === Fit.Unsigned) return isUnsigned;
+  return isSigned || isUnsigned;
 }
 
 function planRelocations(ctx: LinkContext): RelocationPlan {
@@ -90,75 +117,148 @@ function planRelocations(ctx: LinkContext): RelocationPlan {
     formula: new Uint8Array(total), relax: new Uint8Array(total), S: new BigInt64Array(total), A: new BigInt64Array(total),
     P: new BigInt64Array(total), source: new Uint32Array(total), index: new Uint32Array(total), sections: live,
   };
+  const S32 = new Uint32Array(plan.S.buffer);
+  const A32 = new Uint32Array(plan.A.buffer);
+  const P32 = new Uint32Array(plan.P.buffer);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
-  const tp = threadPointer(ctx);
-  const got = ctx.synthetic.got;
+  const targets = new TargetCache();
   const errors: string[] = [];
-  const reported = new Set<string>();
   let n = 0;
   live.forEach((s, si) => {
     const obj = s.file;
-    const t = obj.symtab!;
     const table = obj.elf.relocationTable(s.relocationSection);
+    const d = obj.elf.data;
     const relax = ctx.relaxations.get(s)!;
-    const base = s.output!.address + BigInt(s.offset);
+    const base = BigInt.asUintN(64, s.output!.address + BigInt(s.offset));
+    const baseLo = Number(base & 0xffffffffn);
+    const baseHi = Number(base >> 32n);
+    const out = outIndex.get(s.output!)!;
     for (let i = 0; i < table.count; i++, n++) {
-      const type = table.type(i);
-      const kind = X86_64_KINDS[type]!;
-      const sym = table.sym(i);
-      const offset = table.offset(i);
-      let A = table.addend(i);
-      let S = 0n;
-      plan.out[n] = outIndex.get(s.output!)!;
-      plan.at[n] = s.offset + Number(offset);
+      const at = table.base + i * 24;
+      const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
+      const type = d.u32(at + 8);
+      plan.out[n] = out;
+      plan.at[n] = s.offset + offset;
       plan.type[n] = type;
       plan.relax[n] = relax[i];
       plan.source[n] = si;
       plan.index[n] = i;
-      plan.P[n] = base + offset;
-      if (kind.formula === Formula.None) continue;
-      if (sym < t.firstGlobal) {
-        const shndx = t.shndx(sym);
-        const target = obj.sections[shndx];
-        if (shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded) && sym !== 0) {
-          if (target?.discarded || !target) errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
+      const lo = baseLo + offset;
+      P32[2 * n] = lo >>> 0;
+      P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
+      A32[2 * n] = d.u32(at + 16);
+      A32[2 * n + 1] = d.u32(at + 20);
+      const formula = X86_64_KINDS[type]!.formula;
+      if (formula === Formula.None) continue;
+      if (formula === Formula.SA || formula === Formula.SAP) {
+        // The common case: S from the per-symbol cache, copied as two 32-bit halves.
+        const slot = targets.simple(obj, d.u32(at + 12));
+        if (slot >= 0) {
+          S32[2 * n] = targets.halves[2 * slot];
+          S32[2 * n + 1] = targets.halves[2 * slot + 1];
+          plan.formula[n] = formula === Formula.SAP ? 2 : 1;
           continue;
         }
-        if ((t.info(sym) & 0xf) === STT_SECTION && target?.merge) { S = inputAddress(target, A); A = 0n; }
-        else S = localAddress(obj, sym);
-        if (kind.formula === Formula.Z_A) S = t.size(sym);
-      } else {
-        const g = obj.globals[sym];
-        if (!g.defined) {
-          if (g.binding !== STB_WEAK) {
-            const key = `${g.name}\0${obj.name}`;
-            if (!reported.has(key)) { reported.add(key); errors.push(`ld: ${describeLocation(obj, s.index, offset)}: undefined reference to \`${g.name}'`); }
-            continue;
-          }
-        } else if (g.section?.discarded) {
-          errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${g.name}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${g.section.name}' of ${g.section.file.name}`);
-          continue;
-        }
-        S = kind.formula === Formula.Z_A ? g.size : globalAddress(g);
       }
-      let formula = kind.formula;
-      if (formula === Formula.GotP && relax[i] === Relax.None) {
-        const slot = ctx.gotIndex.get(gotKey(ctx, obj.index, sym));
-        S = got!.output!.address + BigInt(got!.offset + 8 * (slot ?? 0));
-        formula = Formula.SAP;
-      } else if (formula === Formula.GotP) {
-        const toLocalExec = relax[i] === Relax.IeMovToLe || relax[i] === Relax.IeAddToLe;
-        formula = toLocalExec ? Formula.SA_TP : Formula.SAP;
-        if (toLocalExec) A = 0n; // the -4 addend belonged to the RIP-relative load that is gone
-      }
-      if (formula === Formula.SA_TP) S -= tp;
-      plan.formula[n] = formula === Formula.SAP ? 2 : 1;
-      plan.S[n] = BigInt.asIntN(64, S);
-      plan.A[n] = A;
+      planSlowPath(ctx, plan, n, s, i, errors);
     }
   });
   if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
   return plan;
+}
+
+/** Symbol addresses computed once per (file, symbol), as 32-bit halves; -1 marks symbols that need
+ *  the slow path (undefined, discarded, merged section symbols). */
+class TargetCache {
+  halves = new Uint32Array(1024);
+  private count = 0;
+  private readonly slots = new Map<ObjectFile, Int32Array>();
+  private readonly globalSlots = new Map<GlobalSymbol, number>();
+
+  simple(obj: ObjectFile, sym: number): number {
+    let slots = this.slots.get(obj);
+    if (!slots) { slots = new Int32Array(obj.symtab!.count).fill(-2); this.slots.set(obj, slots); }
+    if (slots[sym] !== -2) return slots[sym];
+    const t = obj.symtab!;
+    let address: bigint | undefined;
+    if (sym >= t.firstGlobal) {
+      const g = obj.globals[sym];
+      const known = this.globalSlots.get(g);
+      if (known !== undefined) return (slots[sym] = known);
+      if (g.defined && !g.section?.discarded) address = globalAddress(g);
+      const slot = address === undefined ? -1 : this.add(address);
+      this.globalSlots.set(g, slot);
+      return (slots[sym] = slot);
+    }
+    const shndx = t.shndx(sym);
+    const target = obj.sections[shndx];
+    const sectionSymbol = (t.info(sym) & 0xf) === STT_SECTION;
+    const dropped = sym !== 0 && shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded);
+    if (!dropped && !(sectionSymbol && target?.merge)) address = localAddress(obj, sym);
+    return (slots[sym] = address === undefined ? -1 : this.add(address));
+  }
+
+  private add(address: bigint): number {
+    if (2 * this.count + 2 > this.halves.length) { const grown = new Uint32Array(this.halves.length * 2); grown.set(this.halves); this.halves = grown; }
+    const v = BigInt.asUintN(64, address);
+    this.halves[2 * this.count] = Number(v & 0xffffffffn);
+    this.halves[2 * this.count + 1] = Number(v >> 32n);
+    return this.count++;
+  }
+}
+
+/** Everything but plain S + A (− P) to a resolved symbol: undefined and discarded targets (errors),
+ *  merged-string section symbols, symbol sizes, GOT slots, relaxations and TLS offsets. */
+function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, i: number, errors: string[]): void {
+  const obj = s.file;
+  const t = obj.symtab!;
+  const table = obj.elf.relocationTable(s.relocationSection);
+  const type = plan.type[n];
+  const kind = X86_64_KINDS[type]!;
+  const sym = table.sym(i);
+  const offset = table.offset(i);
+  let A = table.addend(i);
+  let S = 0n;
+  if (sym < t.firstGlobal) {
+    const shndx = t.shndx(sym);
+    const target = obj.sections[shndx];
+    if (shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded) && sym !== 0) {
+      errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
+      return;
+    }
+    if ((t.info(sym) & 0xf) === STT_SECTION && target?.merge) { S = inputAddress(target, A); A = 0n; }
+    else S = localAddress(obj, sym);
+    if (kind.formula === Formula.Z_A) S = t.size(sym);
+  } else {
+    const g = obj.globals[sym];
+    if (!g.defined) {
+      if (g.binding !== STB_WEAK) {
+        const key = `${g.name}\0${obj.name}`;
+        if (!ctx.reportedUndefined.has(key)) { ctx.reportedUndefined.add(key); errors.push(`ld: ${describeLocation(obj, s.index, offset)}: undefined reference to \`${g.name}'`); }
+        return;
+      }
+    } else if (g.section?.discarded) {
+      errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${g.name}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${g.section.name}' of ${g.section.file.name}`);
+      return;
+    }
+    S = kind.formula === Formula.Z_A ? g.size : globalAddress(g);
+  }
+  let formula = kind.formula;
+  const relax = plan.relax[n];
+  if (formula === Formula.GotP && relax === Relax.None) {
+    const got = ctx.synthetic.got!;
+    const slot = ctx.gotIndex.get(gotKey(ctx, obj.index, sym)) ?? 0;
+    S = got.output!.address + BigInt(got.offset + 8 * slot);
+    formula = Formula.SAP;
+  } else if (formula === Formula.GotP) {
+    const toLocalExec = relax === Relax.IeMovToLe || relax === Relax.IeAddToLe;
+    formula = toLocalExec ? Formula.SA_TP : Formula.SAP;
+    if (toLocalExec) A = 0n; // the -4 addend belonged to the RIP-relative load that is gone
+  }
+  if (formula === Formula.SA_TP) S -= threadPointer(ctx);
+  plan.formula[n] = formula === Formula.SAP ? 2 : 1;
+  plan.S[n] = BigInt.asIntN(64, S);
+  plan.A[n] = A;
 }
 
 /** x86-64 TLS variant II: the thread pointer is the end of the TLS block, aligned. */
@@ -189,14 +289,18 @@ function symbolLabel(obj: InputSection['file'], sym: number): string {
   return (t.info(sym) & 0xf) === STT_SECTION ? obj.elf.sections[t.shndx(sym)]?.name ?? '' : t.name(sym);
 }
 
-function overflowMessage(plan: RelocationPlan, i: number): string {
+function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: number): string {
   const s = plan.sections[plan.source[i]];
   const table = s.file.elf.relocationTable(s.relocationSection);
   const r = plan.index[i];
   const sym = table.sym(r);
   const t = s.file.symtab!;
-  const label = sym >= t.firstGlobal || (t.info(sym) & 0xf) !== STT_SECTION ? `symbol \`${t.name(sym)}'` : `\`${symbolLabel(s.file, sym)}'`;
-  return `ld: ${describeLocation(s.file, s.index, table.offset(r))}: relocation truncated to fit: ${relocationName(plan.type[i])} against ${label}`;
+  const where = describeLocation(s.file, s.index, table.offset(r));
+  const what = `relocation truncated to fit: ${relocationName(plan.type[i])}`;
+  if (sym < t.firstGlobal && (t.info(sym) & 0xf) === STT_SECTION) return `${where}: ${what} against \`${symbolLabel(s.file, sym)}'`;
+  const g = sym >= t.firstGlobal ? s.file.globals[sym] : undefined;
+  const home = g ? (g.section ? `${g.section.name} section in ${g.section.file.name}` : `*ABS* section in ${ctx.options.output}`) : `${s.file.elf.sections[t.shndx(sym)]?.name ?? '*ABS*'} section in ${s.file.name}`;
+  return `${where}: ${what} against symbol \`${t.name(sym)}' defined in ${home}`;
 }
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');

@@ -2,7 +2,7 @@
 // lang_size_sections + lang_do_assignments do — section VMAs (explicit, or `.` aligned), LMAs (AT(),
 // else the previous section's VMA-LMA difference), input offsets, symbol assignments and ASSERTs —
 // repeated until forward references settle. Empty output sections are dropped first (ld's rules).
-import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STB_GLOBAL, STV_HIDDEN, STV_PROTECTED } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
 import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
@@ -32,6 +32,7 @@ export function assignAddresses(ctx: LinkContext): void {
   }
   state.final = true;
   runLayout(state);
+  defineStartStopSymbols(ctx);
   for (const g of ctx.symbols.values()) {
     if (g.scriptDefined && g.outputSection?.removed) g.outputSection = nearbySection(ctx, g.outputSection);
   }
@@ -52,6 +53,19 @@ function markKeptSections(ctx: LinkContext): void {
     const contents = ctx.options.emitRelocs ? os.members.length > 0 : os.members.some((s) => s.size > 0);
     os.keep = dotAssigned || hasData;
     os.removed = !contents && !os.keep;
+  }
+}
+
+/** `__start_X`/`__stop_X`, when referenced and undefined, bound the output section X whose name is a
+ *  C identifier (ld defines them with protected visibility). */
+function defineStartStopSymbols(ctx: LinkContext): void {
+  for (const g of ctx.symbols.values()) {
+    if (g.defined || !g.referenced) continue;
+    const m = /^__(start|stop)_([A-Za-z_][A-Za-z0-9_]*)$/.exec(g.name);
+    const os = m && ctx.outputSections.find((o) => o.name === m[2] && !o.removed);
+    if (!m || !os) continue;
+    Object.assign(g, { defined: true, scriptDefined: true, binding: STB_GLOBAL, visibility: STV_PROTECTED, outputSection: os });
+    g.address = os.address + (m[1] === 'stop' ? BigInt(os.size) : 0n);
   }
 }
 

@@ -2,7 +2,7 @@
 // alignment are deduplicated as GNU ld 2.40 does (bfd/merge.c behaviour): pieces hashed in input
 // order; for strings, a piece that is a suffix of another (found by sorting on reversed bytes) is
 // dropped and points into the longer one; each input section keeps its first-seen pieces, in order.
-import { SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
+import { latin1, SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 
 interface Piece {
@@ -134,9 +134,7 @@ function stringLength(data: Uint8Array, p: number, end: number, entsize: number)
 }
 
 function latin1Slice(data: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(data[i]);
-  return s;
+  return end - start < 4096 ? String.fromCharCode.apply(null, data.subarray(start, end) as unknown as number[]) : latin1(data, start, end);
 }
 
 /** Output offset (inside `holder`) of input offset `offset` of merged section `s`. */

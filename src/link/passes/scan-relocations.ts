@@ -15,23 +15,24 @@ export function scanRelocations(ctx: LinkContext): void {
     for (const s of obj.sections) {
       if (!s || s.relocationSection < 0) continue;
       const table = obj.elf.relocationTable(s.relocationSection);
+      const d = obj.elf.data;
       const relax = new Uint8Array(table.count);
       for (let i = 0; i < table.count; i++) {
-        const type = table.type(i);
+        const at = table.base + i * table.entsize;
+        const type = d.u32(at + 8);
         const kind = X86_64_KINDS[type];
-        const offset = table.offset(i);
+        const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
         if (!kind) {
           errors.push(`ld: ${obj.name}: unsupported relocation type ${relocationName(type)} in section ${s.name} at offset 0x${offset.toString(16)} (relocation ${i} of ${obj.elf.sections[s.relocationSection].name})`);
           continue;
         }
         counts[kind.name] = (counts[kind.name] ?? 0) + 1;
-        if (offset + BigInt(kind.size) > BigInt(s.size)) {
+        if (offset + kind.size > s.size) {
           errors.push(`ld: ${obj.name}: relocation ${i} (${kind.name}) at offset 0x${offset.toString(16)} is outside section ${s.name} (size 0x${s.size.toString(16)})`);
           continue;
         }
         if (kind.formula !== Formula.GotP) continue;
-        const at = Number(offset);
-        const r = type === R_X86_64_GOTTPOFF ? tlsRelaxation(s.data, at) : ctx.options.relax ? gotRelaxation(s.data, at, type) : Relax.None;
+        const r = type === R_X86_64_GOTTPOFF ? tlsRelaxation(s.data, offset) : ctx.options.relax ? gotRelaxation(s.data, offset, type) : Relax.None;
         if (r !== Relax.None && canRelax(ctx, obj.index, table.sym(i))) { relax[i] = r; ctx.record.relaxations++; continue; }
         if (type === R_X86_64_GOTTPOFF) {
           errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: R_X86_64_GOTTPOFF is not on a movq/addq ldplay can relax to local-exec`);

@@ -19,22 +19,32 @@ export function verify(ctx: LinkContext): void {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const entries = new DataView(rela.buffer, rela.byteOffset, rela.byteLength);
     for (let at = 0; at < rela.length; at += 24) {
-      const place = entries.getBigUint64(at, true);
-      const info = entries.getBigUint64(at + 8, true);
-      const addend = entries.getBigInt64(at + 16, true);
-      const type = Number(info & 0xffffffffn);
+      const type = entries.getUint32(at + 8, true);
       const kind = X86_64_KINDS[type];
       if (!kind || kind.size === 0 || kind.formula === Formula.GotP || kind.formula === Formula.Z_A) continue;
-      const S = symbols.getBigUint64(Number(info >> 32n) * 24 + 8, true);
-      let value = S + addend;
-      if (kind.formula === Formula.SAP) value -= place;
-      if (kind.formula === Formula.SA_TP) value -= tpOffset;
-      const offset = Number(BigInt.asUintN(64, place - os.address));
-      const bits = BigInt(kind.size * 8);
-      const written = kind.size === 8 ? view.getBigUint64(offset, true) : kind.size === 4 ? BigInt(view.getUint32(offset, true)) : kind.size === 2 ? BigInt(view.getUint16(offset, true)) : BigInt(data[offset]);
+      const symbol = entries.getUint32(at + 12, true) * 24 + 8;
+      const offset = Number(BigInt.asUintN(64, entries.getBigUint64(at, true) - os.address));
       result.checked++;
-      if (BigInt.asUintN(Number(bits), value) !== written && result.mismatches.length < MAX_LISTED) {
-        result.mismatches.push(`${os.name}+0x${offset.toString(16)}: ${kind.name} expects 0x${BigInt.asUintN(Number(bits), value).toString(16)}, found 0x${written.toString(16)}`);
+      let expected: bigint | number;
+      let written: bigint | number;
+      if (kind.size === 8) {
+        // 64-bit fields: the whole sum, in bigint.
+        let value = symbols.getBigUint64(symbol, true) + entries.getBigInt64(at + 16, true);
+        if (kind.formula === Formula.SAP) value -= entries.getBigUint64(at, true);
+        if (kind.formula === Formula.SA_TP) value -= tpOffset;
+        expected = BigInt.asUintN(64, value);
+        written = view.getBigUint64(offset, true);
+      } else {
+        // Narrower fields only see the low 32 bits of S + A - P: exact in doubles.
+        let value = symbols.getUint32(symbol, true) + entries.getUint32(at + 16, true);
+        if (kind.formula === Formula.SAP) value -= entries.getUint32(at, true);
+        if (kind.formula === Formula.SA_TP) value -= Number(BigInt.asUintN(32, tpOffset));
+        const mask = kind.size === 4 ? 4294967296 : 2 ** (8 * kind.size);
+        expected = ((value % mask) + mask) % mask;
+        written = kind.size === 4 ? view.getUint32(offset, true) : kind.size === 2 ? view.getUint16(offset, true) : data[offset];
+      }
+      if (expected !== written && result.mismatches.length < MAX_LISTED) {
+        result.mismatches.push(`${os.name}+0x${offset.toString(16)}: ${kind.name} expects 0x${expected.toString(16)}, found 0x${written.toString(16)}`);
       }
     }
   }

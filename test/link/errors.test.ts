@@ -1,0 +1,97 @@
+// User-caused link errors: `ldplay link` must fail like GNU ld — same exit status and, where ld's
+// wording is reproducible, the same message (taken from running ld here) — and never crash with a
+// stack trace: undefined and duplicate symbols, relocation overflow, script syntax errors,
+// unsupported relocation types, malformed objects.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers.ts';
+
+let dir: string;
+const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+const tool = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+const cc = (src: string) => tool('gcc', ['-O1', '-g0', '-fno-asynchronous-unwind-tables', '-c', src]);
+const as = (src: string) => tool('as', ['--64', '-o', src.replace(/\.s$/, '.o'), src]);
+
+function both(args: string[]) {
+  const ld = spawnSync('ld', ['-o', 'out.ld', ...args], { cwd: dir });
+  const ours = spawnSync(process.execPath, [join(repoRoot, 'bin/ldplay.mjs'), 'link', '-o', 'out.lp', ...args], { cwd: dir });
+  return {
+    ld: { status: ld.status, stderr: ld.stderr.toString().replace(/out\.ld/g, 'OUT') },
+    ldplay: { status: ours.status, stderr: ours.stderr.toString().replace(/out\.lp/g, 'OUT') },
+  };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ldplay-errors-'));
+  write('start.s', `\t.globl _start\n_start:\n\tret\n${NOTE}`);
+  as('start.s');
+}, 30_000);
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+/** Marks an object as not needing an executable stack (else ld adds a deprecation warning). */
+const NOTE = '\t.section .note.GNU-stack,"",@progbits\n';
+const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+
+describe('link errors are reported like ld', () => {
+  it('undefined reference, naming the function and source', () => {
+    write('u.c', 'int missing(void); int use(void) { return missing() + 1; }');
+    cc('u.c');
+    const r = both(['start.o', 'u.o']);
+    expect(r.ld.status).toBe(1);
+    expect(r.ldplay).toEqual(r.ld);
+  });
+
+  it('multiple definitions of data and of a function, naming both files', () => {
+    write('d1.c', 'int x = 1; int f(void) { return 1; }');
+    write('d2.c', 'int x = 2; int f(void) { return 2; }');
+    cc('d1.c');
+    cc('d2.c');
+    const r = both(['start.o', 'd1.o', 'd2.o']);
+    expect(r.ld.status).toBe(1);
+    expect(r.ld.stderr).toMatch(/multiple definition of `x'/);
+    expect(r.ldplay).toEqual(r.ld);
+  });
+
+  it('relocation truncated to fit', () => {
+    write('o.s', `\t.globl _start\n_start:\n\tmovl $far, %eax\n\tret\n${NOTE}`);
+    write('f.s', `\t.globl far\n\t.set far, 0x123456789\n${NOTE}`);
+    as('o.s');
+    as('f.s');
+    const r = both(['o.o', 'f.o']);
+    expect(r.ld.stderr).toMatch(/relocation truncated to fit: R_X86_64_32 against symbol `far'/);
+    expect(r.ldplay).toEqual(r.ld);
+  });
+
+  it('linker-script syntax errors name the script line', () => {
+    write('bad.lds', 'SECTIONS\n{\n  .text : { *(.text) } = \n}\n');
+    const r = both(['-T', 'bad.lds', 'start.o']);
+    expect(r.ld.stderr).toMatch(/bad\.lds:4: syntax error/);
+    expect(r.ldplay.status).toBe(1);
+    expect(r.ldplay.stderr).toMatch(/^bad\.lds:4: syntax error/);
+    noStackTrace(r.ldplay.stderr);
+  });
+
+  it('unsupported relocation types name file, section and offset', () => {
+    write('t.s', '\t.globl _start\n_start:\n\tnop\n\t.reloc ., R_X86_64_GOTOFF64, _start\n\t.quad 0\n');
+    as('t.s');
+    const r = both(['t.o']);
+    expect(r.ldplay.status).toBe(1);
+    expect(r.ldplay.stderr).toBe("ld: t.o: unsupported relocation type R_X86_64 type 25 in section .text at offset 0x1 (relocation 0 of .rela.text)\n");
+  });
+
+  it('malformed objects raise an ElfFormatError naming the file and offset', () => {
+    const good = readFileSync(join(dir, 'start.o'));
+    writeFileSync(join(dir, 'cut.o'), good.subarray(0, 100));
+    const r = both(['cut.o']);
+    expect(r.ld.status).toBe(1);
+    expect(r.ldplay.status).toBe(1);
+    expect(r.ldplay.stderr).toMatch(/^ld: cut\.o: .*offset/);
+    noStackTrace(r.ldplay.stderr);
+    const notElf = both(['bad.lds']);
+    expect(notElf.ldplay.status).toBe(1);
+    noStackTrace(notElf.ldplay.stderr);
+  });
+});
