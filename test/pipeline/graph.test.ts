@@ -157,6 +157,22 @@ describe('content-hash cache', () => {
   });
 });
 
+describe('stepping', () => {
+  it('step() runs one rule at a time in order and returns null when nothing is left', async () => {
+    const { runs, rules } = countingRules();
+    const p = new Pipeline(rules, { kernel: '6.15' });
+    await p.put('a', text('1'));
+    await p.put('x', text('2'));
+    expect((await p.step())?.rule).toBe('ab');
+    expect(p.list().map((r) => r.status)).toEqual(['up-to-date', 'pending', 'pending']);
+    expect(p.state().artifacts.map((a) => a.name).sort()).toEqual(['a', 'b', 'x']);
+    expect((await p.step())?.rule).toBe('bc');
+    expect((await p.step())?.rule).toBe('xy');
+    expect(await p.step()).toBeNull();
+    expect(runs).toEqual(['ab', 'bc', 'xy']);
+  });
+});
+
 describe('a failing rule', () => {
   it('keeps its inputs, keeps its previous outputs marked stale, and blocks what depends on them', async () => {
     const { rules } = countingRules({ on: 'bad' });

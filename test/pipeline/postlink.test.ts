@@ -76,6 +76,18 @@ describe('postlink mode (6.2–6.14)', () => {
     expect(second.relocsFile.derivedFrom).toBe(first.relocsFile.derivedFrom);
   });
 
+  it('steps one command at a time, vmlinux changing hash under the same name', async () => {
+    const b = new PostlinkBuild('6.2', postlinkSteps('6.2'));
+    await b.put('vmlinux.unsorted', unsorted);
+    const seen: string[] = [];
+    for (let e = await b.step(); e; e = b.running ? await b.step() : null) {
+      seen.push(e.step);
+      expect(b.listFiles().some((f) => f.name === 'vmlinux')).toBe(true);
+    }
+    expect(seen).toEqual(['link', 'sysmap', 'sorttable', 'relocs', 'abs-relocs', 'strip']);
+    expect(await b.step()).toBeNull();
+  });
+
   it('only covers the kernels that stripped in place', () => {
     expect(() => new PostlinkBuild('6.1', [])).toThrow(/6\.2–6\.14/);
     expect(() => new PostlinkBuild('6.15', [])).toThrow(/6\.2–6\.14/);
