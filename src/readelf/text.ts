@@ -177,7 +177,7 @@ export function fixed(s: string, width: number): string {
   return s.length > width ? s.slice(0, width) : padEnd(s, width);
 }
 
-/** readelf's print_symbol: control bytes shown as ^X; when `width` is given and the name is
+/** readelf's print_symbol: control bytes shown as '^' and the byte plus 0x40; when `width` is given and the name is
  *  longer, it keeps width-5 characters and appends "[...]"; padded to `width` when shorter. */
 export function symbolText(name: string, width?: number): string {
   const shown = escapeControls(name);
@@ -208,7 +208,7 @@ function escapeControls(name: string): string {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c < 0x20) out += `^${String.fromCharCode(c + 0x40)}`;
-    else if (c === 0x7f) out += '^?';
+    else if (c === 0x7f) out += '^\xbf'; // readelf prints c + 0x40, a raw 0xbf byte
     else out += name[i];
   }
   return out;

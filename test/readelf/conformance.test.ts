@@ -37,7 +37,7 @@ beforeAll(() => {
 describe('readelf conformance with GNU readelf 2.40', () => {
   it('corpus covers every required group', () => {
     const groups = new Set(corpus.map((f) => f.group));
-    for (const g of ['fixtures', 'crt', 'shared-libraries', 'executables', 'modules', 'libc.a', 'cross-aarch64', 'cross-riscv64', 'cross-i386', 'cross-crt']) {
+    for (const g of ['fixtures', 'crt', 'shared-libraries', 'executables', 'modules', 'libc.a', 'cross-aarch64', 'cross-riscv64', 'cross-i386', 'cross-crt', 'escaped-names']) {
       expect(groups, `missing corpus group ${g}`).toContain(g);
     }
     expect(missingCompilers).toEqual([]);

@@ -3,7 +3,7 @@
 // objects built into a temp dir. Lists paths only; comparisons live in the tests.
 
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturesDir, repoRoot } from '../helpers.ts';
@@ -98,7 +98,22 @@ export function crossObjects(): { files: CorpusFile[]; missing: string[] } {
     if (path) files.push({ path, group: `cross-${group}` });
     else missing.push(`${compiler} ${args.join(' ')}`);
   }
+  const plain = tryCompile(dir, 'gcc', ['-O2', '-c', 'x.c'], 'x-x86_64.o');
+  if (plain) files.push({ path: withEscapedNames(plain, join(dir, 'escaped-names.o')), group: 'escaped-names' });
+  else missing.push('gcc -c x.c');
   return { files, missing };
+}
+
+/** A copy of an object whose symbol "bump" is renamed to control and high bytes (0x01, 0xe9,
+ *  0x7f) and whose ".comment" section name gets 0x02 0xff, to check readelf's ^X escapes. */
+function withEscapedNames(source: string, out: string): string {
+  const bytes = readFileSync(source);
+  const symbol = bytes.indexOf(Buffer.from('bump\0', 'latin1'));
+  bytes.set([0x62, 0x01, 0xe9, 0x7f], symbol);
+  const section = bytes.indexOf(Buffer.from('.comment\0', 'latin1'));
+  bytes.set([0x02, 0xff], section + 1);
+  writeFileSync(out, bytes);
+  return out;
 }
 
 /** Extracts a dozen members of libc.a and packs them into a small archive of their own. */
