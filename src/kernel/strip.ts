@@ -44,8 +44,10 @@ export interface StripRecord {
   droppedSymbols: number;
   /** The first dropped symbol names (at most 50). */
   droppedSymbolNames: string[];
-  /** Sections whose file offset changed (non-alloc sections re-laid out by BFD's rules). */
-  moved: { name: string; from: number; to: number }[];
+  /** Every output section: where it was and where it went (index and file offset). */
+  sections: { name: string; role: 'section' | 'relocs' | 'symtab' | 'strtab' | 'shstrtab'; fromIndex: number; toIndex: number; fromOffset: number; toOffset: number; size: number }[];
+  /** Symbols whose st_shndx changed because sections before theirs were removed. */
+  renumberedSymbols: number;
   sectionsIn: number;
   sectionsOut: number;
   inputSize: number;
@@ -83,9 +85,10 @@ export function strip(input: Uint8Array, options: StripOptions = {}): StageResul
     size,
   };
   const output = writeElf(image, 'vmlinux');
-  const moved = placed
-    .filter((p) => p.header.offset !== elf.sections[p.header.index].offset)
-    .map((p) => ({ name: p.header.name, from: Number(elf.sections[p.header.index].offset), to: Number(p.header.offset) }));
+  const sections = placed.map((p, i) => ({
+    name: p.header.name, role: p.role, fromIndex: p.header.index, toIndex: i + 1,
+    fromOffset: Number(elf.sections[p.header.index].offset), toOffset: Number(p.header.offset), size: Number(p.header.size),
+  }));
   return {
     outputs: { vmlinux: output },
     record: {
@@ -93,7 +96,8 @@ export function strip(input: Uint8Array, options: StripOptions = {}): StageResul
       removed: plan.removed,
       droppedSymbols: symbols?.dropped.length ?? 0,
       droppedSymbolNames: symbols?.dropped.slice(0, 50) ?? [],
-      moved,
+      sections,
+      renumberedSymbols: symbols?.renumbered ?? 0,
       sectionsIn: elf.sections.length,
       sectionsOut: shnum,
       inputSize: input.length,

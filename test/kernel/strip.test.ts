@@ -33,6 +33,13 @@ describe('strip on the x86_64-tiny fixture', () => {
     expect(record.removed.every((r) => r.kind === 'relocations')).toBe(true);
     expect(record.bytesSaved).toBe(unstripped.length - expected.length);
     expect(record.sectionsOut).toBe(readElf(expected).sections.length);
+    const out = readElf(expected);
+    expect(record.sections.map((s) => [s.name, s.toIndex, s.toOffset])).toEqual(out.sections.slice(1).map((s) => [s.name, s.index, Number(s.offset)]));
+    const symbolsIn = input.symbolTable(input.sections.findIndex((s) => s.name === '.symtab'));
+    const symbolsOut = out.symbolTable(out.sections.findIndex((s) => s.name === '.symtab'));
+    let changed = 0;
+    for (let i = 0; i < symbolsIn.count; i++) if (symbolsIn.rawShndx(i) !== symbolsOut.rawShndx(i)) changed++;
+    expect(record.renumberedSymbols).toBe(changed);
     expect(Buffer.compare(before, unstripped.subarray(0, 1 << 16))).toBe(0);
   });
 });

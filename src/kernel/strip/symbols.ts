@@ -17,6 +17,8 @@ export interface RewrittenSymbols {
   symbolMap: Int32Array;
   /** Names of the dropped symbols, in symbol order. */
   dropped: string[];
+  /** Kept symbols whose st_shndx changed. */
+  renumbered: number;
 }
 
 export function rewriteSymbols(
@@ -63,6 +65,7 @@ export function rewriteSymbols(
   }
 
   const symtab = new Uint8Array(kept * entsize);
+  let renumbered = 0;
   const out = new DataView(symtab.buffer);
   for (let i = 0; i < count; i++) {
     const k = symbolMap[i];
@@ -72,9 +75,12 @@ export function rewriteSymbols(
     symtab.set(bytes.subarray(from, from + entsize), to);
     out.setUint32(to, strings.offset(handles[k]), d.le);
     const shndx = d.u16(from + shndxAt);
-    if (shndx !== SHN_UNDEF && shndx < SHN_LORESERVE) out.setUint16(to + shndxAt, sectionMap[shndx], d.le);
+    if (shndx !== SHN_UNDEF && shndx < SHN_LORESERVE && sectionMap[shndx] !== shndx) {
+      out.setUint16(to + shndxAt, sectionMap[shndx], d.le);
+      renumbered++;
+    }
   }
-  return { symtab, strtab: strings.data(), firstGlobal, symbolMap, dropped };
+  return { symtab, strtab: strings.data(), firstGlobal, symbolMap, dropped, renumbered };
 }
 
 /** Index of the NUL that ends the name at `offset`; a StageError naming the symbol when it has none. */
