@@ -1,6 +1,7 @@
 // `ldplay link`: GNU ld's command line over the same link() the browser runs. Reads the files the
 // arguments name (objects, archives and thin-archive members, -l libraries via -L, the script),
 // writes the outputs, prints ld-shaped diagnostics; exit 1 on a link error, as ld.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isArchive, readArchive } from '../elf/index.ts';
@@ -15,7 +16,7 @@ export const linkCommand: Command = {
   summary: 'link objects like GNU ld (-T script, --emit-relocs, -Map, archives, -l/-L)',
   async run(args) {
     try {
-      const options = parseLinkArguments(args);
+      const options = { ...parseLinkArguments(args), sha1: (d: Uint8Array) => new Uint8Array(createHash('sha1').update(d).digest()) };
       const files = new Map<string, Uint8Array>();
       const add = (name: string) => { if (!files.has(name) && existsSync(name)) files.set(name, load(name)); };
       for (const item of options.inputs) {

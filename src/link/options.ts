@@ -27,6 +27,8 @@ export interface LinkOptions {
   inputs: InputItem[];
   /** Relax GOTPCRELX and TLS sequences (ld's default; `--no-relax` turns it off). */
   relax: boolean;
+  /** SHA-1 for --build-id; the CLI passes the platform's native one, otherwise chunks/sha1.ts. */
+  sha1?: (data: Uint8Array) => Uint8Array;
 }
 
 export function defaultOptions(): LinkOptions {

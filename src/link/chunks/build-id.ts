@@ -27,5 +27,5 @@ export function createBuildIdSection(ctx: LinkContext): void {
 export function writeBuildId(ctx: LinkContext, out: Uint8Array, sectionOffset: bigint): void {
   const s = ctx.synthetic.buildId!;
   const at = Number(sectionOffset) + s.offset + 16;
-  out.set(sha1(out), at);
+  out.set((ctx.options.sha1 ?? sha1)(out), at);
 }

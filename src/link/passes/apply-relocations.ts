@@ -133,6 +133,7 @@ function planRelocations(ctx: LinkContext): RelocationPlan {
     const baseLo = Number(base & 0xffffffffn);
     const baseHi = Number(base >> 32n);
     const out = outIndex.get(s.output!)!;
+    const slots = targets.slotsFor(obj);
     for (let i = 0; i < table.count; i++, n++) {
       const at = table.base + i * 24;
       const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
@@ -152,7 +153,9 @@ function planRelocations(ctx: LinkContext): RelocationPlan {
       if (formula === Formula.None) continue;
       if (formula === Formula.SA || formula === Formula.SAP) {
         // The common case: S from the per-symbol cache, copied as two 32-bit halves.
-        const slot = targets.simple(obj, d.u32(at + 12));
+        const sym = d.u32(at + 12);
+        let slot = slots[sym];
+        if (slot === -2) slot = targets.simple(obj, sym);
         if (slot >= 0) {
           S32[2 * n] = targets.halves[2 * slot];
           S32[2 * n + 1] = targets.halves[2 * slot + 1];
@@ -175,9 +178,15 @@ class TargetCache {
   private readonly slots = new Map<ObjectFile, Int32Array>();
   private readonly globalSlots = new Map<GlobalSymbol, number>();
 
-  simple(obj: ObjectFile, sym: number): number {
+  /** Per-file slot table: -2 not computed yet, -1 slow path, else an index into `halves`. */
+  slotsFor(obj: ObjectFile): Int32Array {
     let slots = this.slots.get(obj);
     if (!slots) { slots = new Int32Array(obj.symtab!.count).fill(-2); this.slots.set(obj, slots); }
+    return slots;
+  }
+
+  simple(obj: ObjectFile, sym: number): number {
+    const slots = this.slotsFor(obj);
     if (slots[sym] !== -2) return slots[sym];
     const t = obj.symtab!;
     let address: bigint | undefined;

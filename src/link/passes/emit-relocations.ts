@@ -17,6 +17,7 @@ export function emitRelocations(ctx: LinkContext): void {
     first.set(s, { start, index });
     start += s.file.elf.relocationTable(s.relocationSection).count;
   });
+  const P32 = new Uint32Array(plan.P.buffer, plan.P.byteOffset, plan.count * 2);
   for (const os of ctx.outputSections) {
     if (!table.relaIndex.has(os)) continue;
     const members = os.members.filter((m) => first.has(m));
@@ -29,34 +30,47 @@ export function emitRelocations(ctx: LinkContext): void {
       const base = first.get(m)!.start;
       const rel = m.file.elf.relocationTable(m.relocationSection);
       const t = m.file.symtab!;
+      const d = m.file.elf.data;
+      const sectionSymbolOf = new Map<number, { index: number; offset: number } | null>();
       for (let i = 0; i < rel.count; i++, k++) {
         const n = base + i;
-        const sym = rel.sym(i);
-        let addend = rel.addend(i);
+        const at = rel.base + i * 24;
+        const sym = d.u32(at + 12);
+        let addLo = d.u32(at + 16);
+        let addHi = d.u32(at + 20) | 0;
         let index = 0;
         if (sym >= t.firstGlobal) index = m.file.globals[sym].outputIndex;
         else if (sym !== 0 && (t.info(sym) & 0xf) === STT_SECTION) {
           const target = m.file.sections[t.shndx(sym)];
-          if (target?.output) {
-            let holder = target;
-            let offset = BigInt(target.offset) + addend;
-            if (target.merge) {
-              const mapped = mergedOffset(target, Number(addend));
-              holder = mapped.holder;
-              offset = BigInt(holder.offset + mapped.offset);
-            }
-            index = table.sectionSymbol.get(holder.output!) ?? 0;
-            addend = offset;
+          if (target?.merge) {
+            // A merged string: the addend selects a piece, which may now live in another section.
+            const mapped = mergedOffset(target, Number(rel.addend(i)));
+            index = table.sectionSymbol.get(mapped.holder.output!) ?? 0;
+            addLo = mapped.holder.offset + mapped.offset;
+            addHi = 0;
+          } else if (target?.output) {
+            let known = sectionSymbolOf.get(sym);
+            if (known === undefined) { known = { index: table.sectionSymbol.get(target.output) ?? 0, offset: target.offset }; sectionSymbolOf.set(sym, known); }
+            index = known!.index;
+            const lo = addLo + known!.offset; // addend grows by the input section's offset in the output
+            addLo = lo >>> 0;
+            addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
           }
         } else if (sym !== 0) {
           index = m.file.localOutputIndex[sym];
         }
         const relax = plan.relax[n] as Relax;
-        const type = relaxedType(relax, rel.type(i));
-        const place = BigInt.asUintN(64, plan.P[n]) - (relax === Relax.IndirectJump ? 1n : 0n);
-        view.setBigUint64(k * 24, place, true);
-        view.setBigUint64(k * 24 + 8, (BigInt(index) << 32n) | BigInt(type), true);
-        view.setBigInt64(k * 24 + 16, addend, true);
+        const type = relaxedType(relax, d.u32(at + 8));
+        let placeLo = P32[2 * n];
+        let placeHi = P32[2 * n + 1];
+        if (relax === Relax.IndirectJump) { if (placeLo === 0) placeHi = (placeHi - 1) >>> 0; placeLo = (placeLo - 1) >>> 0; }
+        const o = k * 24;
+        view.setUint32(o, placeLo, true);
+        view.setUint32(o + 4, placeHi, true);
+        view.setUint32(o + 8, type, true);
+        view.setUint32(o + 12, index, true);
+        view.setUint32(o + 16, addLo, true);
+        view.setUint32(o + 20, addHi >>> 0, true);
       }
     }
     ctx.emitted.set(os, out);

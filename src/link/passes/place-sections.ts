@@ -17,9 +17,10 @@ export function placeSections(ctx: LinkContext): void {
   if (!script) throw new StageError('ld: no linker script (internal: link() supplies the default one)');
   const globs = new GlobCache();
   const candidates = inputSectionsInOrder(ctx);
+  const index = indexByName(candidates);
   const byName = new Map<string, OutputSection>();
   const place = (description: InputSectionDescription, os: OutputSection): InputSection[] => {
-    const matched = matchInputSections(description, candidates, globs);
+    const matched = matchInputSections(description, candidates, globs, index);
     for (const s of matched) {
       if (os.name === '/DISCARD/') {
         s.discarded = true;
@@ -89,7 +90,38 @@ function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
   return out;
 }
 
-function matchInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache): InputSection[] {
+interface NameIndex {
+  byName: Map<string, InputSection[]>;
+  order: Map<InputSection, number>;
+}
+
+/** Sections by exact name, with their position in link order, so literal patterns (most of the
+ *  kernel script) look up instead of scanning every section. */
+function indexByName(candidates: Set<InputSection>): NameIndex {
+  const byName = new Map<string, InputSection[]>();
+  const order = new Map<InputSection, number>();
+  for (const s of candidates) {
+    order.set(s, order.size);
+    const list = byName.get(s.name);
+    if (list) list.push(s); else byName.set(s.name, [s]);
+  }
+  return { byName, order };
+}
+
+function matchInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache, index: NameIndex): InputSection[] {
+  const literal = d.sections?.every((p) => !/[*?[]/.test(p.pattern) && p.pattern !== 'COMMON' && !p.excludeFiles.length && (p.sort === 'unsorted' || p.sort === 'none'));
+  if (literal && d.sections) {
+    const fileMatch = globs.get(d.filePattern || '*');
+    const excluded = d.excludeFiles.map((p) => globs.get(p));
+    const found = d.sections.flatMap((p) => index.byName.get(p.pattern) ?? []).filter((s) => candidates.has(s) &&
+      (fileMatch(s.file.name) || fileMatch(s.file.fileName) || (s.file.archive !== undefined && fileMatch(`${s.file.archive}:${s.file.fileName}`))) &&
+      !excluded.some((m) => m(s.file.name) || m(s.file.fileName)));
+    return [...new Set(found)].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
+  }
+  return scanInputSections(d, candidates, globs);
+}
+
+function scanInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache): InputSection[] {
   const fileMatch = globs.get(d.filePattern || '*');
   const excluded = d.excludeFiles.map((p) => globs.get(p));
   const patterns = (d.sections ?? [{ pattern: '*', excludeFiles: [], sort: 'unsorted' as SortOrder }]).map((p) => ({
