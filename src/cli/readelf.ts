@@ -3,9 +3,9 @@
 // Errors mimic readelf's ("readelf: Error: ...") and its exit status 1.
 
 import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
-import { ElfFormatError, isArchive, isElf, readElf } from '../elf/index.ts';
+import { ElfFormatError, isArchive, isElf } from '../elf/index.ts';
 import { writeReadelfFile, type ReadelfOptions } from '../readelf/index.ts';
-import { headerTableRanges, listingRanges, nameRanges, type ByteRange } from '../readelf/ranges.ts';
+import { loadListingRanges, type ByteRange } from '../readelf/ranges.ts';
 import type { Command } from './commands.ts';
 
 const SHORT: Record<string, keyof ReadelfOptions> = {
@@ -89,20 +89,7 @@ function loadFile(file: string, options: ReadelfOptions): Uint8Array {
         }
       }
     };
-    load([[0, 64]]);
-    if (!isElf(bytes)) {
-      load([[0, size]]);
-      return bytes;
-    }
-    try {
-      // Headers, then section names, then the tables the chosen listings print.
-      load(headerTableRanges(readElf(bytes, file).header));
-      load(nameRanges(readElf(bytes, file)));
-      load(listingRanges(readElf(bytes, file), options));
-    } catch (e) {
-      if (!(e instanceof ElfFormatError)) throw e;
-      load([[0, size]]);
-    }
+    loadListingRanges(bytes, file, options, load);
     return bytes;
   } finally {
     closeSync(fd);

@@ -3,12 +3,31 @@
 // Pure: computes ranges from an ElfFile; the reading itself belongs to the caller.
 
 import {
-  PT_DYNAMIC, PT_INTERP, SHT_DYNSYM, SHT_GNU_verdef, SHT_GNU_verneed, SHT_GNU_versym, SHT_REL, SHT_RELA,
+  ElfFormatError, isElf, PT_DYNAMIC, readElf, PT_INTERP, SHT_DYNSYM, SHT_GNU_verdef, SHT_GNU_verneed, SHT_GNU_versym, SHT_REL, SHT_RELA,
   SHT_RELR, SHT_SYMTAB, SHT_SYMTAB_SHNDX, type ElfFile, type FileHeader,
 } from '../elf/index.ts';
 import type { ReadelfOptions } from './index.ts';
 
 export type ByteRange = [offset: number, size: number];
+
+/** Fills `bytes` (zeroed, the file's length) phase by phase through `load`: the ELF header, its
+ *  tables, the section names, then what the chosen listings read. Anything unexpected (not ELF,
+ *  malformed headers) loads the whole file so errors match a full read. */
+export function loadListingRanges(bytes: Uint8Array, fileName: string, options: ReadelfOptions, load: (ranges: ByteRange[]) => void): void {
+  load([[0, 64]]);
+  if (!isElf(bytes)) {
+    load([[0, bytes.length]]);
+    return;
+  }
+  try {
+    load(headerTableRanges(readElf(bytes, fileName).header));
+    load(nameRanges(readElf(bytes, fileName)));
+    load(listingRanges(readElf(bytes, fileName), options));
+  } catch (e) {
+    if (!(e instanceof ElfFormatError)) throw e;
+    load([[0, bytes.length]]);
+  }
+}
 
 const PATH_MAX = 4096;
 
