@@ -54,6 +54,7 @@ const NOPS = [
 
 /** Fills [start, end) with the script's pattern, or for code without one, the longest NOPs first. */
 function fillGap(buf: Uint8Array, start: number, end: number, pattern: Uint8Array | undefined): void {
+  if (pattern && pattern.every((b) => b === pattern[0])) { buf.fill(pattern[0], start, end); return; }
   if (pattern) {
     for (let i = start; i < end; i++) buf[i] = pattern[(i - start) % pattern.length];
     return;

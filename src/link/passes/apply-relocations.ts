@@ -2,7 +2,7 @@
 // relocation of a kept section into typed arrays (undefined references and references to discarded
 // sections reported like ld), then patches bytes in one tight loop (applyRelocationPlan) that does
 // nothing else — the WebAssembly candidate. Formulas and encodings come from arch/x86_64.ts.
-import { SHN_UNDEF, STB_WEAK, STT_SECTION } from '../../elf/index.ts';
+import { SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import { Fit, Formula, Relax, X86_64_KINDS, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
@@ -35,7 +35,7 @@ export function applyRelocations(ctx: LinkContext): void {
   fillGot(ctx);
   const plan = planRelocations(ctx);
   ctx.plan = plan;
-  const overflows = applyRelocationPlan(plan, buffers, ctx.record.relocations.length < RECORDED_RELOCATION_LIMIT ? (i, before, after) => recordStep(ctx, plan, i, before, after) : undefined);
+  const overflows = applyRelocationPlan(plan, buffers, RECORDED_RELOCATION_LIMIT, (i, before, after) => recordStep(ctx, plan, i, before, after));
   ctx.record.relocationCount = plan.count;
   if (overflows.length) {
     const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
@@ -49,7 +49,7 @@ export function applyRelocations(ctx: LinkContext): void {
  * Returns the indices of relocations whose value did not fit. A WebAssembly twin would take the
  * same columns.
  */
-export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): number[] {
+export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], recordFirst = 0, onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): number[] {
   const overflows: number[] = [];
   const views = buffers.map((b) => (b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : undefined));
   const S = new Uint32Array(plan.S.buffer, plan.S.byteOffset, plan.count * 2);
@@ -63,7 +63,7 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     const buf = buffers[plan.out[i]]!;
     const view = views[plan.out[i]]!;
     let at = plan.at[i];
-    const before = onStep ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
+    const before = onStep && i < recordFirst ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
     let fit: number = kind.fit;
     const relax = plan.relax[i];
     if (relax !== Relax.None) {
@@ -84,7 +84,7 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     else if (size === 8) { view.setUint32(at, lo, true); view.setUint32(at + 4, hi >>> 0, true); }
     else if (size === 2) view.setUint16(at, lo & 0xffff, true);
     else if (size === 1) buf[at] = lo & 0xff;
-    if (onStep && before) onStep(i, before, buf.slice(Math.max(0, plan.at[i] - 3), plan.at[i] + kind.size));
+    if (before) onStep!(i, before, buf.slice(Math.max(0, plan.at[i] - 3), plan.at[i] + kind.size));
   }
   return overflows;
 }
@@ -163,7 +163,7 @@ function planRelocations(ctx: LinkContext): RelocationPlan {
           continue;
         }
       }
-      planSlowPath(ctx, plan, n, s, i, errors);
+      planSlowPath(ctx, plan, n, s, table, i, errors);
     }
   });
   if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
@@ -218,10 +218,9 @@ class TargetCache {
 
 /** Everything but plain S + A (− P) to a resolved symbol: undefined and discarded targets (errors),
  *  merged-string section symbols, symbol sizes, GOT slots, relaxations and TLS offsets. */
-function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, i: number, errors: string[]): void {
+function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, table: RelocationTable, i: number, errors: string[]): void {
   const obj = s.file;
   const t = obj.symtab!;
-  const table = obj.elf.relocationTable(s.relocationSection);
   const type = plan.type[n];
   const kind = X86_64_KINDS[type]!;
   const sym = table.sym(i);
