@@ -109,6 +109,36 @@ describe('strip against GNU objcopy on small programs', () => {
     }
   });
 
+  it('mutated headers and tables give ElfFormatError or StageError, never another exception', () => {
+    const base = load(programs.freestanding);
+    const input = readElf(base);
+    // Regions strip reads: ELF header, program and section headers, .symtab entries.
+    const shoff = Number(input.header.shoff);
+    const symtab = input.sections.find((s) => s.name === '.symtab')!;
+    const phoff = Number(input.header.phoff);
+    const regions: [number, number][] = [[0, 64], [phoff, phoff + input.segments.length * 56], [shoff, shoff + input.sections.length * 64],
+      [Number(symtab.offset), Number(symtab.offset + symtab.size)]];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const outcomes = { ok: 0, elf: 0, stage: 0 };
+    for (let trial = 0; trial < 600; trial++) {
+      const bytes = base.slice(0, trial % 10 === 0 ? rand(base.length) : base.length);
+      for (let k = 0; k < 1 + rand(4); k++) {
+        const [from, to] = regions[rand(regions.length)];
+        if (to <= bytes.length) bytes[from + rand(to - from)] = rand(256);
+      }
+      try {
+        strip(bytes, { fileName: `mutant-${trial}` });
+        outcomes.ok++;
+      } catch (e) {
+        if (e instanceof ElfFormatError) outcomes.elf++;
+        else if (e instanceof StageError) outcomes.stage++;
+        else throw new Error(`trial ${trial}: ${(e as Error).stack}`);
+      }
+    }
+    expect(outcomes.elf + outcomes.stage).toBeGreaterThan(0);
+  });
+
   it('refuses to drop an allocated section without the noload pass, naming it and its offset', () => {
     const bytes = load(programs.pie);
     const rela = readElf(bytes).sections.find((s) => s.name === '.rela.plt')!;

@@ -4,6 +4,7 @@
 // .shstrtab, and the section header table aligned to the word size. Writes no bytes itself.
 
 import { PT_LOAD, SHF_ALLOC, SHT_NOBITS, type ElfFile, type SectionHeader } from '../../elf/index.ts';
+import { StageError } from '../../pipeline/stage.ts';
 import type { OutputRole } from './plan.ts';
 
 export interface PlacedSection {
@@ -13,6 +14,13 @@ export interface PlacedSection {
 }
 
 const alignUp = (v: number, a: number) => (a > 1 ? Math.ceil(v / a) * a : v);
+
+/** Largest output this stage writes (a typed array's practical limit in browsers and Node). */
+const MAX_OUTPUT = 2 ** 32;
+
+function fail(elf: ElfFile, offset: number, problem: string): never {
+  throw new StageError(`${elf.fileName}: ${problem}`, [{ severity: 'error', message: problem, file: elf.fileName, offset }]);
+}
 
 /** BFD aligns to the lowest set bit of sh_addralign (so odd values behave like powers of two). */
 function alignmentOf(s: SectionHeader): number {
@@ -26,10 +34,20 @@ export function layoutSections(elf: ElfFile, sections: PlacedSection[]): { shoff
   const phdrEnd = elf.segments.length ? Number(elf.header.phoff) + elf.segments.length * elf.header.phentsize : 0;
   let off = Math.max(ehdrEnd, phdrEnd);
   for (const p of elf.segments) {
-    if (p.type === PT_LOAD) off = Math.max(off, Number(p.offset + p.filesz));
+    if (p.type !== PT_LOAD) continue;
+    const end = p.offset + p.filesz;
+    if (end > BigInt(elf.bytes.length)) {
+      fail(elf, Number(elf.header.phoff) + p.index * elf.header.phentsize,
+        `program header ${p.index}: PT_LOAD file image ends at 0x${end.toString(16)}, past the end of the file (${elf.bytes.length} bytes)`);
+    }
+    off = Math.max(off, Number(end));
   }
   const place = (s: PlacedSection) => {
     off = alignUp(off, alignmentOf(s.header));
+    if (off > MAX_OUTPUT) {
+      fail(elf, Number(elf.header.shoff) + s.header.index * elf.header.shentsize,
+        `section [${s.header.index}] ${s.header.name}: sh_addralign 0x${s.header.addralign.toString(16)} would place it at offset 0x${off.toString(16)}`);
+    }
     s.header.offset = BigInt(off);
     if (s.header.type !== SHT_NOBITS) off += s.data.length;
   };
