@@ -143,7 +143,7 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
   it('drops unreachable sections with --gc-sections like ld, and writes a -Map file', () => {
     write('gc.c', `${PRINT} int used(int v) { return v * 3; } int dead_code(int v) { return v - 1; } int dead_data[64] = {1};
       int main(void) { print_number(used(7)); print("\\n"); return 0; }`);
-    cc('gc.c', '-ffunction-sections', '-fdata-sections');
+    cc('gc.c', '-ffunction-sections', '-fdata-sections', '-fasynchronous-unwind-tables'); // .eh_frame must not keep dead code
     const { ld, ldplay } = linkBoth('gc', ['--gc-sections', '-Map', 'gc.map', 'start.o', 'gc.o']);
     expect(ldplay).toEqual(ld);
     const names = (exe: string) => sh('nm', [exe]);

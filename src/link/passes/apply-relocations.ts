@@ -2,7 +2,7 @@
 // relocation of a kept section into typed arrays (undefined references and references to discarded
 // sections reported like ld), then patches bytes in one tight loop (applyRelocationPlan) that does
 // nothing else — the WebAssembly candidate. Formulas and encodings come from arch/x86_64.ts.
-import { SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
+import { SHF_ALLOC, SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import { Fit, Formula, Relax, X86_64_KINDS, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
@@ -231,6 +231,8 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     const shndx = t.shndx(sym);
     const target = obj.sections[shndx];
     if (shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded) && sym !== 0) {
+      // As ld: in .eh_frame and non-allocated (debug) sections such a field is cleared to zero.
+      if (s.name === '.eh_frame' || (s.flags & BigInt(SHF_ALLOC)) === 0n) { plan.formula[n] = 1; plan.S[n] = 0n; plan.A[n] = 0n; return; }
       errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
       return;
     }

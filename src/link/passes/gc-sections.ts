@@ -17,7 +17,8 @@ export function collectGarbage(ctx: LinkContext): void {
   mark(entry?.section);
   while (work.length) {
     const s = work.pop()!;
-    if (s.relocationSection < 0) continue;
+    // .eh_frame describes functions; it must not keep them alive (ld edits out their FDEs instead).
+    if (s.relocationSection < 0 || s.name === '.eh_frame') continue;
     const obj = s.file;
     const t = obj.symtab!;
     const table = obj.elf.relocationTable(s.relocationSection);
