@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { strip } from '../../src/kernel/strip.ts';
 import { Pipeline } from '../../src/pipeline/graph.ts';
 import type { Rule } from '../../src/pipeline/rule.ts';
 import { declarativeRules } from '../../src/pipeline/rules.ts';
@@ -70,7 +71,7 @@ describe('declarative graph on the tiny fixture', () => {
     expect(p.artifact('vmlinux.unstripped')!.producedBy).toBe('import');
   });
 
-  it('6.1 from inputs/: link, then System.map and vmlinux.relocs equal the kernel tools\' files', async () => {
+  it('6.1 from inputs/: link, then System.map and vmlinux.relocs equal the kernel tools\' files; strip matches objcopy', async () => {
     const p = new Pipeline(declarativeRules({ kernel: '6.1' }), { kernel: '6.1' });
     for (const name of ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o', 'vmlinux.lds']) await p.put(name, load(tiny('inputs', name)));
     const reports = await p.runAll();
@@ -78,6 +79,15 @@ describe('declarative graph on the tiny fixture', () => {
     expect(p.artifact('vmlinux.unsorted')!.producedBy).toBe('link');
     expect(same(p.artifact('System.map')?.bytes, systemMap)).toBe(true);
     expect(same(p.artifact('vmlinux.relocs')?.bytes, load(tiny('expected', 'vmlinux.relocs')))).toBe(true);
+    // The mini-linker does not share string suffixes; strip rebuilds the tables as objcopy does.
+    const dir = mkdtempSync(join(tmpdir(), 'ldplay-graph-'));
+    try {
+      writeFileSync(join(dir, 'vmlinux'), p.artifact('vmlinux')!.bytes);
+      execFileSync('objcopy', ['--remove-section=.rel*', join(dir, 'vmlinux'), join(dir, 'vmlinux.stripped')]);
+      expect(same(strip(p.artifact('vmlinux')!.bytes).outputs.vmlinux, load(join(dir, 'vmlinux.stripped')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // Editing the linker script's text without changing its meaning relinks, then stops: the
     // linked image's hash is unchanged, so nothing after the link reruns.
     const script = load(tiny('inputs', 'vmlinux.lds'));
