@@ -5,6 +5,7 @@
 import {
   EM_AARCH64, EM_ARM, EM_RISCV, EM_X86_64, ET_CORE, ET_DYN, ET_EXEC, ET_NONE, ET_REL,
 } from '../elf/constants.ts';
+import { altHex } from './text.ts';
 
 const MACHINES: Record<number, string> = {
   0: 'None', 1: 'WE32100', 2: 'Sparc', 3: 'Intel 80386', 4: 'MC68000', 5: 'MC88000', 6: 'Intel MCU',
@@ -101,10 +102,6 @@ export function sectionTypeName(type: number, machine: number): string {
   return `${type.toString(16).padStart(8, '0')}: <unknown>`;
 }
 
-function altHex(v: number): string {
-  return v === 0 ? '0' : `0x${v.toString(16)}`;
-}
-
 const SEGMENT_TYPES: Record<number, string> = {
   0: 'NULL', 1: 'LOAD', 2: 'DYNAMIC', 3: 'INTERP', 4: 'NOTE', 5: 'SHLIB', 6: 'PHDR', 7: 'TLS',
   0x6474e550: 'GNU_EH_FRAME', 0x6474e551: 'GNU_STACK', 0x6474e552: 'GNU_RELRO', 0x6474e553: 'GNU_PROPERTY',
@@ -121,8 +118,8 @@ const PROCESSOR_SEGMENT_TYPES: Record<number, Record<number, string>> = {
 export function segmentTypeName(type: number, machine: number): string {
   const known = SEGMENT_TYPES[type] ?? PROCESSOR_SEGMENT_TYPES[machine]?.[type];
   if (known) return known;
-  if (type >= 0x60000000 && type <= 0x6fffffff) return `LOOS+${type - 0x60000000 === 0 ? '0' : '0x' + (type - 0x60000000).toString(16)}`;
-  if (type >= 0x70000000 && type <= 0x7fffffff) return `LOPROC+${type - 0x70000000 === 0 ? '0' : '0x' + (type - 0x70000000).toString(16)}`;
+  if (type >= 0x60000000 && type <= 0x6fffffff) return `LOOS+${altHex(type - 0x60000000)}`;
+  if (type >= 0x70000000 && type <= 0x7fffffff) return `LOPROC+${altHex(type - 0x70000000)}`;
   return `<unknown>: ${type.toString(16)}`;
 }
 

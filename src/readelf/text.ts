@@ -88,39 +88,6 @@ export class TextOut {
     this.buf[this.pos++] = c;
   }
 
-  /** A non-negative integer below 2^53 in decimal, right-aligned in `width` columns. */
-  decimal(v: number, width: number): void {
-    let digits = 1;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-    const pad = width > digits ? width - digits : 0;
-    this.room(pad + digits);
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < pad; i++) buf[pos++] = 0x20;
-    pos += digits;
-    this.pos = pos;
-    for (let t = v, i = 1; i <= digits; i++, t = Math.floor(t / 10)) buf[pos - i] = 0x30 + (t % 10);
-  }
-
-  /** Raw bytes [start, end) of `src` (names from string tables print as their bytes). */
-  bytes(src: Uint8Array, start: number, end: number): void {
-    const n = end - start;
-    if (n > CHUNK) {
-      for (let i = start; i < end; i += CHUNK) this.bytes(src, i, Math.min(end, i + CHUNK));
-      return;
-    }
-    this.room(n);
-    const buf = this.buf;
-    if (n < 128) {
-      let pos = this.pos;
-      for (let i = start; i < end; i++) buf[pos++] = src[i];
-      this.pos = pos;
-      return;
-    }
-    buf.set(src.subarray(start, end), this.pos);
-    this.pos += n;
-  }
-
   /** Copies the NUL-terminated name at `start` if it is plain printable text no longer than
    *  `limit`; returns its length, or -1 (having written nothing) when it is not. */
   copyName(table: Uint8Array, start: number, limit: number): number {
@@ -157,11 +124,6 @@ export function hex(v: bigint | number, width: number): string {
 /** `%#lx`: "0" for zero, else 0x-prefixed hex. */
 export function altHex(v: bigint | number): string {
   return v === 0n || v === 0 ? '0' : `0x${v.toString(16)}`;
-}
-
-/** print_vma(DEC_5): right-aligned decimal up to 99999, hex with 0x beyond. */
-export function dec5(v: bigint): string {
-  return v <= 99999n ? v.toString().padStart(5, ' ') : `0x${v.toString(16)}`;
 }
 
 export function padEnd(s: string, width: number): string {
