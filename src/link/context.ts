@@ -6,7 +6,7 @@ import type { Diagnostic } from '../pipeline/stage.ts';
 import type { Assignment, AssertStatement, DataStatement, LinkerScript, OutputSectionDescription, ProgramHeaderDescription } from './script/index.ts';
 import type { LinkOptions } from './options.ts';
 import type { LinkRecord } from './record.ts';
-import type { RelocationPlan } from './passes/apply-relocations.ts';
+import type { RelocationPlan } from './relocation-plan.ts';
 import type { SymbolTableOutput } from './passes/build-symbol-table.ts';
 
 /** One relocatable object taking part in the link (a file, or an archive member pulled in). */

@@ -1,34 +1,15 @@
-// Pass, applyRelocations: copies input bytes into output-section buffers, computes S, A, P for every
-// relocation of a kept section into typed arrays (undefined references and references to discarded
-// sections reported like ld), then patches bytes in one tight loop (applyRelocationPlan) that does
-// nothing else — the WebAssembly candidate. Formulas and encodings come from arch/x86_64.ts.
-import { SHF_ALLOC, SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
+// Pass, applyRelocations: copies input bytes into output-section buffers, fills the GOT, builds the
+// relocation plan (relocation-plan.ts: S, A, P as typed columns), then patches bytes in one tight
+// loop (applyRelocationPlan) that does nothing else — the WebAssembly candidate. Formulas, range
+// rules and instruction rewrites come from arch/x86_64.ts.
 import { StageError } from '../../pipeline/stage.ts';
-import { Fit, Formula, Relax, X86_64_KINDS, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
+import { Fit, Relax, X86_64_KINDS, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
-import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from '../context.ts';
-import { describeLocation } from '../diagnostics.ts';
-import { globalAddress, inputAddress, localAddress } from '../layout/addresses.ts';
+import type { LinkContext } from '../context.ts';
+import { globalAddress, localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
-import { gotKey } from './scan-relocations.ts';
-
-/** Every relocation of the link as columns; `at` is the offset in output buffer `out`. */
-export interface RelocationPlan {
-  count: number;
-  out: Uint16Array;
-  at: Float64Array;
-  type: Uint8Array;
-  /** 1: S + A; 2: S + A - P; 0: nothing to write. */
-  formula: Uint8Array;
-  relax: Uint8Array;
-  S: BigInt64Array;
-  A: BigInt64Array;
-  P: BigInt64Array;
-  /** Where each came from (for messages and --emit-relocs): input section and relocation index. */
-  source: Uint32Array;
-  index: Uint32Array;
-  sections: InputSection[];
-}
+import { overflowMessage, recordStep } from '../relocation-messages.ts';
+import { planRelocations, type RelocationPlan } from '../relocation-plan.ts';
 
 export function applyRelocations(ctx: LinkContext): void {
   const buffers = buildOutputBuffers(ctx);
@@ -102,186 +83,6 @@ function fitsHalves(hi: number, lo: number, size: number, fit: number): boolean 
   return isSigned || isUnsigned;
 }
 
-function planRelocations(ctx: LinkContext): RelocationPlan {
-  const live: InputSection[] = [];
-  let total = 0;
-  for (const obj of ctx.objects) {
-    for (const s of obj.sections) {
-      if (!s || s.relocationSection < 0 || !s.output || s.discarded || s.output.removed) continue;
-      live.push(s);
-      total += obj.elf.relocationTable(s.relocationSection).count;
-    }
-  }
-  const plan: RelocationPlan = {
-    count: total, out: new Uint16Array(total), at: new Float64Array(total), type: new Uint8Array(total),
-    formula: new Uint8Array(total), relax: new Uint8Array(total), S: new BigInt64Array(total), A: new BigInt64Array(total),
-    P: new BigInt64Array(total), source: new Uint32Array(total), index: new Uint32Array(total), sections: live,
-  };
-  const S32 = new Uint32Array(plan.S.buffer);
-  const A32 = new Uint32Array(plan.A.buffer);
-  const P32 = new Uint32Array(plan.P.buffer);
-  const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
-  const targets = new TargetCache();
-  const errors: string[] = [];
-  let n = 0;
-  live.forEach((s, si) => {
-    const obj = s.file;
-    const table = obj.elf.relocationTable(s.relocationSection);
-    const d = obj.elf.data;
-    const relax = ctx.relaxations.get(s)!;
-    const base = BigInt.asUintN(64, s.output!.address + BigInt(s.offset));
-    const baseLo = Number(base & 0xffffffffn);
-    const baseHi = Number(base >> 32n);
-    const out = outIndex.get(s.output!)!;
-    const slots = targets.slotsFor(obj);
-    for (let i = 0; i < table.count; i++, n++) {
-      const at = table.base + i * 24;
-      const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
-      const type = d.u32(at + 8);
-      plan.out[n] = out;
-      plan.at[n] = s.offset + offset;
-      plan.type[n] = type;
-      plan.relax[n] = relax[i];
-      plan.source[n] = si;
-      plan.index[n] = i;
-      const lo = baseLo + offset;
-      P32[2 * n] = lo >>> 0;
-      P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
-      A32[2 * n] = d.u32(at + 16);
-      A32[2 * n + 1] = d.u32(at + 20);
-      const formula = X86_64_KINDS[type]!.formula;
-      if (formula === Formula.None) continue;
-      if (formula === Formula.SA || formula === Formula.SAP) {
-        // The common case: S from the per-symbol cache, copied as two 32-bit halves.
-        const sym = d.u32(at + 12);
-        let slot = slots[sym];
-        if (slot === -2) slot = targets.simple(obj, sym);
-        if (slot >= 0) {
-          S32[2 * n] = targets.halves[2 * slot];
-          S32[2 * n + 1] = targets.halves[2 * slot + 1];
-          plan.formula[n] = formula === Formula.SAP ? 2 : 1;
-          continue;
-        }
-      }
-      planSlowPath(ctx, plan, n, s, table, i, errors);
-    }
-  });
-  if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
-  return plan;
-}
-
-/** Symbol addresses computed once per (file, symbol), as 32-bit halves; -1 marks symbols that need
- *  the slow path (undefined, discarded, merged section symbols). */
-class TargetCache {
-  halves = new Uint32Array(1024);
-  private count = 0;
-  private readonly slots = new Map<ObjectFile, Int32Array>();
-  private readonly globalSlots = new Map<GlobalSymbol, number>();
-
-  /** Per-file slot table: -2 not computed yet, -1 slow path, else an index into `halves`. */
-  slotsFor(obj: ObjectFile): Int32Array {
-    let slots = this.slots.get(obj);
-    if (!slots) { slots = new Int32Array(obj.symtab!.count).fill(-2); this.slots.set(obj, slots); }
-    return slots;
-  }
-
-  simple(obj: ObjectFile, sym: number): number {
-    const slots = this.slotsFor(obj);
-    if (slots[sym] !== -2) return slots[sym];
-    const t = obj.symtab!;
-    let address: bigint | undefined;
-    if (sym >= t.firstGlobal) {
-      const g = obj.globals[sym];
-      const known = this.globalSlots.get(g);
-      if (known !== undefined) return (slots[sym] = known);
-      if (g.defined && !g.section?.discarded) address = globalAddress(g);
-      const slot = address === undefined ? -1 : this.add(address);
-      this.globalSlots.set(g, slot);
-      return (slots[sym] = slot);
-    }
-    const shndx = t.shndx(sym);
-    const target = obj.sections[shndx];
-    const sectionSymbol = (t.info(sym) & 0xf) === STT_SECTION;
-    const dropped = sym !== 0 && shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded);
-    if (!dropped && !(sectionSymbol && target?.merge)) address = localAddress(obj, sym);
-    return (slots[sym] = address === undefined ? -1 : this.add(address));
-  }
-
-  private add(address: bigint): number {
-    if (2 * this.count + 2 > this.halves.length) { const grown = new Uint32Array(this.halves.length * 2); grown.set(this.halves); this.halves = grown; }
-    const v = BigInt.asUintN(64, address);
-    this.halves[2 * this.count] = Number(v & 0xffffffffn);
-    this.halves[2 * this.count + 1] = Number(v >> 32n);
-    return this.count++;
-  }
-}
-
-/** Everything but plain S + A (− P) to a resolved symbol: undefined and discarded targets (errors),
- *  merged-string section symbols, symbol sizes, GOT slots, relaxations and TLS offsets. */
-function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, table: RelocationTable, i: number, errors: string[]): void {
-  const obj = s.file;
-  const t = obj.symtab!;
-  const type = plan.type[n];
-  const kind = X86_64_KINDS[type]!;
-  const sym = table.sym(i);
-  const offset = table.offset(i);
-  let A = table.addend(i);
-  let S = 0n;
-  if (sym < t.firstGlobal) {
-    const shndx = t.shndx(sym);
-    const target = obj.sections[shndx];
-    if (shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded) && sym !== 0) {
-      // As ld: in .eh_frame and non-allocated (debug) sections such a field is cleared to zero.
-      if (s.name === '.eh_frame' || (s.flags & BigInt(SHF_ALLOC)) === 0n) { plan.formula[n] = 1; plan.S[n] = 0n; plan.A[n] = 0n; return; }
-      errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
-      return;
-    }
-    if ((t.info(sym) & 0xf) === STT_SECTION && target?.merge) { S = inputAddress(target, A); A = 0n; }
-    else S = localAddress(obj, sym);
-    if (kind.formula === Formula.Z_A) S = t.size(sym);
-  } else {
-    const g = obj.globals[sym];
-    if (!g.defined) {
-      if (g.binding !== STB_WEAK) {
-        const key = `${g.name}\0${obj.name}`;
-        if (!ctx.reportedUndefined.has(key)) { ctx.reportedUndefined.add(key); errors.push(`ld: ${describeLocation(obj, s.index, offset)}: undefined reference to \`${g.name}'`); }
-        return;
-      }
-    } else if (g.section?.discarded) {
-      errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${g.name}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${g.section.name}' of ${g.section.file.name}`);
-      return;
-    }
-    S = kind.formula === Formula.Z_A ? g.size : globalAddress(g);
-  }
-  let formula = kind.formula;
-  const relax = plan.relax[n];
-  if (formula === Formula.GotP && relax === Relax.None) {
-    const got = ctx.synthetic.got!;
-    const slot = ctx.gotIndex.get(gotKey(ctx, obj.index, sym)) ?? 0;
-    S = got.output!.address + BigInt(got.offset + 8 * slot);
-    formula = Formula.SAP;
-  } else if (formula === Formula.GotP) {
-    const toLocalExec = relax === Relax.IeMovToLe || relax === Relax.IeAddToLe;
-    formula = toLocalExec ? Formula.SA_TP : Formula.SAP;
-    if (toLocalExec) A = 0n; // the -4 addend belonged to the RIP-relative load that is gone
-  }
-  if (formula === Formula.SA_TP) S -= threadPointer(ctx);
-  plan.formula[n] = formula === Formula.SAP ? 2 : 1;
-  plan.S[n] = BigInt.asIntN(64, S);
-  plan.A[n] = A;
-}
-
-/** x86-64 TLS variant II: the thread pointer is the end of the TLS block, aligned. */
-export function threadPointer(ctx: LinkContext): bigint {
-  const tls = ctx.outputSections.filter((o) => (o.flags & 0x400n) !== 0n);
-  if (!tls.length) return 0n;
-  const start = tls[0].address;
-  const last = tls[tls.length - 1];
-  const align = BigInt(Math.max(...tls.map((o) => o.align)));
-  const size = last.address + BigInt(last.size) - start;
-  return start + ((size + align - 1n) / align) * align;
-}
-
 function fillGot(ctx: LinkContext): void {
   const got = ctx.synthetic.got;
   if (!got || !got.output) return;
@@ -291,39 +92,5 @@ function fillGot(ctx: LinkContext): void {
     const obj = ctx.objects[objIndex];
     const value = sym < obj.symtab!.firstGlobal ? localAddress(obj, sym) : globalAddress(obj.globals[sym]);
     view.setBigUint64(got.offset + 8 * slot, BigInt.asUintN(64, value), true);
-  });
-}
-
-function symbolLabel(obj: InputSection['file'], sym: number): string {
-  const t = obj.symtab!;
-  return (t.info(sym) & 0xf) === STT_SECTION ? obj.elf.sections[t.shndx(sym)]?.name ?? '' : t.name(sym);
-}
-
-function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: number): string {
-  const s = plan.sections[plan.source[i]];
-  const table = s.file.elf.relocationTable(s.relocationSection);
-  const r = plan.index[i];
-  const sym = table.sym(r);
-  const t = s.file.symtab!;
-  const where = describeLocation(s.file, s.index, table.offset(r));
-  const what = `relocation truncated to fit: ${relocationName(plan.type[i])}`;
-  if (sym < t.firstGlobal && (t.info(sym) & 0xf) === STT_SECTION) return `${where}: ${what} against \`${symbolLabel(s.file, sym)}'`;
-  const g = sym >= t.firstGlobal ? s.file.globals[sym] : undefined;
-  const home = g ? (g.section ? `${g.section.name} section in ${g.section.file.name}` : `*ABS* section in ${ctx.options.output}`) : `${s.file.elf.sections[t.shndx(sym)]?.name ?? '*ABS*'} section in ${s.file.name}`;
-  return `${where}: ${what} against symbol \`${t.name(sym)}' defined in ${home}`;
-}
-
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
-
-function recordStep(ctx: LinkContext, plan: RelocationPlan, i: number, before: Uint8Array, after: Uint8Array): void {
-  const list = ctx.record.relocations;
-  if (list.length >= RECORDED_RELOCATION_LIMIT) return;
-  const s = plan.sections[plan.source[i]];
-  const table = s.file.elf.relocationTable(s.relocationSection);
-  const r = plan.index[i];
-  list.push({
-    file: s.file.name, section: s.name, offset: Number(table.offset(r)), type: relocationName(plan.type[i]),
-    symbol: symbolLabel(s.file, table.sym(r)), addend: table.addend(r).toString(), address: `0x${BigInt.asUintN(64, plan.P[i]).toString(16)}`,
-    before: hex(before), after: hex(after), relaxed: plan.relax[i] ? `relaxation ${plan.relax[i]}` : undefined,
   });
 }

@@ -3,6 +3,7 @@
 // there. Mismatches are listed in the record (bounded) and reported as warnings; nothing is changed.
 import { Formula, X86_64_KINDS } from '../arch/x86_64.ts';
 import type { LinkContext } from '../context.ts';
+import { threadPointer } from '../relocation-plan.ts';
 
 const MAX_LISTED = 20;
 
@@ -11,7 +12,7 @@ export function verify(ctx: LinkContext): void {
   if (!table) return;
   const symbols = new DataView(table.symtab.buffer);
   // TLS symbols hold template offsets in the output, so TPOFF is S + A - alignUp(size, align).
-  const tpOffset = threadPointerFromSections(ctx) - (ctx.outputSections.find((o) => (o.flags & 0x400n) !== 0n)?.address ?? 0n);
+  const tpOffset = threadPointer(ctx) - (ctx.outputSections.find((o) => (o.flags & 0x400n) !== 0n)?.address ?? 0n);
   const result = ctx.record.verified;
   for (const [os, rela] of ctx.emitted) {
     const data = os.data;
@@ -49,13 +50,4 @@ export function verify(ctx: LinkContext): void {
     }
   }
   for (const m of result.mismatches) ctx.diagnostics.push({ severity: 'warning', message: `ldplay: verify: ${m}` });
-}
-
-function threadPointerFromSections(ctx: LinkContext): bigint {
-  const tls = ctx.outputSections.filter((o) => (o.flags & 0x400n) !== 0n);
-  if (!tls.length) return 0n;
-  const last = tls[tls.length - 1];
-  const align = BigInt(Math.max(...tls.map((o) => o.align)));
-  const size = last.address + BigInt(last.size) - tls[0].address;
-  return tls[0].address + ((size + align - 1n) / align) * align;
 }
