@@ -101,6 +101,15 @@ export class ElfClient {
     return r;
   }
 
+  /** Reopens an input under another name (e.g. a user's vmlinux-6.1 as vmlinux.unstripped). */
+  async rename(from: string, to: string): Promise<Outcome<ArtifactSummary>> {
+    const source = this.sources.get(from);
+    if (!source) throw new Error(`${from} was not opened from a file`);
+    const r = await this.open({ ...source, name: to });
+    if (r.ok) await this.close(from);
+    return r;
+  }
+
   async close(name: string): Promise<void> {
     this.sources.delete(name);
     await this.call((api) => api.close(name));

@@ -2,7 +2,8 @@
 // on a built-in sample, shows sections, finds a symbol in the x86_64-tiny vmlinux uploaded through
 // the file input, highlights a relocation's bytes in the hex view, and reports non-ELF files
 // clearly. No test may log a console error or fail a request. Screenshots go to test-results/.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigVmlinux, hasBigVmlinux, repoRoot, runTool, tiny } from '../helpers.ts';
@@ -179,10 +180,14 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
-  it('runs the pipeline on an imported vmlinux.unstripped: the stripped vmlinux has no .rela sections', async () => {
+  it('runs the pipeline on a user file used as vmlinux.unstripped: the stripped vmlinux has no .rela sections', async () => {
     const { page, problems } = await openPage(h);
     await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    await page.locator('input[type=file]').setInputFiles(tiny('expected', 'vmlinux.unstripped'));
+    const linked = join(mkdtempSync(join(tmpdir(), 'ldplay-ui-')), 'linked.elf');
+    symlinkSync(tiny('expected', 'vmlinux.unstripped'), linked);
+    await page.locator('input[type=file]').setInputFiles(linked);
+    await page.locator('.artifact .name', { hasText: 'linked.elf' }).waitFor();
+    await page.getByRole('combobox', { name: 'Use linked.elf as' }).selectOption('vmlinux.unstripped');
     await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
     const steps = page.getByRole('region', { name: 'Pipeline steps' });
     await steps.getByRole('button', { name: 'Run all' }).click();
@@ -223,6 +228,26 @@ describe('playground', () => {
     expect(total).toBeGreaterThan(100_000);
     console.log(`632 MB vmlinux: section table after ${opened} ms; ${status.trim()}`);
     await page.screenshot({ path: shot('big-vmlinux-symbols') });
+    expect(problems).toEqual([]);
+  });
+
+  it("links the x86_64-tiny kernel's inputs in the browser to the image GNU ld made", async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const inputs = ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o', 'vmlinux.lds'];
+    await page.locator('input[type=file]').setInputFiles(inputs.map((n) => tiny('inputs', n)));
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: /^Link .*\(ready to run\)/ }).waitFor();
+    await steps.getByRole('button', { name: 'Step forward' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor({ timeout: 120_000 });
+    const sections = page.getByRole('table', { name: 'Sections of vmlinux.unsorted' });
+    await sections.waitFor();
+    const got = (await sections.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent!.trim()))))
+      .map((c) => `${c[1]} ${c[3]}`);
+    const want = runTool('readelf', ['-SW', tiny('expected', 'vmlinux.unsorted')]).split('\n')
+      .map((l) => /^\s*\[\s*\d+\]\s+(\S*)\s+\S+\s+([0-9a-f]{16})/.exec(l)).filter((m) => m !== null).map((m) => `${m[1] === 'NULL' ? '' : m[1]} ${m[2]}`);
+    expect(got.slice(1)).toEqual(want.slice(1));
+    await page.screenshot({ path: shot('tiny-kernel-linked') });
     expect(problems).toEqual([]);
   });
 

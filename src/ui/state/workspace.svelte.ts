@@ -124,6 +124,21 @@ export class Workspace {
     await this.openSource({ name, load: async () => bytes.slice().buffer });
   }
 
+  /** Gives an opened file the artifact name a pipeline stage reads (vmlinux.o, vmlinux.unstripped, ...). */
+  async useAs(name: string, role: string): Promise<void> {
+    if (role === name || this.artifacts.some((a) => a.name === role)) {
+      if (role !== name) this.problem = { title: `Cannot rename ${name}`, message: `${role} is already open` };
+      return;
+    }
+    const r = await this.guard(`Opening ${name} as ${role}`, () => this.client.rename(name, role));
+    if (!r) return;
+    if (!r.ok) { this.fail(`Could not open ${name} as ${role}`, r.error); return; }
+    this.artifacts = this.artifacts.filter((a) => a.name !== name);
+    this.remember(r.value);
+    this.select(role);
+    await this.loadStages();
+  }
+
   async closeAll(): Promise<void> {
     for (const a of this.artifacts) await this.client.close(a.name);
     this.artifacts = [];
@@ -164,7 +179,13 @@ export class Workspace {
         const load = () => readFileWithProgress(file, (done, total) => { this.task = { label: `Reading ${file.name}`, done, total }; }, signal);
         this.task = { label: `Reading ${file.name}`, done: 0, total: file.size };
         const summary = await this.openSource({ name: file.name, load });
-        if (summary) { last = summary; this.sample = ''; }
+        if (summary) last = summary;
+      }
+      if (last && this.sample) {
+        // The user's own files: follow the kernel's graph, not the sample's link command.
+        this.sample = '';
+        const build = await this.client.setBuild({});
+        if (build.ok) this.stages = build.value;
       }
       if (last) this.select(last.name, last.kind === 'elf' ? 'sections' : undefined);
     });
