@@ -192,6 +192,37 @@ describe.runIf(hasBigVmlinux)("sorttable on Debian's 632 MB vmlinux", () => {
     expect(sha(r.outputs.vmlinux)).toBe(sha(big));
   });
 
+  it('6.15 with -s nm-file zeroes call sites outside every nm -S function, then sorts', () => {
+    const nmS = runTool('nm', ['-S', bigVmlinux]);
+    const r = sorttable(big, { kernel: '6.15', mcount: true, nmSymbols: nmS });
+    // Independently: a sweep over functions by address, tracking the furthest end seen so far.
+    const functions: [bigint, bigint][] = [];
+    for (const line of nmS.split('\n')) {
+      const f = line.split(' ');
+      if (f.length === 4 && 'tTW'.includes(f[2])) functions.push([BigInt(`0x${f[0]}`), BigInt(`0x${f[0]}`) + BigInt(`0x${f[1]}`)]);
+    }
+    functions.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const elf = readElf(big);
+    const sym = elf.symbolTable(elf.sectionByName('.symtab')!.index);
+    const value = (name: string) => { for (let i = 0; i < sym.count; i++) if (sym.name(i) === name) return sym.value(i); throw new Error(name); };
+    const init = elf.sectionByName('.init.data')!;
+    const start = Number(value('__start_mcount_loc') - init.addr + init.offset);
+    const n = Number(value('__stop_mcount_loc') - value('__start_mcount_loc')) / 8;
+    const values = Array.from({ length: n }, (_, i) => elf.data.u64(start + 8 * i)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let k = 0;
+    let furthest = 0n;
+    const kept = values.map((v) => {
+      for (; k < functions.length && functions[k][0] <= v; k++) if (functions[k][1] > furthest) furthest = functions[k][1];
+      return v < furthest ? v : 0n;
+    });
+    const zeroed = kept.filter((v) => v === 0n).length;
+    expect(r.record.mcountZeroed).toBe(zeroed);
+    expect(zeroed).toBeGreaterThan(0);
+    kept.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out = new DataView(r.outputs.vmlinux.buffer, r.outputs.vmlinux.byteOffset);
+    expect(Array.from({ length: n }, (_, i) => out.getBigUint64(start + 8 * i, true))).toEqual(kept);
+  });
+
   it('restores a reversed mcount table to the order the kernel tool wrote', () => {
     const systemMap = runTool('nm', ['-n', bigVmlinux]);
     const elf = readElf(big);

@@ -3,11 +3,11 @@
 // `.rela__ex_table` (6.1–6.13) and clears `main_extable_sort_needed`. Never edits its input.
 // Follows scripts/sorttable.{c,h} as described in docs/kernel-pipeline.md §2; errors use its wording.
 
-import { ByteView, readElf, SHN_LORESERVE, SHN_XINDEX, SHT_REL, SHT_RELA, SHT_SYMTAB_SHNDX, STT_OBJECT } from '../../elf/index.ts';
+import { ByteView, EM_AARCH64, readElf, SHN_LORESERVE, SHN_XINDEX, SHT_REL, SHT_RELA, SHT_SYMTAB_SHNDX, STT_OBJECT } from '../../elf/index.ts';
 import type { ElfFile, SectionHeader } from '../../elf/index.ts';
 import { StageError, type Diagnostic, type StageDescription, type StageResult } from '../../pipeline/stage.ts';
 import { extableFormat, sortExceptionTable } from './extable.ts';
-import { functionsFromNm, sortMcountTable, systemMapBound } from './mcount.ts';
+import { functionsFromNm, mcountRelocations, sortMcountTable, systemMapBound, type McountStorage } from './mcount.ts';
 import { sorttableFeatures, type SorttableFeatures, type SorttableOptions } from './options.ts';
 import { ORC_ENTRY_SIZE, sortOrcTables } from './orc.ts';
 import type { TableRecord } from './record.ts';
@@ -66,14 +66,18 @@ export function sorttable(input: Uint8Array, options: SorttableOptions = {}): St
   const useOrc = options.orc ?? elf.header.machine === 62;
   if (useOrc && elf.is64) tables.push(sortOrc(found, view, features, limit, fileName));
   let mcountZeroed = 0;
-  if (options.mcount) {
+  const runMcount = () => {
     const m = sortMcount(elf, found, view, features, options, limit, fileName);
     tables.push(m.record);
     mcountZeroed = m.zeroed;
-  }
+  };
+  // 6.1–6.13 check the mcount bounds before the extable sections, 6.14+ after .symtab/.strtab.
+  const mcountFirst = features.mcountBounds === 'system-map';
+  if (options.mcount && mcountFirst) runMcount();
   if (!found.extable) fail(`no __ex_table in file: ${fileName}`, fileName);
   if (!found.symtab) fail(`no .symtab in file: ${fileName}`, fileName);
   if (!found.strtab) fail(`no .strtab in file: ${fileName}`, fileName);
+  if (options.mcount && !mcountFirst) runMcount();
 
   const ex = found.extable;
   const exOffset = sectionRange(ex, input.length, fileName);
@@ -175,14 +179,29 @@ function sortMcount(
   }
   const init = found.initData;
   if (!init || start === 0n || stop === 0n) fail(`incomplete mcount's sort in file: ${file}`, file);
-  const width = elf.is64 ? 8n : 4n;
+  const width = elf.is64 ? 8 : 4;
   const offset = start - init.addr + init.offset;
   const bytes = stop - start;
   if (stop < start || offset < 0n || offset + bytes > BigInt(view.bytes.length)) {
     fail(`mcount table 0x${start.toString(16)}..0x${stop.toString(16)} lies outside .init.data in file: ${file}`, file, Number(init.offset));
   }
-  const functions = features.mcountBounds === 'nm-file' && options.nmSymbols !== undefined ? functionsFromNm(options.nmSymbols) : undefined;
-  return sortMcountTable({ view, offset: Number(offset), count: Number(bytes / width), is64: elf.is64, functions, sampleLimit: limit });
+  const count = Number(bytes) / width;
+  const newest = features.mcountBounds === 'nm-file';
+  const arm64 = newest && elf.header.machine === EM_AARCH64;
+  let storage: McountStorage = { kind: 'words', offset: Number(offset) };
+  if (arm64) {
+    // arm64 keeps the addresses in R_AARCH64_RELATIVE addends (--no-apply-dynamic-relocs).
+    const relocations = mcountRelocations(elf, start, bytes, width);
+    if (relocations && 'error' in relocations) fail(`failed to sort mcount '${relocations.error}': ${file}`, file);
+    if (relocations) {
+      if (relocations.length !== Math.floor(count)) {
+        fail(`failed to sort mcount 'Expected ${Math.floor(count)} mcount elements but found ${relocations.length}\n': ${file}`, file);
+      }
+      storage = { kind: 'rela', entries: relocations };
+    }
+  }
+  const functions = newest && options.nmSymbols !== undefined ? functionsFromNm(options.nmSymbols) : undefined;
+  return sortMcountTable({ view, storage, count: Math.floor(count), is64: elf.is64, functions, before: arm64 ? 8n : 0n, sampleLimit: limit });
 }
 
 /** Index of the first symbol (optionally STT_OBJECT only) named `name`, comparing .strtab bytes. */
