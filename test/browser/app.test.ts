@@ -130,7 +130,11 @@ describe('playground', () => {
     const main = await page.locator('main').boundingBox();
     const side = await page.locator('aside').boundingBox();
     expect(side!.y).toBeGreaterThanOrEqual(main!.y + main!.height - 1);
+    // Dark follows prefers-color-scheme; the toggle switches and is remembered.
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.screenshot({ path: shot('narrow-dark') });
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await page.evaluate(() => [document.documentElement.dataset.theme, localStorage.getItem('ldplay-theme')])).toEqual(['light', 'light']);
     expect(problems).toEqual([]);
   });
 
@@ -247,6 +251,9 @@ describe('playground', () => {
     const want = runTool('readelf', ['-SW', tiny('expected', 'vmlinux.unsorted')]).split('\n')
       .map((l) => /^\s*\[\s*\d+\]\s+(\S*)\s+\S+\s+([0-9a-f]{16})/.exec(l)).filter((m) => m !== null).map((m) => `${m[1] === 'NULL' ? '' : m[1]} ${m[2]}`);
     expect(got.slice(1)).toEqual(want.slice(1));
+    // The link's own passes, from its record, as a sub-timeline.
+    const passes = await steps.getByRole('list', { name: 'Passes of link' }).locator('.pname').allTextContents();
+    expect(passes).toEqual(expect.arrayContaining(['readInputs', 'resolveSymbols', 'assignAddresses', 'applyRelocations', 'writeOutput']));
     await page.screenshot({ path: shot('tiny-kernel-linked') });
     expect(problems).toEqual([]);
   });
