@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, repoRoot, runTool, tiny } from '../helpers.ts';
 import { checkSectionMismatches, formatMismatches } from '../../src/kernel/mismatch.ts';
+import { ElfFormatError } from '../../src/elf/index.ts';
 
 const golden = (...p: string[]) => join(repoRoot, 'test', 'golden', 'mismatch', ...p);
 const modulesDir = '/var/cache/ldplay/modules';
@@ -53,6 +54,21 @@ describe('section mismatch check', () => {
     // Whitelisted targets (.debug*, .note*, ...) are skipped, so at most all of them are read.
     expect(r.record.relocations).toBeGreaterThan(100_000);
     expect(r.record.relocations).toBeLessThanOrEqual(counts.reduce((a, b) => a + b, 0));
+  });
+
+  it('raises only ElfFormatError on corrupted objects', () => {
+    const base = compile('bad');
+    let seed = 5;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let round = 0; round < 300; round++) {
+      const b = base.slice();
+      for (let k = 0, n = 1 + random(8); k < n; k++) b[random(b.length)] = random(256);
+      try {
+        checkSectionMismatches(random(4) === 0 ? b.subarray(0, random(b.length)) : b);
+      } catch (e) {
+        if (!(e instanceof ElfFormatError)) throw e;
+      }
+    }
   });
 
   it.runIf(existsSync(modulesDir))("matches modpost's section checks on 153 Debian modules", () => {

@@ -10,7 +10,8 @@ import { bigVmlinux, hasBigVmlinux, load, runTool, tiny } from '../helpers.ts';
 import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
 import { mergeSortIndices } from '../../src/kernel/sorttable/msort.ts';
 import { orcComparator } from '../../src/kernel/sorttable/orc.ts';
-import { readElf } from '../../src/elf/index.ts';
+import { ElfFormatError, readElf } from '../../src/elf/index.ts';
+import { sysmap } from '../../src/kernel/sysmap.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -111,6 +112,31 @@ describe('sorttable on the x86_64 tiny fixture', () => {
     new DataView(short.buffer).setBigUint64(shdr + 32, orc.size - 1n, true);
     expectStageError(() => sorttable(short), 'inconsistent ORC unwind table entries in file: vmlinux');
     expectStageError(() => sorttable(unsorted, { mcount: true }), "incomplete mcount's sort in file: vmlinux");
+  });
+});
+
+describe('malformed input', () => {
+  it('raises only StageError or ElfFormatError from sorttable and sysmap', () => {
+    const base = load(tiny('expected', 'vmlinux.unsorted'));
+    const shoff = Number(readElf(base).header.shoff);
+    let seed = 1;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let round = 0; round < 60; round++) {
+      const b = base.slice();
+      // Overwrite a few bytes of the section header table, the ELF header or anywhere; sometimes truncate.
+      for (let k = 0, n = 1 + random(6); k < n; k++) {
+        const where = random(3);
+        b[where === 0 ? shoff + random(b.length - shoff) : where === 1 ? random(64) : random(b.length)] = random(256);
+      }
+      const input = random(4) === 0 ? b.subarray(0, random(b.length)) : b;
+      for (const stage of [() => sorttable(input), () => sysmap(input)]) {
+        try {
+          stage();
+        } catch (e) {
+          if (!(e instanceof StageError || e instanceof ElfFormatError)) throw e;
+        }
+      }
+    }
   });
 });
 
