@@ -150,8 +150,7 @@ function flagLetter(bit: bigint, machine: number, osabi: number): string {
     case 0x800n: return 'C';
     case 0x80000000n: return 'E';
   }
-  const gnuLike = osabi === 0 || osabi === 3 || osabi === 9;
-  if (bit === 0x200000n && gnuLike) return 'R';
+  if (bit === 0x200000n && (osabi === 3 || osabi === 9)) return 'R';
   if (bit === 0x1000000n && (osabi === 0 || osabi === 3)) return 'D';
   if (bit === 0x10000000n && machine === EM_X86_64) return 'l';
   if ((bit & 0x0ff00000n) !== 0n) return 'o';
@@ -177,7 +176,7 @@ const SYMBOL_TYPES = ['NOTYPE', 'OBJECT', 'FUNC', 'SECTION', 'FILE', 'COMMON', '
 
 export function symbolTypeName(type: number, osabi: number): string {
   if (type < SYMBOL_TYPES.length) return SYMBOL_TYPES[type];
-  if (type === 10 && (osabi === 0 || osabi === 3 || osabi === 9)) return 'IFUNC';
+  if (type === 10 && (osabi === 3 || osabi === 9)) return 'IFUNC';
   if (type >= 13) return `<processor specific>: ${type}`;
   if (type >= 10) return `<OS specific>: ${type}`;
   return `<unknown>: ${type}`;
@@ -187,7 +186,7 @@ export function symbolBindName(bind: number, osabi: number): string {
   if (bind === 0) return 'LOCAL';
   if (bind === 1) return 'GLOBAL';
   if (bind === 2) return 'WEAK';
-  if (bind === 10 && (osabi === 0 || osabi === 3 || osabi === 9)) return 'UNIQUE';
+  if (bind === 10 && (osabi === 3 || osabi === 9)) return 'UNIQUE';
   if (bind >= 13) return `<processor specific>: ${bind}`;
   if (bind >= 10) return `<OS specific>: ${bind}`;
   return `<unknown>: ${bind}`;

@@ -19,6 +19,7 @@ const HEADERS = {
   rela64w: '    Offset             Info             Type               Symbol\'s Value  Symbol\'s Name + Addend\n',
 };
 
+const STT_GNU_IFUNC = 10;
 const ONE_SPACE = encodeLatin1(' ');
 const THREE_SPACES = encodeLatin1('   ');
 const PLUS = encodeLatin1(' + ');
@@ -109,14 +110,33 @@ function writeRows(
     } else {
       const valueAt = symbolBase + sym * symbolSize;
       out.byte(0x20);
-      if (is64) out.hex64(view.getUint32(valueAt + (le ? 4 : 0), le), view.getUint32(valueAt + (le ? 0 : 4), le), valueWidth);
-      else out.hex32(view.getUint32(valueAt, le), valueWidth);
-      out.ascii(is64 ? ONE_SPACE : THREE_SPACES);
+      if ((symbols.info(sym) & 0xf) === STT_GNU_IFUNC) {
+        // An IFUNC's value is not the address used: readelf shows "name()" in the value column.
+        writeIfuncValue(elf, symbols, sym, versions, out, wide);
+      } else {
+        if (is64) out.hex64(view.getUint32(valueAt + (le ? 4 : 0), le), view.getUint32(valueAt + (le ? 0 : 4), le), valueWidth);
+        else out.hex32(view.getUint32(valueAt, le), valueWidth);
+        out.ascii(is64 ? ONE_SPACE : THREE_SPACES);
+      }
       names(sym);
       if (rela) writeAddend(out, view, at + 2 * word, le, is64, true);
     }
     out.byte(0x0a);
   }
+}
+
+/** The value column of a relocation against an STT_GNU_IFUNC symbol: the name (cut to 14 columns,
+ *  8 for ELF32, unless -W) with its version, "()", then padding back to that width. */
+function writeIfuncValue(elf: ElfFile, symbols: SymbolTable, sym: number, versions: SymbolVersions | null, out: TextOut, wide: boolean): void {
+  const width = elf.is64 ? 14 : 8;
+  const name = symbols.nameOffset(sym) === 0 ? '' : symbols.name(sym);
+  const shown = wide ? symbolTextUnpadded(name) : symbolTextUnpadded(name, width);
+  out.put(shown);
+  const raw = symbols.rawShndx(sym);
+  const version = versions?.lookup(sym, raw === 0xffff ? symbols.shndx(sym) : raw, symbols.nameOffset(sym));
+  if (version) out.put(version.kind === 'public' ? `@@${version.name}` : `@${version.name}`);
+  out.put('()');
+  out.spaces(shown.length <= width ? width + 1 - shown.length : 1);
 }
 
 /** " + 1a" / " - 4" after a symbol; "1a" / "-4" in the symbol-less column. */

@@ -137,7 +137,9 @@ export function systemCorpus(): CorpusFile[] {
   add('samples', samplesObjects());
   add('fixtures', [...list(join(tiny, 'inputs'), '.o'), ...['vmlinux', 'vmlinux.unsorted', 'vmlinux.unstripped'].map((f) => join(tiny, 'expected', f))]);
   add('crt', list('/usr/lib/x86_64-linux-gnu', '.o'));
-  add('shared-libraries', ['libc.so.6', 'libm.so.6', 'libstdc++.so.6', 'libz.so.1', 'libgcc_s.so.1', 'libpthread.so.0', 'libelf.so.1', 'libcrypto.so.3'].map((f) => join('/usr/lib/x86_64-linux-gnu', f)));
+  add('shared-libraries', ['libc.so.6', 'libm.so.6', 'libstdc++.so.6', 'libz.so.1', 'libgcc_s.so.1', 'libpthread.so.0', 'libelf.so.1', 'libcrypto.so.3',
+    // IFUNC relocations (value column "name()"), UNIQUE symbols and SHF_GNU_RETAIN under ELFOSABI_NONE
+    'libatomic.so.1', 'libcc1.so.0', 'libsystemd.so.0'].map((f) => join('/usr/lib/x86_64-linux-gnu', f)));
   add('executables', spread(list('/usr/bin', '').filter(isElfFile), 24));
   add('modules', spread(list('/var/cache/ldplay/modules', '.ko'), 24));
   add('cross-crt', [...list('/usr/aarch64-linux-gnu/lib', '.o'), ...list('/usr/riscv64-linux-gnu/lib', '.o')]);
