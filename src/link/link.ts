@@ -41,7 +41,15 @@ export function link(inputs: LinkInput[], options: LinkOptions | readonly string
   const ctx = createContext(parsed, inputs, emptyRecord());
   const pass = (name: string, run: (c: LinkContext) => void, note = '') => {
     const start = performance.now();
-    run(ctx);
+    try {
+      run(ctx);
+    } catch (e) {
+      // Warnings found before the failure come first, as ld prints them as it goes.
+      if (e instanceof StageError && ctx.diagnostics.length) {
+        throw new StageError([...ctx.diagnostics.map((d) => d.message), e.message].join('\n'), [...ctx.diagnostics, ...e.diagnostics], e.exitCode);
+      }
+      throw e;
+    }
     ctx.record.passes.push({ name, milliseconds: Math.round(performance.now() - start), note });
   };
   pass('readInputs', readInputs);

@@ -87,7 +87,7 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
         else if (a.startsWith('-o') && a.length > 2) o.output = a.slice(2);
         else if (a.startsWith('-z') && a.length > 2) applyZ(o, a.slice(2));
         else if (FLAGS_IGNORED.has(a)) break;
-        else if (a.startsWith('-') && a !== '-') throw new StageError(`ld: unrecognized option '${a}'`);
+        else if (a.startsWith('-') && a !== '-') throw new StageError(`ld: unrecognized option '${a}'\nld: use the --help option for usage information`);
         else o.inputs.push({ kind: 'file', name: a, wholeArchive: whole, group });
     }
   }

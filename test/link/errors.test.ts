@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readElf, SHT_RELA } from '../../src/elf/index.ts';
 import { repoRoot } from '../helpers.ts';
 
 let dir: string;
@@ -75,11 +76,60 @@ describe('link errors are reported like ld', () => {
   });
 
   it('unsupported relocation types name file, section and offset', () => {
-    write('t.s', '\t.globl _start\n_start:\n\tnop\n\t.reloc ., R_X86_64_GOTOFF64, _start\n\t.quad 0\n');
+    write('t.s', `\t.globl _start\n_start:\n\tnop\n\t.reloc ., R_X86_64_GOTOFF64, _start\n\t.quad 0\n${NOTE}`);
     as('t.s');
     const r = both(['t.o']);
     expect(r.ldplay.status).toBe(1);
     expect(r.ldplay.stderr).toBe("ld: t.o: unsupported relocation type R_X86_64 type 25 in section .text at offset 0x1 (relocation 0 of .rela.text)\n");
+  });
+
+  it('warns like ld about a missing .note.GNU-stack and RWX segments, and still links', () => {
+    write('nonote.s', '\t.globl helper\nhelper:\n\tret\n\t.data\n\t.long 1\n');
+    as('nonote.s');
+    const r = both(['start.o', 'nonote.o']);
+    expect(r.ld.status).toBe(0);
+    expect(r.ld.stderr).toMatch(/missing \.note\.GNU-stack/);
+    expect(r.ldplay).toEqual(r.ld);
+    write('one.lds', 'SECTIONS { .text : { *(.text) } .data : { *(.data) } }\n');
+    const rwx = both(['-T', 'one.lds', 'start.o', 'd1.o']);
+    expect(rwx.ld.stderr).toMatch(/RWX/);
+    expect(rwx.ldplay).toEqual(rwx.ld);
+  });
+
+  it('--orphan-handling=error and =warn name each orphan and where it goes', () => {
+    write('text.lds', 'SECTIONS { .text : { *(.text) } }\n');
+    const error = both(['-T', 'text.lds', '--orphan-handling=error', 'd1.o']);
+    expect(error.ld.status).toBe(1);
+    expect(error.ldplay.status).toBe(1);
+    expect(error.ldplay.stderr).toContain("ld: error: unplaced orphan section `.data' from `d1.o'");
+    expect(error.ld.stderr).toContain("ld: error: unplaced orphan section `.data' from `d1.o'");
+    const warn = both(['-T', 'text.lds', '--orphan-handling=warn', '--no-warn-rwx-segments', 'd1.o']);
+    expect(warn.ldplay.status).toBe(0);
+    for (const line of ["ld: warning: orphan section `.data' from `d1.o' being placed in section `.data'", "ld: warning: orphan section `.bss' from `d1.o' being placed in section `.bss'"]) {
+      expect(warn.ld.stderr).toContain(line);
+      expect(warn.ldplay.stderr).toContain(line);
+    }
+  });
+
+  it('unknown options are rejected with ld\'s wording', () => {
+    const r = both(['--frobnicate', 'start.o']);
+    expect(r.ld.stderr.split('\n')[0]).toBe("ld: unrecognized option '--frobnicate'");
+    expect(r.ldplay).toEqual(r.ld);
+  });
+
+  it('a relocation naming a symbol past the symbol table is an ElfFormatError at that entry', () => {
+    const bytes = new Uint8Array(readFileSync(join(dir, 'u.o')));
+    const elf = readElf(bytes, 'u.o');
+    const rela = elf.sections.find((h) => h.type === SHT_RELA)!;
+    const at = Number(rela.offset) + 12;
+    new DataView(bytes.buffer).setUint32(at, 0xfffff, true);
+    writeFileSync(join(dir, 'badsym.o'), bytes);
+    const r = both(['start.o', 'badsym.o']);
+    expect(r.ldplay.status).toBe(1);
+    expect(r.ldplay.stderr).toContain(`badsym.o`);
+    expect(r.ldplay.stderr).toContain(`0x${at.toString(16)}`);
+    expect(r.ldplay.stderr).toMatch(/symbol index 1048575 is out of range/);
+    noStackTrace(r.ldplay.stderr);
   });
 
   it('malformed objects raise an ElfFormatError naming the file and offset', () => {

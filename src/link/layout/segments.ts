@@ -55,14 +55,17 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   const page = ctx.options.maxPageSize;
   const loads: Segment[] = [];
   let last: OutputSection | undefined;
+  let writable = false;
+  let executable = false;
   for (const os of alloc) {
     const seg = loads[loads.length - 1];
-    const newSegment = !seg || !last ||
-      has(os, SHF_WRITE) !== has(last, SHF_WRITE) || has(os, SHF_EXECINSTR) !== has(last, SHF_EXECINSTR) ||
-      (last.type === SHT_NOBITS && os.type !== SHT_NOBITS) ||
-      alignUp(last.loadAddress + BigInt(last.type === SHT_NOBITS && !has(last, SHF_TLS) ? last.size : last.size), page) < (os.loadAddress & ~(page - 1n));
-    if (newSegment) loads.push({ type: PT_LOAD, flags: -1, sections: [os], headers: false, align: page });
-    else seg.sections.push(os);
+    if (!seg || !last || startsNewSegment(last, os, writable, executable, page)) {
+      loads.push({ type: PT_LOAD, flags: -1, sections: [os], headers: false, align: page });
+      writable = false;
+      executable = false;
+    } else seg.sections.push(os);
+    if (has(os, SHF_WRITE)) writable = true;
+    if (has(os, SHF_EXECINSTR)) executable = true;
     if (!(has(os, SHF_TLS) && os.type === SHT_NOBITS)) last = os;
   }
   const first = loads[0]?.sections[0];
@@ -82,3 +85,13 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
 }
 
 const alignUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;
+
+/** ld's rules, in its order: a page gap, file data after zero-fill, a writable section joining a
+ *  read-only segment on another page, then (with -z separate-code) code next to non-code. */
+function startsNewSegment(last: OutputSection, os: OutputSection, writable: boolean, executable: boolean, page: bigint): boolean {
+  const lastEnd = last.loadAddress + BigInt(last.size);
+  if (alignUp(lastEnd, page) < alignUp(os.loadAddress, page)) return true;
+  if (last.type === SHT_NOBITS && os.type !== SHT_NOBITS) return true;
+  if (!writable && has(os, SHF_WRITE)) return ((lastEnd - 1n) & -page) !== (os.loadAddress & -page);
+  return executable !== has(os, SHF_EXECINSTR);
+}

@@ -45,7 +45,8 @@ export function buildSymbolTable(ctx: LinkContext): void {
   };
   push('', 0n, 0n, 0, 0, 0);
   const sectionSymbol = new Map<OutputSection, number>();
-  for (const os of ctx.outputSections) sectionSymbol.set(os, push('', os.address, 0n, STT_SECTION, 0, os.index));
+  // ld writes section symbols into an executable only when relocations refer to them (--emit-relocs).
+  if (ctx.options.emitRelocs) for (const os of ctx.outputSections) sectionSymbol.set(os, push('', os.address, 0n, STT_SECTION, 0, os.index));
   for (const obj of ctx.objects) {
     const t = obj.symtab;
     if (!t) continue;

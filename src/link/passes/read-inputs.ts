@@ -27,6 +27,19 @@ export function readInputs(ctx: LinkContext): void {
     if (item.group && (!last || last.group !== item.group)) extractNeeded(ctx, groups.get(item.group) ?? [], seenGroups);
   }
   if (ctx.objects.length === 0) throw new StageError('ld: no input files');
+  warnExecutableStack(ctx);
+}
+
+/** As ld: once some input has .note.GNU-stack, the last input without one makes the stack
+ *  executable and is named in a warning (none with -z noexecstack). */
+function warnExecutableStack(ctx: LinkContext): void {
+  const hasNote = (o: ObjectFile) => o.elf.sections.some((h) => h.name === '.note.GNU-stack');
+  const lacking = ctx.objects.filter((o) => !hasNote(o)).at(-1);
+  if (ctx.options.noExecStack || !lacking || !ctx.objects.some(hasNote)) return;
+  ctx.diagnostics.push(
+    { severity: 'warning', file: lacking.name, message: `ld: warning: ${lacking.name}: missing .note.GNU-stack section implies executable stack` },
+    { severity: 'note', message: 'ld: NOTE: This behaviour is deprecated and will be removed in a future version of the linker' },
+  );
 }
 
 function locate(ctx: LinkContext, item: InputItem): { name: string; bytes: Uint8Array } {

@@ -1,7 +1,7 @@
 // Pass, scanRelocations (lld's order: before layout, so linker-made sections can be sized): classifies
 // every relocation, rejects unsupported types (naming file, section, offset), decides each GOT-family
 // and GOTTPOFF relocation's relaxation per ld 2.40, and allocates GOT slots for the rest. No values yet.
-import { SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION } from '../../elf/index.ts';
+import { ElfFormatError, SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import {
   Formula, R_X86_64_GOTTPOFF, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsRelaxation,
@@ -22,6 +22,10 @@ export function scanRelocations(ctx: LinkContext): void {
         const type = d.u32(at + 8);
         const kind = X86_64_KINDS[type];
         const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
+        const sym = d.u32(at + 12);
+        if (sym >= (obj.symtab?.count ?? 0)) {
+          throw new ElfFormatError(obj.name, `relocation ${i} of ${obj.elf.sections[s.relocationSection].name}`, at + 12, `symbol index ${sym} is out of range (${obj.symtab?.count ?? 0} symbols)`);
+        }
         if (!kind) {
           errors.push(`ld: ${obj.name}: unsupported relocation type ${relocationName(type)} in section ${s.name} at offset 0x${offset.toString(16)} (relocation ${i} of ${obj.elf.sections[s.relocationSection].name})`);
           continue;

@@ -71,6 +71,9 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
     if (c.header.type !== SHT_NOBITS) offset += c.header.size;
     placed.add(c);
   }
+  if (ctx.options.warnRwxSegments && phdrs.some((p) => p.type === PT_LOAD && (p.flags & 7) === 7)) {
+    ctx.diagnostics.push({ severity: 'warning', message: `ld: warning: ${ctx.options.output} has a LOAD segment with RWX permissions` });
+  }
   const shoff = alignUp(offset, 8n);
   const size = Number(shoff) + SHDR * (chunks.length + 1);
   const ident = new Uint8Array(16);
