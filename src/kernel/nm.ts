@@ -1,11 +1,11 @@
 // GNU nm 2.40's view of an ELF symbol table: which symbols it lists (section and file symbols are
 // BFD "debugging" symbols and hidden), the type letter BFD derives from binding, symbol type and
 // section flags/names, the `nm -n` order and the BSD line format. Reads through src/elf views.
-// Not here: dynamic symbols, --synthetic, C++ demangling, or non-ELF formats. Rules checked by
+// Not here: dynamic symbols, --synthetic, --special-syms, C++ demangling, or non-ELF formats. Rules checked by
 // experiment against binutils 2.40 (test/kernel/sysmap*.test.ts) and docs/kernel-pipeline.md §4.3.
 
 import {
-  SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_NULL,
+  EM_AARCH64, EM_ARM, EM_RISCV, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_NULL,
   SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX, STB_GLOBAL, STB_GNU_UNIQUE, STB_LOCAL, STB_WEAK,
   STT_FILE, STT_GNU_IFUNC, STT_OBJECT, STT_SECTION,
 } from '../elf/index.ts';
@@ -64,6 +64,20 @@ export function sectionLetter(s: SectionHeader): number {
   return 0x3f; // ?
 }
 
+/** BFD's "target special" symbols, which nm hides without --special-syms: AArch64 mapping/tag
+ *  symbols ($d $f $m $p $x, alone or followed by '.'), RISC-V mapping symbols ($d…, $x…) and local
+ *  labels (.L…, ..…, _.L_…), ARM mapping/tag symbols ($a $b $d $f $m $p $t). x86 has none.
+ *  AArch64 and RISC-V checked against their binutils 2.40 nm; ARM follows the same naming. */
+export function isTargetSpecialSymbol(machine: number, name: string): boolean {
+  const mark = (letters: string) => name.length >= 2 && name[0] === '$' && letters.includes(name[1]) && (name.length === 2 || name[2] === '.');
+  if (machine === EM_AARCH64) return mark('dfmpx');
+  if (machine === EM_ARM) return mark('abdfmpt');
+  if (machine === EM_RISCV) {
+    return (name[0] === '$' && (name[1] === 'd' || name[1] === 'x')) || name.startsWith('.L') || name.startsWith('..') || name.startsWith('_.L_');
+  }
+  return false;
+}
+
 /** The letter bfd_decode_symclass gives one symbol. */
 function symbolLetter(elf: ElfFile, info: number, rawShndx: number, shndx: number, bfdSection: Uint8Array): number {
   const bind = info >> 4;
@@ -96,12 +110,15 @@ export function nmListing(elf: ElfFile, symtabIndex = elf.sections.findIndex((s)
   const letter = new Uint8Array(n);
   const undefinedSymbol = new Uint8Array(n);
   const names: string[] = [];
+  const special = elf.header.machine === EM_AARCH64 || elf.header.machine === EM_ARM || elf.header.machine === EM_RISCV;
   let count = 0;
   // Index 0 is the null symbol, which BFD never reads.
   for (let i = 1; i < n; i++) {
     const info = table.info(i);
     const type = info & 0xf;
     if (type === STT_SECTION || type === STT_FILE) continue;
+    const name = table.name(i);
+    if (special && isTargetSpecialSymbol(elf.header.machine, name)) continue;
     const raw = table.rawShndx(i);
     const value = table.value(i);
     index[count] = i;
@@ -109,7 +126,7 @@ export function nmListing(elf: ElfFile, symtabIndex = elf.sections.findIndex((s)
     valueLow[count] = Number(value & 0xffffffffn);
     letter[count] = symbolLetter(elf, info, raw, raw === SHN_XINDEX ? table.shndx(i) : raw, bfdSection);
     undefinedSymbol[count] = raw === SHN_UNDEF ? 1 : 0;
-    names.push(table.name(i));
+    names.push(name);
     count++;
   }
   return { index, valueHigh, valueLow, letter, undefinedSymbol, names, count, width };

@@ -98,6 +98,23 @@ describe('nm -n listing', () => {
     }
   });
 
+  it('hides AArch64 and RISC-V mapping symbols and local labels as their nm does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldplay-nm-cross-'));
+    writeFileSync(join(dir, 'a.c'), 'int x = 3;\nconst char *s = "hi";\nint f(int a) { switch (a) { case 1: return 4; case 2: return 7; case 3: return 9; case 4: return 11; default: return 0; } }\n');
+    // Every '$' + letter form, with and without a '.' suffix, plus local-label spellings.
+    const labels = [...'abcdefmptxz'].flatMap((c) => [`$${c}`, `$${c}.q`, `$${c}y`]).concat(['$foo', '$xrv64', '..q', '_.L_z', '.Lx', 'L1']);
+    writeFileSync(join(dir, 'm.s'), `.text\n${labels.map((l) => `${l}: nop`).join('\n')}\n`);
+    for (const arch of ['aarch64', 'riscv64']) {
+      const tool = (t: string) => `${arch}-linux-gnu-${t}`;
+      execFileSync(tool('gcc'), ['-O2', '-c', '-o', join(dir, `${arch}.o`), join(dir, 'a.c')]);
+      execFileSync(tool('as'), ['-L', '-o', join(dir, `${arch}-m.o`), join(dir, 'm.s')]);
+      for (const f of [`${arch}.o`, `${arch}-m.o`]) {
+        const expected = execFileSync(tool('nm'), ['-n', join(dir, f)], { encoding: 'latin1', env: { ...process.env, LC_ALL: 'C' } });
+        expect(nmNumericText(readElf(load(join(dir, f)), f))).toBe(expected);
+      }
+    }
+  });
+
   it('matches GNU nm on the kernel vmlinux.o (relocatable, section-relative values)', () => {
     const path = tiny('inputs', 'vmlinux.o');
     expect(nmNumericText(readElf(load(path)))).toBe(nm(['-n', path]));
