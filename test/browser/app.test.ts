@@ -124,6 +124,28 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps the address bar a link to the view, and reopens it from the link', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.getByRole('button', { name: /^Sample:/ }).click();
+    await page.getByRole('dialog', { name: 'Samples' }).getByRole('button', { name: /two-files/ }).click();
+    await page.getByRole('complementary').getByRole('button', { name: /^greet\.o/ }).click();
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#s=1\./);
+    const link = page.url();
+    const { page: again, problems: againProblems } = await openPage(h);
+    await again.goto(link);
+    await again.reload();
+    await again.getByRole('grid', { name: 'Symbols of greet.o' }).waitFor();
+    expect(await again.getByRole('button', { name: /^Sample:/ }).textContent()).toContain('two-files');
+    await again.goto(`${h.url}#s=1.not-a-valid-state`);
+    await again.reload();
+    await again.locator('.banner.problem', { hasText: 'This link could not be opened' }).waitFor();
+    await again.getByRole('table', { name: /^Sections of / }).waitFor();
+    expect(problems).toEqual([]);
+    expect(againProblems).toEqual([]);
+  });
+
   it('lays out for a narrow screen', async () => {
     const { page, problems } = await openPage(h, { width: 420, height: 860, dark: true });
     await page.getByRole('table', { name: /^Sections of / }).waitFor();
