@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bigVmlinux, hasBigVmlinux, load, runTool, tiny } from '../helpers.ts';
+import { bigVmlinux, hasBigVmlinux, load, repoRoot, runTool, tiny } from '../helpers.ts';
 import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
 import { mergeSortIndices } from '../../src/kernel/sorttable/msort.ts';
 import { orcComparator } from '../../src/kernel/sorttable/orc.ts';
@@ -112,6 +112,27 @@ describe('sorttable on the x86_64 tiny fixture', () => {
     new DataView(short.buffer).setBigUint64(shdr + 32, orc.size - 1n, true);
     expectStageError(() => sorttable(short), 'inconsistent ORC unwind table entries in file: vmlinux');
     expectStageError(() => sorttable(unsorted, { mcount: true }), "incomplete mcount's sort in file: vmlinux");
+  });
+});
+
+describe('every __ex_table layout against the kernel tool', () => {
+  it('matches scripts/sorttable on 40 machine/class/byte-order combinations', () => {
+    const dir = join(repoRoot, 'test', 'golden', 'sorttable');
+    const machines: Record<string, number> = { x86_64: 62, aarch64: 183, ppc64: 21, mips: 8, loongarch: 258, arm: 40, i386: 3, ppc: 20, riscv: 243, parisc: 15 };
+    const expected = readFileSync(join(dir, 'kernel-sorttable.sha256'), 'latin1').trim().split('\n').map((l) => l.split(/\s+/));
+    expect(expected.length).toBe(40);
+    const layouts = new Set<string>();
+    for (const [hash, name] of expected) {
+      const [base, machine] = name.split('-');
+      const input = load(join(dir, base)).slice();
+      const bigEndian = input[5] === 2;
+      new DataView(input.buffer).setUint16(18, machines[machine], !bigEndian);
+      const r = sorttable(input, { orc: false });
+      expect(r.record.tables[0].moved).toBeGreaterThan(0);
+      layouts.add(r.record.tables[0].comparator);
+      expect(`${name} ${sha(r.outputs.vmlinux)}`).toBe(`${name} ${hash}`);
+    }
+    expect(layouts.size).toBe(3);
   });
 });
 
