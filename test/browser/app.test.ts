@@ -254,6 +254,15 @@ describe('playground', () => {
     expect(total).toBeGreaterThan(100_000);
     console.log(`632 MB vmlinux: section table after ${opened} ms; ${status.trim()}`);
     await page.screenshot({ path: shot('big-vmlinux-symbols') });
+    // 11 M relocations in one section: shown a million rows at a time.
+    await page.getByRole('tab', { name: /^Relocations/ }).click();
+    const select = page.getByRole('combobox', { name: 'Relocation section' });
+    await select.selectOption((await select.locator('option', { hasText: /^\.rela\.debug_info / }).getAttribute('value'))!);
+    await page.getByText('rows 0–999,999').waitFor();
+    await page.locator('.window button').nth(1).click();
+    await page.getByText('rows 1,000,000–1,999,999').waitFor();
+    const relocs = page.getByRole('grid', { name: 'Relocations in .rela.debug_info' });
+    await expect.poll(() => relocs.getByRole('row').nth(1).getByRole('gridcell').first().textContent()).toBe('1000000');
     expect(problems).toEqual([]);
   });
 

@@ -4,19 +4,15 @@
 
 export type MonacoApi = typeof import('monaco-editor/editor/editor.api');
 
-let loading: Promise<MonacoApi> | undefined;
-
-export function loadMonaco(): Promise<MonacoApi> {
-  loading ??= (async () => {
-    const [api, worker] = await Promise.all([
-      import('monaco-editor/editor/editor.api'),
-      import('monaco-editor/editor/editor.worker?worker'),
-    ]);
-    (globalThis as { MonacoEnvironment?: unknown }).MonacoEnvironment = { getWorker: () => new worker.default() };
-    registerLdScript(api);
-    return api;
-  })();
-  return loading;
+/** Imports Monaco (the module loader caches it) and registers ld-script once per page. */
+export async function loadMonaco(): Promise<MonacoApi> {
+  const [api, worker] = await Promise.all([
+    import('monaco-editor/editor/editor.api'),
+    import('monaco-editor/editor/editor.worker?worker'),
+  ]);
+  (globalThis as { MonacoEnvironment?: unknown }).MonacoEnvironment = { getWorker: () => new worker.default() };
+  if (!api.languages.getLanguages().some((l) => l.id === 'ld-script')) registerLdScript(api);
+  return api;
 }
 
 function registerLdScript(monaco: MonacoApi): void {
