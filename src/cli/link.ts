@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isArchive, readArchive } from '../elf/index.ts';
 import { link } from '../link/link.ts';
-import { parseLinkArguments } from '../link/options.ts';
+import { libraryCandidates, parseLinkArguments } from '../link/options.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
 
@@ -21,7 +21,7 @@ export const linkCommand: Command = {
       const add = (name: string) => { if (!files.has(name) && existsSync(name)) files.set(name, load(name)); };
       for (const item of options.inputs) {
         if (item.kind === 'file') add(item.name);
-        else for (const dir of ['', ...options.searchDirs]) add(join(dir, `lib${item.name}.a`).replace(/^\.\//, ''));
+        else for (const name of libraryCandidates(item.name, options.searchDirs)) add(name);
       }
       for (const [name, bytes] of [...files]) {
         if (!isArchive(bytes)) continue;

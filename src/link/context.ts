@@ -164,6 +164,8 @@ export interface LinkContext {
   /** Symbols needing GOT slots, in slot order, and slot by key (see scanRelocations' gotKey). */
   gotSlots: { objIndex: number; sym: number }[];
   gotIndex: Map<string, number>;
+  /** IFUNC stubs, slots and IRELATIVE entries (chunks/iplt.ts), when any relocation reaches one. */
+  iplt?: { symbols: GlobalSymbol[]; index: Map<GlobalSymbol, number>; stubs: InputSection; slots: InputSection; relocations: InputSection };
   /** Per input section with relocations: the relaxation chosen for each (arch Relax values). */
   relaxations: Map<InputSection, Uint8Array>;
   diagnostics: Diagnostic[];

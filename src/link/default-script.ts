@@ -11,7 +11,12 @@ SECTIONS
   .note.gnu.property : { *(.note.gnu.property) }
   .note.gnu.build-id : { *(.note.gnu.build-id) }
   .note.ABI-tag : { *(.note.ABI-tag) }
-  .rela.plt : { *(.rela.iplt) }
+  .rela.plt : {
+    *(.rela.plt)
+    PROVIDE_HIDDEN (__rela_iplt_start = .);
+    *(.rela.iplt)
+    PROVIDE_HIDDEN (__rela_iplt_end = .);
+  }
   . = ALIGN(CONSTANT (MAXPAGESIZE));
   .init : { KEEP (*(SORT_NONE(.init))) }
   .plt : { *(.plt) *(.iplt) }

@@ -39,7 +39,8 @@ export function defaultOptions(): LinkOptions {
   };
 }
 
-const FLAGS_IGNORED = new Set(['-static', '-Bstatic', '-nostdlib', '--no-dynamic-linker', '-no-pie', '--no-pie', '--hash-style=gnu', '--eh-frame-hdr']);
+/** Accepted and without effect on a static executable (what gcc's driver passes to ld). */
+const FLAGS_IGNORED = new Set(['-static', '-Bstatic', '-nostdlib', '--no-dynamic-linker', '-no-pie', '--no-pie', '--hash-style=gnu', '--hash-style=sysv', '--hash-style=both', '--eh-frame-hdr', '--as-needed', '--no-as-needed']);
 
 /** Parses ld's argument list. */
 export function parseLinkArguments(argv: readonly string[]): LinkOptions {
@@ -92,6 +93,13 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
     }
   }
   return o;
+}
+
+/** The file names `-l<name>` may refer to, in search order (the CLI reads them; readInputs picks
+ *  the first one present). Only static archives: ldplay does not link shared libraries. */
+export function libraryCandidates(name: string, searchDirs: readonly string[]): string[] {
+  if (name.startsWith(':')) return ['', ...searchDirs].map((d) => (d ? `${d.replace(/\/$/, '')}/` : '') + name.slice(1));
+  return ['', ...searchDirs].map((d) => (d ? `${d.replace(/\/$/, '')}/` : '') + `lib${name}.a`);
 }
 
 function applyZ(o: LinkOptions, z: string): void {

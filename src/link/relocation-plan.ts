@@ -6,7 +6,8 @@ import { StageError } from '../pipeline/stage.ts';
 import { Formula, Relax, X86_64_KINDS } from './arch/x86_64.ts';
 import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
-import { globalAddress, inputAddress, localAddress } from './layout/addresses.ts';
+import { referenceAddress } from './chunks/iplt.ts';
+import { inputAddress, localAddress } from './layout/addresses.ts';
 import { symbolLabel } from './relocation-messages.ts';
 import { gotKey } from './passes/scan-relocations.ts';
 
@@ -47,7 +48,7 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
   const A32 = new Uint32Array(plan.A.buffer);
   const P32 = new Uint32Array(plan.P.buffer);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
-  const targets = new TargetCache();
+  const targets = new TargetCache(ctx);
   const errors: string[] = [];
   let n = 0;
   live.forEach((s, si) => {
@@ -103,6 +104,7 @@ class TargetCache {
   private count = 0;
   private readonly slots = new Map<ObjectFile, Int32Array>();
   private readonly globalSlots = new Map<GlobalSymbol, number>();
+  constructor(private readonly ctx: LinkContext) {}
 
   /** Per-file slot table: -2 not computed yet, -1 slow path, else an index into `halves`. */
   slotsFor(obj: ObjectFile): Int32Array {
@@ -120,7 +122,7 @@ class TargetCache {
       const g = obj.globals[sym];
       const known = this.globalSlots.get(g);
       if (known !== undefined) return (slots[sym] = known);
-      if (g.defined && !g.section?.discarded) address = globalAddress(g);
+      if (g.defined && !g.section?.discarded) address = referenceAddress(this.ctx, g);
       const slot = address === undefined ? -1 : this.add(address);
       this.globalSlots.set(g, slot);
       return (slots[sym] = slot);
@@ -177,7 +179,7 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
       errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${g.name}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${g.section.name}' of ${g.section.file.name}`);
       return;
     }
-    S = kind.formula === Formula.Z_A ? g.size : globalAddress(g);
+    S = kind.formula === Formula.Z_A ? g.size : referenceAddress(ctx, g);
   }
   let formula = kind.formula;
   const relax = plan.relax[n];

@@ -1,7 +1,7 @@
 // Conformance by behaviour: small programs compiled here with gcc/as, linked with GNU ld and with
 // `ldplay link`, then run — same stdout and exit status. Covers every supported x86-64 relocation
 // type, GOT relaxation and a real GOT, static TLS, archives (by need, thin, groups, whole-archive,
-// -L/-l), --gc-sections, and that --emit-relocs output re-derives (the verify pass) with no mismatch.
+// -L/-l), --gc-sections, static glibc, and that --emit-relocs output re-derives (verify) exactly.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,6 +139,24 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     expect(whole.ldplay).toEqual(whole.ld);
     expect(symbols('ar3.lp')).toContain('unused_member');
   });
+
+  it('links a static glibc program (crt1.o … libc.a: IFUNC stubs with IRELATIVE, TLS, init arrays)', () => {
+    write('hello.c', `#include <stdio.h>
+      #include <string.h>
+      #include <errno.h>
+      static int order[4], n;
+      __attribute__((constructor)) static void early(void) { order[n++] = 1; }
+      int main(int argc, char **argv) { errno = 0; order[n++] = 2;
+        printf("hello %d %zu %d%d argc=%d\\n", 42, strlen(argv[0]) > 0, order[0], order[1], argc); return 3; }`);
+    sh('gcc', ['-O1', '-c', 'hello.c']);
+    const file = (name: string) => sh('gcc', [`-print-file-name=${name}`]).trim();
+    const libDir = (name: string) => file(name).replace(/\/[^/]+$/, '');
+    const args = ['-static', file('crt1.o'), file('crti.o'), file('crtbeginT.o'), `-L${libDir('libgcc.a')}`, `-L${libDir('libc.a')}`,
+      'hello.o', '--start-group', '-lgcc', '-lgcc_eh', '-lc', '--end-group', file('crtend.o'), file('crtn.o')];
+    const { ld, ldplay } = linkBoth('glibc', args);
+    expect(ld).toEqual({ status: 3, stdout: 'hello 42 1 12 argc=1\n' });
+    expect(ldplay).toEqual(ld);
+  }, 60_000);
 
   it('drops unreachable sections with --gc-sections like ld, and writes a -Map file', () => {
     write('gc.c', `${PRINT} int used(int v) { return v * 3; } int dead_code(int v) { return v - 1; } int dead_data[64] = {1};

@@ -1,7 +1,7 @@
 // Output-section bookkeeping shared by the layout passes: creation, and the header fields ld derives
 // from its members (type, flags, alignment, entsize — SHF_MERGE kept only when every member agrees).
 // No addresses here; assignAddresses sets those.
-import { SHF_ALLOC, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS, SHT_RELA } from '../../elf/index.ts';
 import type { InputSection, OutputSection } from '../context.ts';
 
 export function newOutputSection(name: string, statement: number): OutputSection {
@@ -33,7 +33,7 @@ export function deriveSectionHeader(os: OutputSection): void {
   os.flags |= flags;
   os.type = type === -1 ? (members.length || (os.flags & BigInt(SHF_ALLOC)) ? SHT_NOBITS : SHT_PROGBITS) : type;
   os.align = align;
-  os.entsize = entsize;
+  os.entsize = os.type === SHT_RELA ? 24 : entsize;
 }
 
 /** True when the section occupies file space. */

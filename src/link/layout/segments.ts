@@ -69,18 +69,19 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
     if (!(has(os, SHF_TLS) && os.type === SHT_NOBITS)) last = os;
   }
   const first = loads[0]?.sections[0];
-  if (first && first.address % page >= BigInt(64 + 56 * 8)) loads[0].headers = true;
   const out: Segment[] = loads.map((s) => finishSegment(ctx, s));
-  // As ld with -z separate-code: the headers get a read-only PT_LOAD of their own in the page
-  // below the code, so the kernel can pass AT_PHDR to the program.
-  if (first && !loads[0].headers && first.address >= page) {
-    out.unshift({ type: PT_LOAD, flags: PF_R, sections: [], headers: true, align: page, vaddr: (first.address & ~(page - 1n)) - page });
-  }
   const notes = alloc.filter((o) => o.type === SHT_NOTE);
   for (const n of notes) out.push(finishSegment(ctx, { type: PT_NOTE, flags: PF_R, sections: [n], headers: false, align: 0n }));
   const tls = alloc.filter((o) => has(o, SHF_TLS));
   if (tls.length) out.push(finishSegment(ctx, { type: PT_TLS, flags: PF_R, sections: tls, headers: false, align: 0n }));
   out.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, sections: [], headers: false, align: 16n });
+  // The headers load with the first segment when they fit below its first section in that page.
+  if (first && first.address % page >= BigInt(64 + 56 * out.length)) loads[0].headers = true;
+  else if (first && first.address >= page) {
+    // As ld with -z separate-code: otherwise they get a read-only PT_LOAD of their own in the page
+    // below, so the kernel can pass AT_PHDR to the program.
+    out.unshift({ type: PT_LOAD, flags: PF_R, sections: [], headers: true, align: page, vaddr: (first.address & ~(page - 1n)) - page });
+  }
   return out;
 }
 

@@ -6,7 +6,8 @@ import { StageError } from '../../pipeline/stage.ts';
 import { Fit, Relax, X86_64_KINDS, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
 import type { LinkContext } from '../context.ts';
-import { globalAddress, localAddress } from '../layout/addresses.ts';
+import { fillIplt, referenceAddress } from '../chunks/iplt.ts';
+import { localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
 import { overflowMessage, recordStep } from '../relocation-messages.ts';
 import { planRelocations, type RelocationPlan } from '../relocation-plan.ts';
@@ -14,6 +15,7 @@ import { planRelocations, type RelocationPlan } from '../relocation-plan.ts';
 export function applyRelocations(ctx: LinkContext): void {
   const buffers = buildOutputBuffers(ctx);
   fillGot(ctx);
+  fillIplt(ctx, buffers);
   const plan = planRelocations(ctx);
   ctx.plan = plan;
   const overflows = applyRelocationPlan(plan, buffers, RECORDED_RELOCATION_LIMIT, (i, before, after) => recordStep(ctx, plan, i, before, after));
@@ -90,7 +92,7 @@ function fillGot(ctx: LinkContext): void {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   ctx.gotSlots.forEach(({ objIndex, sym }, slot) => {
     const obj = ctx.objects[objIndex];
-    const value = sym < obj.symtab!.firstGlobal ? localAddress(obj, sym) : globalAddress(obj.globals[sym]);
+    const value = sym < obj.symtab!.firstGlobal ? localAddress(obj, sym) : referenceAddress(ctx, obj.globals[sym]);
     view.setBigUint64(got.offset + 8 * slot, BigInt.asUintN(64, value), true);
   });
 }

@@ -8,6 +8,7 @@ import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSectio
 import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
 import { createEnvironment, type LayoutState } from '../layout/script-environment.ts';
 import { nearbySection } from '../layout/nearby-section.ts';
+import { buildSegments } from '../layout/segments.ts';
 import { assignmentExpression, evaluate, resolveLocationCounter, resolveSymbolValue } from '../script/evaluate.ts';
 import type { Assignment, Expression } from '../script/index.ts';
 
@@ -23,10 +24,12 @@ export function assignAddresses(ctx: LinkContext): void {
   alignTlsBlock(ctx);
   const state: LayoutState = { ctx, byName: new Map(ctx.outputSections.map((o) => [o.name, o])), dot: 0n, assigned: new Set(), current: undefined, preferNext: false, pastEnd: false, position: 0, final: false, sizeofHeaders: initialHeaderSize(ctx) };
   let previous = '';
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < 8; round++) {
     state.final = false;
     runLayout(state);
-    const signature = ctx.outputSections.map((o) => `${o.address}:${o.size}:${o.loadAddress}`).join(',') + [...ctx.symbols.values()].filter((g) => g.scriptDefined).map((g) => g.address).join(',');
+    // SIZEOF_HEADERS counts the program headers this layout produces (ld sizes them the same way).
+    if (!ctx.phdrs) state.sizeofHeaders = BigInt(64 + 56 * buildSegments({ ...ctx, outputSections: ctx.outputSections.filter((o) => !o.removed) }).length);
+    const signature = ctx.outputSections.map((o) => `${o.address}:${o.size}:${o.loadAddress}`).join(',') + [...ctx.symbols.values()].filter((g) => g.scriptDefined).map((g) => g.address).join(',') + state.sizeofHeaders;
     if (signature === previous) break;
     previous = signature;
   }
@@ -59,6 +62,13 @@ function markKeptSections(ctx: LinkContext): void {
 /** `__start_X`/`__stop_X`, when referenced and undefined, bound the output section X whose name is a
  *  C identifier (ld defines them with protected visibility). */
 function defineStartStopSymbols(ctx: LinkContext): void {
+  // __ehdr_start: the ELF header's address, when the headers are loaded below the first section.
+  const ehdr = ctx.symbols.get('__ehdr_start');
+  const first = ctx.outputSections.find((o) => !o.removed && isAlloc(o));
+  if (ehdr && !ehdr.defined && ehdr.referenced && first && first.address >= ctx.options.maxPageSize) {
+    Object.assign(ehdr, { defined: true, scriptDefined: true, binding: STB_GLOBAL, visibility: STV_HIDDEN, outputSection: first });
+    ehdr.address = (first.address & ~(ctx.options.maxPageSize - 1n)) - (first.address % ctx.options.maxPageSize === 0n ? ctx.options.maxPageSize : 0n);
+  }
   for (const g of ctx.symbols.values()) {
     if (g.defined || !g.referenced) continue;
     const m = /^__(start|stop)_([A-Za-z_][A-Za-z0-9_]*)$/.exec(g.name);

@@ -78,7 +78,7 @@ export function placeSections(ctx: LinkContext): void {
 }
 
 /** Every input section that takes part, in ld's order: files in link order, sections in header
- *  order, the build-id note after the first file's sections, then the GOT, COMMON last. */
+ *  order, the build-id note after the first file's sections, then the GOT and IFUNC tables, COMMON last. */
 function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
   const out = new Set<InputSection>();
   for (const obj of ctx.objects) {
@@ -86,6 +86,7 @@ function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
     if (obj.index === 0 && ctx.synthetic.buildId) out.add(ctx.synthetic.buildId);
   }
   if (ctx.synthetic.got) out.add(ctx.synthetic.got);
+  if (ctx.iplt) for (const s of [ctx.iplt.stubs, ctx.iplt.slots, ctx.iplt.relocations]) out.add(s);
   if (ctx.synthetic.common) out.add(ctx.synthetic.common);
   return out;
 }

@@ -7,7 +7,7 @@ import {
 } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
-import type { InputItem } from '../options.ts';
+import { libraryCandidates, type InputItem } from '../options.ts';
 import { addObjectSymbols, undefinedNames } from './resolve-symbols.ts';
 
 export function readInputs(ctx: LinkContext): void {
@@ -48,8 +48,7 @@ function locate(ctx: LinkContext, item: InputItem): { name: string; bytes: Uint8
     if (!bytes) throw new StageError(`ld: cannot find ${item.name}: No such file or directory`);
     return { name: item.name, bytes };
   }
-  for (const dir of ['', ...ctx.options.searchDirs]) {
-    const name = `${dir ? dir.replace(/\/$/, '') + '/' : ''}lib${item.name}.a`;
+  for (const name of libraryCandidates(item.name, ctx.options.searchDirs)) {
     const bytes = ctx.files.get(name);
     if (bytes) return { name, bytes };
   }

@@ -6,11 +6,13 @@ import { StageError } from '../../pipeline/stage.ts';
 import {
   Formula, R_X86_64_GOTTPOFF, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsRelaxation,
 } from '../arch/x86_64.ts';
-import type { InputSection, LinkContext } from '../context.ts';
+import { createIplt, STT_GNU_IFUNC } from '../chunks/iplt.ts';
+import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
 
 export function scanRelocations(ctx: LinkContext): void {
   const errors: string[] = [];
   const counts = ctx.record.relocationTypes;
+  const ifuncs = new Set<GlobalSymbol>();
   for (const obj of ctx.objects) {
     for (const s of obj.sections) {
       if (!s || s.relocationSection < 0) continue;
@@ -31,24 +33,30 @@ export function scanRelocations(ctx: LinkContext): void {
           continue;
         }
         counts[kind.name] = (counts[kind.name] ?? 0) + 1;
+        if (obj.symtab && sym >= obj.symtab.firstGlobal) {
+          const g = obj.globals[sym];
+          if (g.defined && g.type === STT_GNU_IFUNC) ifuncs.add(g);
+        }
         if (offset + kind.size > s.size) {
           errors.push(`ld: ${obj.name}: relocation ${i} (${kind.name}) at offset 0x${offset.toString(16)} is outside section ${s.name} (size 0x${s.size.toString(16)})`);
           continue;
         }
         if (kind.formula !== Formula.GotP) continue;
         const r = type === R_X86_64_GOTTPOFF ? tlsRelaxation(s.data, offset) : ctx.options.relax ? gotRelaxation(s.data, offset, type) : Relax.None;
-        if (r !== Relax.None && canRelax(ctx, obj.index, table.sym(i))) { relax[i] = r; ctx.record.relaxations++; continue; }
+        // IE→LE applies to every symbol of a static executable, undefined weak ones included (value 0).
+        if (r !== Relax.None && (type === R_X86_64_GOTTPOFF || canRelax(ctx, obj.index, sym))) { relax[i] = r; ctx.record.relaxations++; continue; }
         if (type === R_X86_64_GOTTPOFF) {
           errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: R_X86_64_GOTTPOFF is not on a movq/addq ldplay can relax to local-exec`);
           continue;
         }
-        allocateGotSlot(ctx, obj.index, table.sym(i));
+        allocateGotSlot(ctx, obj.index, sym);
       }
       relaxations(ctx).set(s, relax);
     }
   }
   if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
   if (ctx.gotSlots.length) createGotSection(ctx);
+  createIplt(ctx, [...ifuncs]);
 }
 
 /** In a static executable every defined symbol is local to the output; undefined weak ones are 0
@@ -58,7 +66,7 @@ function canRelax(ctx: LinkContext, objIndex: number, sym: number): boolean {
   const t = obj.symtab!;
   if (sym < t.firstGlobal) return true;
   const g = obj.globals[sym];
-  return g.defined;
+  return g.defined && g.type !== STT_GNU_IFUNC; // an IFUNC's address is only known at run time
 }
 
 function allocateGotSlot(ctx: LinkContext, objIndex: number, sym: number): void {

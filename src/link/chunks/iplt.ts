@@ -1,0 +1,60 @@
+// GNU indirect functions (STT_GNU_IFUNC) in a static executable, as ld builds them: every reference
+// goes to an 8-byte `.iplt` stub (`jmp *slot(%rip); xchg %ax,%ax`) whose `.igot.plt` slot the C
+// library fills at startup from `.rela.iplt` R_X86_64_IRELATIVE entries (addend: the resolver),
+// found through __rela_iplt_start/__rela_iplt_end. Dynamic linking is out of scope.
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_PROGBITS, SHT_RELA } from '../../elf/index.ts';
+import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
+import { globalAddress } from '../layout/addresses.ts';
+
+const R_X86_64_IRELATIVE = 37;
+export const STT_GNU_IFUNC = 10;
+const ENTRY = 8;
+
+/** Creates .iplt, .igot.plt and .rela.iplt for the IFUNC symbols the relocations reach. */
+export function createIplt(ctx: LinkContext, symbols: GlobalSymbol[]): void {
+  if (!symbols.length) return;
+  const owner = ctx.objects[0];
+  const section = (name: string, type: number, flags: number, entsize: number, size: number): InputSection => ({
+    file: owner, index: -1, name, type, flags: BigInt(flags), entsize, align: 8, size, data: new Uint8Array(size),
+    relocationSection: -1, offset: 0, discarded: false, live: true, keep: true,
+  });
+  ctx.iplt = {
+    symbols,
+    index: new Map(symbols.map((g, i) => [g, i])),
+    stubs: section('.iplt', SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0, symbols.length * ENTRY),
+    slots: section('.igot.plt', SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8, symbols.length * 8),
+    relocations: section('.rela.iplt', SHT_RELA, SHF_ALLOC, 24, symbols.length * 24),
+  };
+}
+
+const address = (s: InputSection) => s.output!.address + BigInt(s.offset);
+
+/** The address references to `g` resolve to: its stub for an IFUNC, else the symbol itself. */
+export function referenceAddress(ctx: LinkContext, g: GlobalSymbol): bigint {
+  const i = ctx.iplt?.index.get(g);
+  return i === undefined ? globalAddress(g) : address(ctx.iplt!.stubs) + BigInt(i * ENTRY);
+}
+
+/** Writes the stubs, slots and IRELATIVE entries once addresses are final. */
+export function fillIplt(ctx: LinkContext, buffers: (Uint8Array | undefined)[]): void {
+  const iplt = ctx.iplt;
+  if (!iplt) return;
+  const buffer = (s: InputSection) => buffers[ctx.outputSections.indexOf(s.output!)]!;
+  const stubs = new DataView(buffer(iplt.stubs).buffer);
+  const slots = new DataView(buffer(iplt.slots).buffer);
+  const relas = new DataView(buffer(iplt.relocations).buffer);
+  iplt.symbols.forEach((g, i) => {
+    const stub = address(iplt.stubs) + BigInt(i * ENTRY);
+    const slot = address(iplt.slots) + BigInt(i * 8);
+    const resolver = BigInt.asUintN(64, globalAddress(g));
+    const at = iplt.stubs.offset + i * ENTRY;
+    stubs.setUint16(at, 0x25ff, true);
+    stubs.setInt32(at + 2, Number(slot - (stub + 6n)), true);
+    stubs.setUint16(at + 6, 0x9066, true);
+    slots.setBigUint64(iplt.slots.offset + i * 8, resolver, true);
+    const r = iplt.relocations.offset + i * 24;
+    relas.setBigUint64(r, slot, true);
+    relas.setBigUint64(r + 8, BigInt(R_X86_64_IRELATIVE), true);
+    relas.setBigUint64(r + 16, resolver, true);
+  });
+}
