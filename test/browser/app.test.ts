@@ -177,6 +177,14 @@ describe('playground', () => {
     const row = grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: 'start_kernel', exact: true }) });
     expect(await row.getByRole('gridcell').nth(1).textContent()).toBe(want);
     await page.screenshot({ path: shot('vmlinux-symbols-dark') });
+    // A runaway regular expression (catastrophic backtracking) can be cancelled from the task strip.
+    await page.getByRole('checkbox', { name: 'regex' }).check();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('^(_|[a-z_]+)*X$');
+    await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 10_000 });
+    await page.locator('.banner.notice', { hasText: /^Cancelled\. The worker was restarted; 4 input file\(s\) reopened\./ }).waitFor();
+    await page.getByRole('checkbox', { name: 'regex' }).uncheck();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('start_kernel');
+    await grid.getByRole('gridcell', { name: 'start_kernel', exact: true }).waitFor();
     await page.getByRole('tab', { name: 'Memory map' }).click();
     await page.getByRole('region', { name: 'VMA (virtual address)' }).waitFor();
     await page.screenshot({ path: shot('vmlinux-memory-map-dark') });

@@ -47,7 +47,10 @@ export class PagedRows<T> {
       this.total = r.total;
       this.pages.set(page, r.rows);
     } catch (err) {
-      if (generation === this.generation) this.error = err instanceof Error ? err.message : String(err);
+      if (generation === this.generation) {
+        const stopped = err instanceof Error && err.name === 'WorkerStoppedError';
+        this.error = stopped ? `Stopped: ${err.message}. Change the query to run it again.` : err instanceof Error ? err.message : String(err);
+      }
       this.requested.delete(page);
     } finally {
       if (generation === this.generation) this.loading = false;

@@ -191,6 +191,21 @@ export class Workspace {
     });
   }
 
+  /** Shows a query that runs long (a heavy regex, a first index build) in the task strip, so it can
+   *  be cancelled; quick ones never flash the strip. */
+  async track<T>(label: string, work: Promise<T>): Promise<T> {
+    let mine: Task | null = null;
+    const timer = setTimeout(() => {
+      if (!this.task) this.task = mine = { label, done: 0, total: 0 };
+    }, 250);
+    try {
+      return await work;
+    } finally {
+      clearTimeout(timer);
+      if (mine && this.task === mine) this.task = null;
+    }
+  }
+
   /** Stops the current task: aborts a file read, or restarts the worker mid-call. */
   async cancel(): Promise<void> {
     if (this.abort) { this.abort.abort(); return; }
