@@ -21,7 +21,7 @@ export function mergeSections(ctx: LinkContext): void {
   for (const obj of ctx.objects) {
     for (const s of obj.sections) {
       if (!s || !s.output || s.discarded || (s.flags & BigInt(SHF_MERGE)) === 0n || s.entsize === 0) continue;
-      if (s.size % s.entsize !== 0) continue;
+      if (s.size % s.entsize !== 0 || s.relocationSection >= 0) continue; // relocated contents are not merged
       const strings = (s.flags & BigInt(SHF_STRINGS)) !== 0n;
       if (strings && s.size && !endsWithTerminator(s)) continue;
       const key = `${s.output.name}\0${strings}\0${s.entsize}\0${s.align}`;
