@@ -39,6 +39,7 @@ export function link(inputs: LinkInput[], options: LinkOptions | readonly string
   // Arguments that name no input file link every given input, in order (the playground's case).
   if (parsed.inputs.length === 0) parsed.inputs = inputs.filter((f) => f.name !== parsed.script).map((f) => ({ kind: 'file', name: f.name, wholeArchive: false, group: 0 }));
   const ctx = createContext(parsed, inputs, emptyRecord());
+  for (const message of parsed.warnings ?? []) ctx.diagnostics.push({ severity: 'warning', message });
   const pass = (name: string, run: (c: LinkContext) => void, note = '') => {
     const start = performance.now();
     try {
@@ -57,11 +58,13 @@ export function link(inputs: LinkInput[], options: LinkOptions | readonly string
   pass('scanRelocations', scanRelocations, 'GOT size and relaxations fixed');
   pass('readScript', readScript);
   pass('placeSections', (c) => { createBuildIdSection(c); placeSections(c); }, 'every input section placed or discarded');
+  assertInvariant(ctx, ctx.objects.every((o) => o.sections.every((s) => !s || s.discarded || s.output !== undefined)), 'an input section is neither placed nor discarded');
   if (ctx.options.gcSections) pass('gcSections', collectGarbage);
   pass('mergeSections', mergeSections, 'input section sizes final');
   pass('assignAddresses', assignAddresses, 'no address changes after this line');
   assertInvariant(ctx, ctx.outputSections.every((o) => !o.removed), 'removed output sections left in the list');
   pass('applyRelocations', applyRelocations);
+  assertInvariant(ctx, ctx.plan !== undefined && ctx.plan.count === ctx.record.relocationCount, 'relocations planned and applied differ');
   pass('buildSymbolTable', buildSymbolTable);
   pass('emitRelocations', emitRelocations);
   let image: Uint8Array = new Uint8Array(0);

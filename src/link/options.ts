@@ -27,6 +27,8 @@ export interface LinkOptions {
   inputs: InputItem[];
   /** Relax GOTPCRELX and TLS sequences (ld's default; `--no-relax` turns it off). */
   relax: boolean;
+  /** Warnings from the command line itself (ld's "-z X ignored"). */
+  warnings: string[];
   /** SHA-1 for --build-id; the CLI passes the platform's native one, otherwise chunks/sha1.ts. */
   sha1?: (data: Uint8Array) => Uint8Array;
 }
@@ -35,7 +37,7 @@ export function defaultOptions(): LinkOptions {
   return {
     output: 'a.out', emitRelocs: false, discardNone: false, maxPageSize: 0x1000n, commonPageSize: 0x1000n,
     noExecStack: false, warnRwxSegments: true, buildId: 'none', orphanHandling: 'place', gcSections: false,
-    searchDirs: [], inputs: [], relax: true,
+    searchDirs: [], inputs: [], relax: true, warnings: [],
   };
 }
 
@@ -108,7 +110,7 @@ function applyZ(o: LinkOptions, z: string): void {
   else if (k === 'common-page-size') o.commonPageSize = parseNumber(v, z);
   else if (k === 'noexecstack') o.noExecStack = true;
   else if (k === 'execstack' || k === 'norelro' || k === 'relro' || k === 'now' || k === 'lazy' || k === 'noseparate-code' || k === 'separate-code') return;
-  else throw new StageError(`ld: warning: -z ${z} ignored`);
+  else o.warnings.push(`ld: warning: -z ${z} ignored`);
 }
 
 function parseNumber(text: string | undefined, where: string): bigint {

@@ -9,7 +9,7 @@ export interface PlacementRecord {
   file: string;
   section: string;
   output: string;
-  /** Offset inside the output section, as hex text (addresses exceed 2^53). */
+  /** Offset inside the output section. */
   offset: number;
   size: number;
 }
