@@ -70,8 +70,16 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   }
   const first = loads[0]?.sections[0];
   const out: Segment[] = loads.map((s) => finishSegment(ctx, s));
-  const notes = alloc.filter((o) => o.type === SHT_NOTE);
-  for (const n of notes) out.push(finishSegment(ctx, { type: PT_NOTE, flags: PF_R, sections: [n], headers: false, align: 0n }));
+  // Adjacent note sections of equal alignment share one PT_NOTE, as ld groups them.
+  let note: Segment | undefined;
+  alloc.forEach((o, i) => {
+    const previous = alloc[i - 1];
+    if (o.type !== SHT_NOTE) { note = undefined; return; }
+    if (note && previous?.type === SHT_NOTE && previous.align === o.align) { note.sections.push(o); return; }
+    note = { type: PT_NOTE, flags: PF_R, sections: [o], headers: false, align: 0n };
+    out.push(note);
+  });
+  for (const s of out) if (s.type === PT_NOTE) finishSegment(ctx, s);
   const tls = alloc.filter((o) => has(o, SHF_TLS));
   if (tls.length) out.push(finishSegment(ctx, { type: PT_TLS, flags: PF_R, sections: tls, headers: false, align: 0n }));
   out.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, sections: [], headers: false, align: 16n });
