@@ -1,13 +1,25 @@
-// Bench row: each WebAssembly routine against its TypeScript twin, same inputs, in-process.
-// Inputs are sized like the 632 MB vmlinux's: ~1.1 M relocation offsets, ~400 k ORC addresses.
+// Bench rows: each WebAssembly routine against its TypeScript twin, same inputs, in-process (median of
+// several runs). Sort inputs are sized like the 632 MB vmlinux's (~1.1 M relocation offsets, ~400 k ORC
+// addresses); the relocs scan runs over that vmlinux's own walked .rela sections (skipped without it).
+import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { bigVmlinux } from './harness.mjs';
 
-const bundle = await build({
-  entryPoints: [new URL('../src/hot/sort.ts', import.meta.url).pathname],
-  bundle: true, write: false, format: 'esm', platform: 'node',
-});
-const { createWasmSorter, sortTwin } = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
-const wasm = createWasmSorter();
+const src = new URL('../src/', import.meta.url).pathname;
+const entry = `
+export { createWasmSorter, sortTwin } from '${src}hot/sort.ts';
+export { createWasmRelocsScan, relocsScanTwin } from '${src}hot/relocs-scan.ts';
+export { HotMemory } from '${src}hot/memory.ts';
+export { readElf } from '${src}elf/index.ts';
+export { walkedSections } from '${src}kernel/relocs/walk.ts';
+export { classifySymbols } from '${src}kernel/relocs/classify.ts';
+export { kernelSymbolClasses } from '${src}kernel/relocs/symbol-classes.ts';
+export { perCpuArea } from '${src}kernel/relocs/relocs.ts';
+export { createRelocationLists, reserveRelocations } from '${src}kernel/relocs/lists.ts';
+export { FEATURE_PERCPU, TYPE_BUCKETS } from '${src}kernel/relocs/scan.ts';
+`;
+const bundle = await build({ stdin: { contents: entry, resolveDir: src, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node' });
+const hot = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
 
 function time(fn, reps = 7) {
   const ts = [];
@@ -19,12 +31,73 @@ function time(fn, reps = 7) {
   return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
 }
 
+const row = (name, w, t) => console.log(`${name.padEnd(34)} wasm ${w.toFixed(1)} ms | ts twin ${t.toFixed(1)} ms | speed-up ${(t / w).toFixed(2)}x`);
+
 // Kernel-like offsets: 0xffffffff81000000-based low 32 bits spread over ~40 MB, shuffled.
 let seed = 12345;
 const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
 const offsets = Uint32Array.from({ length: 1_100_000 }, () => (0x81000000 + Math.floor(rand() * 40e6)) >>> 0);
 const addrs = BigUint64Array.from({ length: 400_000 }, () => 0xffffffff81000000n + BigInt(Math.floor(rand() * 20e6)));
+const wasmSorter = hot.createWasmSorter();
+row('hot: sortUint32 (1.1 M)', time(() => wasmSorter.sortUint32(offsets.slice())), time(() => hot.sortTwin.sortUint32(offsets.slice())));
+row('hot: sortPairsByKey (400 k)', time(() => wasmSorter.sortPairsByKey(addrs)), time(() => hot.sortTwin.sortPairsByKey(addrs), 3));
 
-const row = (name, w, t) => console.log(`${name.padEnd(34)} wasm ${w.toFixed(1)} ms | ts twin ${t.toFixed(1)} ms | speed-up ${(t / w).toFixed(2)}x`);
-row('hot: sortUint32 (1.1 M)', time(() => wasm.sortUint32(offsets.slice())), time(() => sortTwin.sortUint32(offsets.slice())));
-row('hot: sortPairsByKey (400 k)', time(() => wasm.sortPairsByKey(addrs)), time(() => sortTwin.sortPairsByKey(addrs), 3));
+/** The relocs scan over every walked section of the vmlinux, as relocs() runs it (6.1, per-CPU). */
+function scanAll(scanner, elf, view, sections) {
+  const lists = hot.createRelocationLists(16);
+  const histogram = new Uint32Array(hot.TYPE_BUCKETS);
+  for (const s of sections) {
+    hot.reserveRelocations(lists, s.count);
+    const r = scanner.scanRela64({ ...s, view }, hot.FEATURE_PERCPU, lists, histogram);
+    if (r.status !== 0) throw new Error(`scan failed: status ${r.status} at entry ${r.entry}`);
+  }
+  return lists.lengths.reduce((a, b) => a + b, 0);
+}
+
+if (!existsSync(bigVmlinux)) {
+  console.log(`${'hot: relocs scan'.padEnd(34)} skipped: ${bigVmlinux} not present (scripts/fetch-corpus.sh)`);
+} else {
+  const file = readFileSync(bigVmlinux);
+  const elf = hot.readElf(new Uint8Array(file.buffer, file.byteOffset, file.byteLength), bigVmlinux);
+  const perCpu = hot.perCpuArea(elf);
+  const walked = hot.walkedSections(elf, []);
+  const flagsBySymtab = new Map();
+  const sections = walked.map((w) => {
+    if (!flagsBySymtab.has(w.symtab.index)) {
+      flagsBySymtab.set(w.symtab.index, hot.classifySymbols(elf, elf.symbolTable(w.symtab.index), {
+        classes: hot.kernelSymbolClasses(true, '6.1'), perCpuShndx: perCpu?.shndx ?? -1, allNames: false,
+      }));
+    }
+    const adjust = perCpu && w.relocations.info === perCpu.shndx ? perCpu.load : 0n;
+    return {
+      start: w.start, count: w.count, symbolFlags: flagsBySymtab.get(w.symtab.index),
+      adjustLow: Number(adjust & 0xffffffffn), adjustHigh: Number((adjust >> 32n) & 0xffffffffn), headText: false,
+    };
+  });
+  const entries = sections.reduce((n, s) => n + s.count, 0);
+  const view = new DataView(elf.bytes.buffer, elf.bytes.byteOffset, elf.bytes.byteLength);
+  const wasmScan = hot.createWasmRelocsScan();
+  const a = scanAll(wasmScan, elf, view, sections);
+  const b = scanAll(hot.relocsScanTwin, elf, view, sections);
+  if (a !== b) throw new Error(`relocs scan: wasm found ${a} addresses, the twin ${b}`);
+  const label = `hot: relocs scan (${(entries / 1e6).toFixed(2)} M)`;
+  row(label, time(() => scanAll(wasmScan, elf, view, sections)), time(() => scanAll(hot.relocsScanTwin, elf, view, sections)));
+
+  // One memory: the walked .rela sections read into the HotMemory, scanned in place (no copy-in).
+  const memory = new hot.HotMemory();
+  const spans = walked.map((w) => [w.start, w.count * 24]);
+  const total = spans.reduce((n, [, size]) => n + size, 0);
+  memory.reserve(total + 64 + entries * 16 + 4 * 1024 * 1024);
+  const base = memory.alloc(total);
+  const placed = [];
+  let at = base;
+  for (const [i, [start, size]] of spans.entries()) {
+    memory.bytes(at, size).set(elf.bytes.subarray(start, start + size));
+    placed.push({ ...sections[i], start: at });
+    at += size;
+  }
+  const inPlace = hot.createWasmRelocsScan(memory);
+  const memoryView = new DataView(memory.memory.buffer);
+  if (scanAll(inPlace, elf, memoryView, placed) !== b) throw new Error('relocs scan in place disagrees');
+  row(`${label} in HotMemory`, time(() => scanAll(inPlace, elf, memoryView, placed)), time(() => scanAll(hot.relocsScanTwin, elf, view, sections)));
+}

@@ -5,6 +5,7 @@
 
 import { readElf } from '../../elf/index.ts';
 import type { ElfFile } from '../../elf/index.ts';
+import { relocsScanner } from '../../hot/relocs-scan.ts';
 import { sorter } from '../../hot/sort.ts';
 import type { Diagnostic, StageDescription, StageResult } from '../../pipeline/stage.ts';
 import { classifySymbols, findSymbolValue, symbolName, SYM_ABS } from './classify.ts';
@@ -18,7 +19,7 @@ import { encodeBinary, encodeText, latin1Bytes, relocsWords, type RelocsLayout }
 import { listRecord, typeCounts, type RelocsRecord } from './record.ts';
 import {
   FEATURE_PERCPU, FEATURE_REAL_MODE, FEATURE_REX_GOTPCRELX, SCAN_HEAD_TEXT, SCAN_INVALID_ABSOLUTE, SCAN_INVALID_REAL_MODE,
-  SCAN_OFFSET_TOO_WIDE, SCAN_OK, SCAN_PC64_PERCPU, SCAN_SYMBOL_OUT_OF_RANGE, scanRel32, scanRela64, TYPE_BUCKETS,
+  SCAN_OFFSET_TOO_WIDE, SCAN_OK, SCAN_PC64_PERCPU, SCAN_SYMBOL_OUT_OF_RANGE, TYPE_BUCKETS,
   type ScanResult,
 } from './scan.ts';
 import { kernelSymbolClasses, realModeSymbolClasses, type SymbolClasses } from './symbol-classes.ts';
@@ -101,6 +102,7 @@ function collectRelocations(ctx: RelocsContext, walked: WalkedSection[], lists: 
   const features = ctx.options.realMode ? FEATURE_REAL_MODE : kernel === '6.1' ? (perCpu ? FEATURE_PERCPU : 0) : FEATURE_REX_GOTPCRELX;
   const flagsBySymtab = new Map<number, Uint8Array>();
   const histogram = new Uint32Array(TYPE_BUCKETS);
+  const scanner = relocsScanner();
   for (const w of walked) {
     let symbolFlags = flagsBySymtab.get(w.symtab.index);
     if (!symbolFlags) {
@@ -117,7 +119,7 @@ function collectRelocations(ctx: RelocsContext, walked: WalkedSection[], lists: 
     };
     reserveRelocations(lists, w.count);
     const before = lists.lengths.slice();
-    const result = elf.is64 ? scanRela64(section, features, lists, histogram) : scanRel32(section, features, lists, histogram);
+    const result = elf.is64 ? scanner.scanRela64(section, features, lists, histogram) : scanner.scanRel32(section, features, lists, histogram);
     if (result.status !== SCAN_OK) failScan(ctx, w, result, symbolFlags);
     attributeSamples(lists, before, w.relocations.index);
   }
