@@ -63,13 +63,39 @@ export function compare(row, ours, natives, { reps = 5, cwd } = {}) {
   }
 }
 
-/** A native tool from an environment variable, or a reason to skip. */
-export function toolFromEnv(name, variable, args) {
+/**
+ * A native tool from an environment variable; when it is unset, a built copy at `fallback` (if
+ * present, saying so); otherwise a reason to skip.
+ */
+export function toolFromEnv(name, variable, args, fallback) {
   const path = process.env[variable];
+  if (!path && fallback && existsSync(fallback)) {
+    console.log(`${''.padEnd(34)} (${name}: ${variable} unset, using ${fallback})`);
+    return { name, argv: [fallback, ...args] };
+  }
   if (!path) return { name, why: `set ${variable} to the ${name} binary to measure this row` };
   if (!existsSync(path)) return { name, why: `${variable}=${path} does not exist` };
   return { name, argv: [path, ...args] };
 }
+
+/** Median milliseconds of `reps` in-process runs of `fn`. */
+export function timeMedian(fn, reps = 7) {
+  const ts = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+/** One in-process row: a WebAssembly routine's median against its TypeScript twin's. */
+export function printTwinRow(row, wasmMs, twinMs) {
+  console.log(`${row.padEnd(34)} wasm ${wasmMs.toFixed(1)} ms | ts twin ${twinMs.toFixed(1)} ms | speed-up ${(twinMs / wasmMs).toFixed(2)}x`);
+}
+
+/** Where scripts/fetch-corpus.sh and the README's build steps put the kernel's host tools. */
+export const kernelToolsDir = '/var/cache/ldplay/tools';
 
 export function requireFile(path, row) {
   if (existsSync(path)) return true;

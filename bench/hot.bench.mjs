@@ -3,7 +3,7 @@
 // addresses); the relocs scan runs over that vmlinux's own walked .rela sections (skipped without it).
 import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { bigVmlinux } from './harness.mjs';
+import { bigVmlinux, printTwinRow, timeMedian } from './harness.mjs';
 
 const src = new URL('../src/', import.meta.url).pathname;
 const entry = `
@@ -21,17 +21,8 @@ export { FEATURE_PERCPU, TYPE_BUCKETS } from '${src}kernel/relocs/scan.ts';
 const bundle = await build({ stdin: { contents: entry, resolveDir: src, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node' });
 const hot = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
 
-function time(fn, reps = 7) {
-  const ts = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
-
-const row = (name, w, t) => console.log(`${name.padEnd(34)} wasm ${w.toFixed(1)} ms | ts twin ${t.toFixed(1)} ms | speed-up ${(t / w).toFixed(2)}x`);
+const time = timeMedian;
+const row = printTwinRow;
 
 // Kernel-like offsets: 0xffffffff81000000-based low 32 bits spread over ~40 MB, shuffled.
 let seed = 12345;
@@ -81,6 +72,7 @@ if (!existsSync(bigVmlinux)) {
   const b = scanAll(hot.relocsScanTwin, elf, view, sections);
   if (a !== b) throw new Error(`relocs scan: wasm found ${a} addresses, the twin ${b}`);
   const label = `hot: relocs scan (${(entries / 1e6).toFixed(2)} M)`;
+  const inPlaceLabel = `hot: relocs scan in place (${(entries / 1e6).toFixed(2)} M)`;
   row(label, time(() => scanAll(wasmScan, elf, view, sections)), time(() => scanAll(hot.relocsScanTwin, elf, view, sections)));
 
   // One memory: the walked .rela sections read into the HotMemory, scanned in place (no copy-in).
@@ -99,5 +91,5 @@ if (!existsSync(bigVmlinux)) {
   const inPlace = hot.createWasmRelocsScan(memory);
   const memoryView = new DataView(memory.memory.buffer);
   if (scanAll(inPlace, elf, memoryView, placed) !== b) throw new Error('relocs scan in place disagrees');
-  row(`${label} in HotMemory`, time(() => scanAll(inPlace, elf, memoryView, placed)), time(() => scanAll(hot.relocsScanTwin, elf, view, sections)));
+  row(inPlaceLabel, time(() => scanAll(inPlace, elf, memoryView, placed)), time(() => scanAll(hot.relocsScanTwin, elf, view, sections)));
 }

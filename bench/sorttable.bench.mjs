@@ -1,15 +1,16 @@
 // Bench row: `ldplay sorttable` against the kernel's own scripts/sorttable on Debian's 632 MB vmlinux.
 // The kernel tool sorts in place, so both sides start from the input file and end with a sorted
 // copy: ldplay reads IN and writes OUT; the native row copies IN to OUT and sorts OUT in place.
-// The native binary comes from LDPLAY_KERNEL_SORTTABLE (built from the kernel tree); unset → skipped.
+// The native binary comes from LDPLAY_KERNEL_SORTTABLE or /var/cache/ldplay/tools/sorttable (built from
+// the kernel tree, see README); neither → skipped.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bigVmlinux, compare, ldplay, requireFile, toolFromEnv } from './harness.mjs';
+import { bigVmlinux, compare, kernelToolsDir, ldplay, requireFile, toolFromEnv } from './harness.mjs';
 
 const row = 'sorttable: vmlinux 632 MB';
 if (requireFile(bigVmlinux, row)) {
   const out = join(tmpdir(), 'ldplay-bench-sorttable.vmlinux');
-  const kernelTool = toolFromEnv('kernel sorttable', 'LDPLAY_KERNEL_SORTTABLE', []);
+  const kernelTool = toolFromEnv('kernel sorttable', 'LDPLAY_KERNEL_SORTTABLE', [], `${kernelToolsDir}/sorttable`);
   const native = kernelTool.argv
     ? { name: kernelTool.name, argv: ['sh', '-c', 'cp "$1" "$2" && "$3" "$2"', 'sh', bigVmlinux, `${out}.native`, kernelTool.argv[0]] }
     : kernelTool;

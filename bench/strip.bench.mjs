@@ -1,6 +1,6 @@
 // Bench row: `ldplay strip` against GNU objcopy --remove-section='.rel*' on Debian's 632 MB vmlinux
 // (13.8 M static relocations), alternating, 5 repetitions: median wall, peak RSS, ratio.
-// Run: `node scripts/build-cli.mjs && node bench/strip.mjs` (outputs go to a temp dir, removed after).
+// Run: `node scripts/build-cli.mjs && node bench/strip.bench.mjs` (outputs go to a temp dir, removed after).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
