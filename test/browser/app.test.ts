@@ -132,17 +132,15 @@ describe('playground', () => {
     await page.getByRole('complementary').getByRole('button', { name: /^greet\.o/ }).click();
     await page.getByRole('tab', { name: /^Symbols/ }).click();
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#s=1\./);
-    const link = page.url();
-    const { page: again, problems: againProblems } = await openPage(h);
-    await again.goto(link);
-    await again.reload();
+    const hash = await page.evaluate(() => location.hash);
+    const { page: again, problems: againProblems } = await openPage(h, { hash });
     await again.getByRole('grid', { name: 'Symbols of greet.o' }).waitFor();
     expect(await again.getByRole('button', { name: /^Sample:/ }).textContent()).toContain('two-files');
-    await again.goto(`${h.url}#s=1.not-a-valid-state`);
-    await again.reload();
-    await again.locator('.banner.problem', { hasText: 'This link could not be opened' }).waitFor();
-    await again.getByRole('table', { name: /^Sections of / }).waitFor();
+    const { page: bad, problems: badProblems } = await openPage(h, { hash: '#s=1.not-a-valid-state' });
+    await bad.locator('.banner.problem', { hasText: 'This link could not be opened' }).waitFor();
+    await bad.getByRole('table', { name: /^Sections of / }).waitFor();
     expect(problems).toEqual([]);
+    expect(badProblems).toEqual([]);
     expect(againProblems).toEqual([]);
   });
 
@@ -258,6 +256,7 @@ describe('playground', () => {
     const grid = page.getByRole('grid', { name: `Symbols of ${name}` });
     await grid.getByRole('gridcell', { name: 'do_sys_open', exact: true }).waitFor({ timeout: 60_000 });
     const status = (await page.locator('.toolbar [role=status]').textContent())!;
+    await expect.poll(() => page.locator('.status').textContent()).toMatch(/artifacts in the worker/);
     const total = Number(/of ([\d,]+) symbols/.exec(status)![1].replaceAll(',', ''));
     expect(total).toBeGreaterThan(100_000);
     console.log(`632 MB vmlinux: section table after ${opened} ms; ${status.trim()}`);

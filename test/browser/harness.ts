@@ -37,7 +37,7 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** A page that records console errors, uncaught exceptions and failed or non-2xx requests. */
-export async function openPage(h: Harness, options: { dark?: boolean; width?: number; height?: number } = {}): Promise<{ page: Page; problems: string[] }> {
+export async function openPage(h: Harness, options: { dark?: boolean; width?: number; height?: number; hash?: string } = {}): Promise<{ page: Page; problems: string[] }> {
   const context = await h.browser.newContext({
     viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
     colorScheme: options.dark ? 'dark' : 'light',
@@ -49,6 +49,6 @@ export async function openPage(h: Harness, options: { dark?: boolean; width?: nu
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   page.on('request', (r) => { if (!r.url().startsWith(h.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
-  await page.goto(h.url);
+  await page.goto(h.url + (options.hash ?? ''));
   return { page, problems };
 }

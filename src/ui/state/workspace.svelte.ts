@@ -37,7 +37,7 @@ export class Workspace {
   /** Index into `stages` of the step being looked at (-1: before the first). */
   cursor = $state(-1);
   kernel = $state('6.15');
-  task = $state<Task | null>(null);
+  task = $state.raw<Task | null>(null);
   problem = $state<Problem | null>(null);
   notice = $state('');
   hexFocus = $state<HexFocus | null>(null);
@@ -48,6 +48,7 @@ export class Workspace {
   constructor(factory: WorkerFactory) {
     this.client = new ElfClient(factory);
     this.client.onRestart = (reason, reopened) => {
+      this.task = null;
       this.notice = reason === 'cancelled'
         ? `Cancelled. The worker was restarted; ${reopened.length} input file(s) reopened.`
         : `The worker stopped (${reason}) and was restarted; ${reopened.length} input file(s) reopened. Rerun the steps to rebuild later artifacts.`;
