@@ -134,6 +134,15 @@ describe('worker API over worker_threads', () => {
       expect(r.error.message).toBe('photo.png: ELF header at offset 0x0: not an ELF file (bad magic)');
       expect(r.error.offset).toBe(0);
     }
+    // A truncated vmlinux: the header parses, the section header table is past the end.
+    const cut = readFileSync(unstripped).subarray(0, 4096);
+    const truncated = await client.open({ name: 'cut.elf', load: async () => cut.buffer.slice(cut.byteOffset, cut.byteOffset + cut.length) as ArrayBuffer });
+    expect(truncated.ok).toBe(false);
+    if (!truncated.ok) {
+      expect(truncated.error.name).toBe('ElfFormatError');
+      expect(truncated.error.file).toBe('cut.elf');
+      expect(truncated.error.message).toMatch(/^cut\.elf: .* at offset 0x[0-9a-f]+: .*past the end of the file \(4096 bytes\)/);
+    }
     const map = await client.open(fileSource(tiny('expected', 'System.map'), 'System.map'));
     if (!map.ok) throw new Error(map.error.message);
     const lines = readFileSync(tiny('expected', 'System.map'), 'latin1').split('\n');
