@@ -55,6 +55,25 @@ export interface InputSection {
   keep: boolean;
   /** For SHF_MERGE|SHF_STRINGS sections: how input offsets map to output offsets. */
   merge?: MergeMap;
+  /** For an edited .eh_frame (passes/edit-eh-frames.ts): its CIE/FDE entries. */
+  ehFrame?: EhFrameEntry[];
+}
+
+/** One .eh_frame record: where it was, whether it stays, where it goes in the section. */
+export interface EhFrameEntry {
+  kind: 'cie' | 'fde' | 'terminator';
+  start: number;
+  size: number;
+  /** The size without trailing DW_CFA_nop padding, re-padded to 4 bytes. */
+  trimmedSize?: number;
+  section: InputSection;
+  /** An FDE's CIE (in the same input section). */
+  cie?: EhFrameEntry;
+  /** A CIE identical to an earlier one, which stands in for it. */
+  sameAs?: EhFrameEntry;
+  removed: boolean;
+  /** Offset in the edited section; -1 when dropped. */
+  outputStart: number;
 }
 
 /** String-merge result for one input section: input string starts, and the output offset each

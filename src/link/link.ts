@@ -10,6 +10,7 @@ import { parseLinkArguments, type LinkOptions } from './options.ts';
 import { applyRelocations } from './passes/apply-relocations.ts';
 import { assignAddresses } from './passes/assign-addresses.ts';
 import { buildSymbolTable } from './passes/build-symbol-table.ts';
+import { editEhFrames } from './passes/edit-eh-frames.ts';
 import { emitRelocations } from './passes/emit-relocations.ts';
 import { collectGarbage } from './passes/gc-sections.ts';
 import { mergeSections } from './passes/merge-sections.ts';
@@ -60,6 +61,7 @@ export function link(inputs: LinkInput[], options: LinkOptions | readonly string
   pass('placeSections', (c) => { createBuildIdSection(c); placeSections(c); }, 'every input section placed or discarded');
   assertInvariant(ctx, ctx.objects.every((o) => o.sections.every((s) => !s || s.discarded || s.output !== undefined)), 'an input section is neither placed nor discarded');
   if (ctx.options.gcSections) pass('gcSections', collectGarbage);
+  pass('editEhFrames', editEhFrames);
   pass('mergeSections', mergeSections, 'input section sizes final');
   pass('assignAddresses', assignAddresses, 'no address changes after this line');
   assertInvariant(ctx, ctx.outputSections.every((o) => !o.removed), 'removed output sections left in the list');

@@ -6,6 +6,7 @@ import { StageError } from '../pipeline/stage.ts';
 import { Formula, Relax, X86_64_KINDS } from './arch/x86_64.ts';
 import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
+import { ehFrameOffset } from './passes/edit-eh-frames.ts';
 import { referenceAddress } from './chunks/iplt.ts';
 import { inputAddress, localAddress } from './layout/addresses.ts';
 import { symbolLabel } from './relocation-messages.ts';
@@ -23,6 +24,8 @@ export interface RelocationPlan {
   S: BigInt64Array;
   A: BigInt64Array;
   P: BigInt64Array;
+  /** 1 where the relocation was dropped with its .eh_frame entry (neither applied nor emitted). */
+  dropped: Uint8Array;
   /** Where each came from (for messages and --emit-relocs): input section and relocation index. */
   source: Uint32Array;
   index: Uint32Array;
@@ -42,7 +45,7 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
   const plan: RelocationPlan = {
     count: total, out: new Uint16Array(total), at: new Float64Array(total), type: new Uint8Array(total),
     formula: new Uint8Array(total), relax: new Uint8Array(total), S: new BigInt64Array(total), A: new BigInt64Array(total),
-    P: new BigInt64Array(total), source: new Uint32Array(total), index: new Uint32Array(total), sections: live,
+    P: new BigInt64Array(total), dropped: new Uint8Array(total), source: new Uint32Array(total), index: new Uint32Array(total), sections: live,
   };
   const S32 = new Uint32Array(plan.S.buffer);
   const A32 = new Uint32Array(plan.A.buffer);
@@ -63,8 +66,12 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
     const slots = targets.slotsFor(obj);
     for (let i = 0; i < table.count; i++, n++) {
       const at = table.base + i * 24;
-      const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
+      let offset = d.u32(at) + d.u32(at + 4) * 4294967296;
       const type = d.u32(at + 8);
+      if (s.ehFrame) {
+        offset = ehFrameOffset(s, offset);
+        if (offset < 0) { plan.dropped[n] = 1; plan.source[n] = si; plan.index[n] = i; continue; }
+      }
       plan.out[n] = out;
       plan.at[n] = s.offset + offset;
       plan.type[n] = type;

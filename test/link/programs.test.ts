@@ -158,6 +158,20 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     expect(ldplay).toEqual(ld);
   }, 60_000);
 
+  it('edits .eh_frame as ld does: FDEs of dropped code removed, identical CIEs shared, padding trimmed', () => {
+    write('eh1.c', 'int used(int v) { return v * 3; } int dead_code(int v) { return v - 1; } int main(void) { return used(7); }');
+    write('eh2.c', 'int helper(int v) { return v + 1; } int unused2(int v) { return v * 5; }');
+    cc('eh1.c', '-ffunction-sections', '-fasynchronous-unwind-tables');
+    cc('eh2.c', '-ffunction-sections', '-fasynchronous-unwind-tables');
+    const section = (exe: string) => { sh('objcopy', ['-O', 'binary', '--only-section=.eh_frame', exe, `${exe}.eh`]); return readFileSync(join(dir, `${exe}.eh`)); };
+    for (const gc of [[], ['--gc-sections']]) {
+      const { ld, ldplay } = linkBoth('eh', [...gc, 'start.o', 'eh1.o', 'eh2.o']);
+      expect(ldplay).toEqual(ld);
+      expect(sh('readelf', ['-S', 'eh.lp']).match(/\.eh_frame\s+PROGBITS\s+(\S+)/)?.[1]).toBe(sh('readelf', ['-S', 'eh.ld']).match(/\.eh_frame\s+PROGBITS\s+(\S+)/)?.[1]);
+      expect(section('eh.lp')).toEqual(section('eh.ld'));
+    }
+  });
+
   it('drops unreachable sections with --gc-sections like ld, and writes a -Map file', () => {
     write('gc.c', `${PRINT} int used(int v) { return v * 3; } int dead_code(int v) { return v - 1; } int dead_data[64] = {1};
       int main(void) { print_number(used(7)); print("\\n"); return 0; }`);

@@ -4,6 +4,7 @@
 // Zero-filled (NOBITS) sections get no buffer. Patching is applyRelocations' job.
 import { SHF_EXECINSTR, SHT_NOBITS } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
+import { writeEhFrame } from '../passes/edit-eh-frames.ts';
 import type { Expression } from '../script/index.ts';
 
 export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[] {
@@ -17,7 +18,8 @@ export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[]
     if (code || (fill && fill.some((b) => b !== 0))) for (const [start, end] of gaps(os)) fillGap(buf, start, end, fill);
     for (const s of os.members) {
       if (s.type === SHT_NOBITS) { buf.fill(0, s.offset, s.offset + s.size); continue; }
-      buf.set(s.merge ? s.merge.bytes : s.data.subarray(0, s.size), s.offset);
+      if (s.ehFrame) writeEhFrame(s, buf);
+      else buf.set(s.merge ? s.merge.bytes : s.data.subarray(0, s.size), s.offset);
     }
     const view = new DataView(buf.buffer);
     for (const w of os.dataWords) {

@@ -17,7 +17,7 @@ const alignUp = (v: bigint, a: bigint) => (a <= 1n ? v : ((v + a - 1n) / a) * a)
 
 export function assignAddresses(ctx: LinkContext): void {
   for (const os of ctx.outputSections) {
-    os.members = os.members.filter((s) => !s.discarded && !(s.merge && s.size === 0));
+    os.members = os.members.filter((s) => !s.discarded && !((s.merge || s.ehFrame) && s.size === 0));
     deriveSectionHeader(os);
   }
   markKeptSections(ctx);
@@ -145,7 +145,7 @@ function layoutItem(state: LayoutState, os: OutputSection, item: LayoutItem, dot
   state.dot = dot;
   if (item.kind === 'input') {
     for (const s of item.sections) {
-      if (s.discarded || (s.merge && s.size === 0)) continue;
+      if (s.discarded || ((s.merge || s.ehFrame) && s.size === 0)) continue;
       dot = alignUp(dot, BigInt(s.align));
       s.offset = Number(dot - os.address);
       dot += BigInt(s.size);

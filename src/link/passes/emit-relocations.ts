@@ -22,7 +22,11 @@ export function emitRelocations(ctx: LinkContext): void {
     if (!table.relaIndex.has(os)) continue;
     const members = os.members.filter((m) => first.has(m));
     let total = 0;
-    for (const m of members) total += m.file.elf.relocationTable(m.relocationSection).count;
+    for (const m of members) {
+      const { start } = first.get(m)!;
+      const count = m.file.elf.relocationTable(m.relocationSection).count;
+      for (let i = 0; i < count; i++) if (!plan.dropped[start + i]) total++;
+    }
     const out = new Uint8Array(total * 24);
     const view = new DataView(out.buffer);
     let k = 0;
@@ -32,8 +36,9 @@ export function emitRelocations(ctx: LinkContext): void {
       const t = m.file.symtab!;
       const d = m.file.elf.data;
       const sectionSymbolOf = new Map<number, { index: number; offset: number } | null>();
-      for (let i = 0; i < rel.count; i++, k++) {
+      for (let i = 0; i < rel.count; i++) {
         const n = base + i;
+        if (plan.dropped[n]) continue; // went with its .eh_frame entry
         const at = rel.base + i * 24;
         const sym = d.u32(at + 12);
         let addLo = d.u32(at + 16);
@@ -64,7 +69,7 @@ export function emitRelocations(ctx: LinkContext): void {
         let placeLo = P32[2 * n];
         let placeHi = P32[2 * n + 1];
         if (relax === Relax.IndirectJump) { if (placeLo === 0) placeHi = (placeHi - 1) >>> 0; placeLo = (placeLo - 1) >>> 0; }
-        const o = k * 24;
+        const o = k++ * 24;
         view.setUint32(o, placeLo, true);
         view.setUint32(o + 4, placeHi, true);
         view.setUint32(o + 8, type, true);
