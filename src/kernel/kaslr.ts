@@ -11,7 +11,7 @@ import { classifySymbols, findSymbolValue, symbolName, SYM_ABS, SYM_PERCPU, SYM_
 import { relocationTypeName } from './relocs/names.ts';
 import { perCpuArea } from './relocs/relocs.ts';
 import { kernelSymbolClasses } from './relocs/symbol-classes.ts';
-import { walkedSections } from './relocs/walk.ts';
+import { checkSectionReads, walkedSections } from './relocs/walk.ts';
 
 export const kaslrDescription: StageDescription = {
   id: 'kaslr',
@@ -147,7 +147,11 @@ function locate(image: KaslrImage, va: bigint, size: number, list: KaslrList, na
   const pa = va - START_KERNEL_MAP;
   const seg = image.loads.find((p) => p.paddr <= pa && pa + BigInt(size) <= p.paddr + p.filesz);
   if (!seg) fail(`relocation at 0x${va.toString(16)} has no file bytes in any PT_LOAD segment`, image.elf.fileName);
-  return Number(seg!.offset + (pa - seg!.paddr));
+  const at = seg!.offset + (pa - seg!.paddr);
+  if (at + BigInt(size) > BigInt(image.out.length)) {
+    fail(`relocation at 0x${va.toString(16)}: its PT_LOAD places it at file offset 0x${at.toString(16)}, past the end of the file`, image.elf.fileName, image.out.length);
+  }
+  return Number(at);
 }
 
 const hexBytes = (b: Uint8Array, at: number, n: number) => Array.from(b.subarray(at, at + n), (x) => x.toString(16).padStart(2, '0')).join('');
@@ -174,6 +178,8 @@ function applyList(image: KaslrImage, values: Uint32Array, list: KaslrList, delt
 /** Every R_X86_64_64/32/32S against a relocatable symbol must have an entry in the matching list. The
  *  6.1 symbol classes are used for any image: the names later versions dropped no longer exist there. */
 function checkCoverage(elf: ElfFile, lists: Record<KaslrList, Uint32Array>, limit: number): KaslrRecord['coverage'] {
+  // The relocation and symbol tables are read as relocs reads them: each must lie within the file.
+  checkSectionReads(elf);
   const perCpu = perCpuArea(elf);
   const sorted64 = lists.relocs64.slice().sort();
   const sorted32 = lists.relocs32.slice().sort();

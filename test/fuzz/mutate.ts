@@ -106,6 +106,25 @@ export function mutateArchive(base: Uint8Array, r: Random): { bytes: Uint8Array;
   return { bytes, what: `archive ${field[0]} at 0x${h.toString(16)} = "${text}"` };
 }
 
+/** Mutations of a flat binary file (vmlinux.relocs): truncation, bit flips, a 32-bit word overwritten. */
+export function mutateBlob(base: Uint8Array, r: Random): { bytes: Uint8Array; what: string } {
+  const kind = below(r, 3);
+  if (kind === 0) {
+    const n = below(r, base.length + 1);
+    return { bytes: base.slice(0, n), what: `truncate to ${n}` };
+  }
+  const bytes = base.slice();
+  if (kind === 1) {
+    const flips = 1 + below(r, 8);
+    for (let i = 0; i < flips && bytes.length; i++) bytes[below(r, bytes.length)] ^= 1 << below(r, 8);
+    return { bytes, what: `${flips} random bit flips` };
+  }
+  const at = below(r, Math.max(1, bytes.length >> 2)) * 4;
+  const value = interesting(r, base.length);
+  writeField(bytes, at, 4, value, true);
+  return { bytes, what: `word at 0x${at.toString(16)} = 0x${(value & 0xffffffffn).toString(16)}` };
+}
+
 /** Linker-script text mutations: deletions, duplications and insertions of ld's punctuation. */
 export function mutateText(base: string, r: Random): { text: string; what: string } {
   const tokens = ['{', '}', '(', ')', ';', ':', '=', '.', '*', '/*', '"', 'ALIGN(', 'AT(', '0x', '>>', '?', ',', '\0', 'SECTIONS', 'KEEP(', '\n'];

@@ -1,0 +1,27 @@
+// Fuzz findings kept as regression cases: each replays one seed of a target (test/fuzz/run.ts) and must
+// end in success or a typed error with a message. kaslr: PT_LOADs past the end of the file and
+// relocation tables outside it (fixed in src/kernel/kaslr.ts). link: absurd section sizes from mutated
+// objects reach `new Uint8Array` in the output buffers and writeElf (src/link, open: see the report).
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTargets } from './targets.ts';
+import { replayCase } from './run.ts';
+
+const targets = createTargets();
+afterAll(() => targets.forEach((t) => t.dispose?.()));
+const target = (name: string) => targets.find((t) => t.name === name)!;
+
+const cases: [string, number, string][] = [
+  ['kaslr', 354, 'PT_LOAD p_offset + p_filesz beyond the file'],
+  ['kaslr', 406, 'PT_LOAD p_filesz beyond the file'],
+  ['kaslr', 624, '.rela section beyond the file (coverage walk)'],
+  ['kaslr', 782, '.rela section beyond the file (coverage walk)'],
+  ['link-objects', 103, 'section names lose NULs: output image size from an address'],
+  ['link-objects', 474, 'section size 0x537 << 32: output buffer of 5.5 TB'],
+  ['link-objects', 700, 'bit flips in a section size: output buffer of 1 PB'],
+];
+
+describe('fuzz regressions', () => {
+  it.each(cases)('%s seed %i (%s) ends in success or a typed error', async (name, seed) => {
+    await expect(replayCase(target(name), seed)).resolves.toBeTypeOf('string');
+  });
+});
