@@ -70,9 +70,8 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n <= 0) return '';
   if (n < 64) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
+    // One call over a view: no intermediate string per character (symbol names are hot).
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   }
   let s = '';
   for (let i = start; i < end; i += 8192) {
