@@ -70,7 +70,8 @@ export function placeSections(ctx: LinkContext): void {
       else if (c.kind === 'phdrs') ctx.phdrs = c.headers;
       else if (c.kind === 'assignment') { declareScriptSymbol(ctx, c); ctx.layout.push({ kind: 'assignment', assignment: c }); }
       else if (c.kind === 'assert') ctx.layout.push({ kind: 'assert', assert: c });
-      else if (c.kind === 'memory' || c.kind === 'overlay' as string) throw new StageError(`${c.loc.file}:${c.loc.line}: MEMORY regions are not supported by ldplay`);
+      else if (c.kind === 'input' || c.kind === 'group') throw new StageError(`${c.loc.file}:${c.loc.line}: ${c.kind.toUpperCase()} in a linker script is not supported by ldplay; name the files on the command line`, [{ severity: 'error', message: `${c.kind.toUpperCase()} not supported`, file: c.loc.file, line: c.loc.line, column: c.loc.column }]);
+      else if (c.kind === 'memory') throw new StageError(`${c.loc.file}:${c.loc.line}: MEMORY regions are not supported by ldplay`, [{ severity: 'error', message: 'MEMORY not supported', file: c.loc.file, line: c.loc.line, column: c.loc.column }]);
     }
   };
   walkTop(script.commands);

@@ -13,7 +13,7 @@ import { addObjectSymbols, undefinedNames } from './resolve-symbols.ts';
 export function readInputs(ctx: LinkContext): void {
   const groups = new Map<number, Archive[]>();
   const seenGroups = new Set<string>();
-  for (const item of ctx.options.inputs) {
+  ctx.options.inputs.forEach((item, position) => {
     const { name, bytes } = locate(ctx, item);
     if (isArchive(bytes)) {
       const archive = readArchive(bytes, name);
@@ -23,9 +23,10 @@ export function readInputs(ctx: LinkContext): void {
     } else {
       addObject(ctx, readObject(bytes, name), seenGroups);
     }
-    const last = ctx.options.inputs[ctx.options.inputs.indexOf(item) + 1];
-    if (item.group && (!last || last.group !== item.group)) extractNeeded(ctx, groups.get(item.group) ?? [], seenGroups);
-  }
+    // At --end-group, rescan the group's archives until nothing new is pulled in.
+    const next = ctx.options.inputs[position + 1];
+    if (item.group && (!next || next.group !== item.group)) extractNeeded(ctx, groups.get(item.group) ?? [], seenGroups);
+  });
   if (ctx.objects.length === 0) throw new StageError('ld: no input files');
   warnExecutableStack(ctx);
 }
