@@ -1,6 +1,7 @@
 // link(): the mini-linker as a readable list of named passes over one LinkContext, each in
 // src/link/passes/, with the phase invariants between them checked. A pure stage: input bytes in,
 // the executable plus a serialisable record out (pipeline/stage.ts); x86-64 static executables only.
+import { isArchive, isElf } from '../elf/index.ts';
 import { StageError, type StageDescription, type StageResult } from '../pipeline/stage.ts';
 import { createBuildIdSection } from './chunks/build-id.ts';
 import { createContext, type LinkContext, type LinkInput } from './context.ts';
@@ -34,11 +35,14 @@ export const linkDescription: StageDescription = {
 };
 
 /** Links `inputs` with ld-style `argv` (or parsed options); files named in argv are looked up in
- *  `inputs` by name, and with no file named in argv every input is linked in the given order. */
+ *  `inputs` by name, and with no file named in argv every ELF object and archive among the inputs
+ *  is linked, in the given order (scripts and INCLUDEd files are found by name). */
 export function link(inputs: LinkInput[], options: LinkOptions | readonly string[]): StageResult<LinkRecord> {
   const parsed = Array.isArray(options) ? parseLinkArguments(options as string[]) : { ...(options as LinkOptions) };
   // Arguments that name no input file link every given input, in order (the playground's case).
-  if (parsed.inputs.length === 0) parsed.inputs = inputs.filter((f) => f.name !== parsed.script).map((f) => ({ kind: 'file', name: f.name, wholeArchive: false, group: 0 }));
+  if (parsed.inputs.length === 0) {
+    parsed.inputs = inputs.filter((f) => isElf(f.bytes) || isArchive(f.bytes)).map((f) => ({ kind: 'file', name: f.name, wholeArchive: false, group: 0 }));
+  }
   const ctx = createContext(parsed, inputs, emptyRecord());
   for (const message of parsed.warnings ?? []) ctx.diagnostics.push({ severity: 'warning', message });
   const pass = (name: string, run: (c: LinkContext) => void, note = '') => {
