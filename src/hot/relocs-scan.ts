@@ -4,7 +4,7 @@
 // Entries are read in place when the file already lives in the HotMemory, else copied in per section.
 import relocsScanWasm from './generated/relocs_scan.ts';
 import { instantiateRoutine } from './instantiate.ts';
-import { HotMemory } from './memory.ts';
+import { HotMemory, HotMemoryError } from './memory.ts';
 import { hotImplementation } from './sort.ts';
 import { scanRel32, scanRela64, type ScanResult, type ScanSection, TYPE_BUCKETS } from '../kernel/relocs/scan.ts';
 import { LIST_COUNT, type RelocationLists } from '../kernel/relocs/lists.ts';
@@ -40,7 +40,7 @@ export function createWasmRelocsScan(memory = new HotMemory()): RelocsScanner {
     scan_rela64(ctl: number): [number, number];
     scan_rel32(ctl: number): [number, number];
   };
-  const run = (routine: (ctl: number) => [number, number], entrySize: number): ScanFunction => (s, features, lists, typeCounts) => {
+  const run = (routine: (ctl: number) => [number, number], entrySize: number, twin: ScanFunction): ScanFunction => (s, features, lists, typeCounts) => {
     const limit = lists.sampleLimit;
     const entryBytes = s.count * entrySize;
     const inMemory = s.view.buffer === memory.memory.buffer;
@@ -48,6 +48,12 @@ export function createWasmRelocsScan(memory = new HotMemory()): RelocsScanner {
     const mark = memory.mark();
     try {
       memory.reserve(relocsScanScratchBytes(s.count, s.symbolFlags.length, limit) + (inMemory ? 0 : entryBytes + 8));
+    } catch (e) {
+      // Past wasm32's 4 GiB, or the memory cannot grow: the twin needs no scratch memory.
+      if (e instanceof HotMemoryError || e instanceof RangeError) return twin(s, features, lists, typeCounts);
+      throw e;
+    }
+    try {
       const ctl = memory.alloc(CTL_WORDS * 4);
       const entries = inMemory ? fileOffset : memory.alloc(entryBytes);
       const flags = memory.alloc(s.symbolFlags.length);
@@ -85,7 +91,7 @@ export function createWasmRelocsScan(memory = new HotMemory()): RelocsScanner {
       memory.release(mark);
     }
   };
-  return { implementation: 'wasm', scanRela64: run(exports.scan_rela64, 24), scanRel32: run(exports.scan_rel32, 8) };
+  return { implementation: 'wasm', scanRela64: run(exports.scan_rela64, 24, scanRela64), scanRel32: run(exports.scan_rel32, 8, scanRel32) };
 }
 
 /** The scanner the relocs stage uses: WebAssembly unless LDPLAY_HOT=ts or setHotImplementation('ts'). */

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createWasmRelocsScan, relocsScanScratchBytes, relocsScanTwin, type RelocsScanner } from '../../src/hot/relocs-scan.ts';
-import { HotMemory } from '../../src/hot/memory.ts';
+import { HotMemory, HotMemoryError } from '../../src/hot/memory.ts';
 import { setHotImplementation } from '../../src/hot/sort.ts';
 import { createRelocationLists, reserveRelocations, LIST_COUNT } from '../../src/kernel/relocs/lists.ts';
 import { TYPE_BUCKETS, type ScanSection } from '../../src/kernel/relocs/scan.ts';
@@ -133,6 +133,23 @@ describe('relocs_scan.wat vs scanRela64/scanRel32', () => {
     expect(memory.memory.buffer).toBe(before);
     expect(ours).toEqual(runScan(relocsScanTwin, c, bytes));
     expect(ours.lists[0].length).toBeGreaterThan(0);
+  });
+
+  it('falls back to the twin when a section needs more than the memory can give', () => {
+    class FullMemory extends HotMemory {
+      override reserve(bytes: number): void {
+        if (bytes > 1 << 16) throw new HotMemoryError(`needs ${bytes} bytes`);
+        super.reserve(bytes);
+      }
+    }
+    const c: Case = {
+      is64: true, flags: [0, 2 | 4, 0], features: 0, adjust: 0n, headText: false, preLengths: [0, 0, 0, 0], sampleLimit: 2,
+      entries: Array.from({ length: 20_000 }, (_, j) => ({ offset: 0xffffffff81000000n + BigInt(j * 8), type: j % 2 ? 1 : 11, sym: j % 3 })),
+    };
+    const bytes = entryBytes(c);
+    const ours = runScan(createWasmRelocsScan(new FullMemory()), c, bytes);
+    expect(ours).toEqual(runScan(relocsScanTwin, c, bytes));
+    expect(ours.lists[0].length + ours.lists[2].length).toBeGreaterThan(10_000);
   });
 
   const attempt = (input: Uint8Array, options: RelocsOptions) => {
