@@ -83,8 +83,9 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
       P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
       A32[2 * n] = d.u32(at + 16);
       A32[2 * n + 1] = d.u32(at + 20);
-      const formula = X86_64_KINDS[type]!.formula;
-      if (formula === Formula.None) continue;
+      const formula = X86_64_KINDS[type]?.formula ?? Formula.None;
+      // None, or the __tls_get_addr call a GD/LD → LE rewrite replaced: nothing to patch.
+      if (formula === Formula.None || relax[i] === Relax.Consumed) continue;
       if (formula === Formula.SA || formula === Formula.SAP) {
         // The common case: S from the per-symbol cache, copied as two 32-bit halves.
         const sym = d.u32(at + 12);
@@ -190,6 +191,7 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
   }
   let formula = kind.formula;
   const relax = plan.relax[n];
+  if (relax === Relax.GdToLe || relax === Relax.LdToLe || relax === Relax.LdToLeNoPlt) A = 0n;
   if (formula === Formula.GotP && relax === Relax.None) {
     const got = ctx.synthetic.got!;
     const slot = ctx.gotIndex.get(gotKey(ctx, obj.index, sym)) ?? 0;

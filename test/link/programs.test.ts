@@ -31,6 +31,14 @@ function linkBoth(name: string, args: string[]) {
   return { ld: run(`${name}.ld`), ldplay: run(`${name}.lp`) };
 }
 
+/** gcc -static's link line: crt1.o crti.o crtbeginT.o OBJECTS --start-group -lgcc -lgcc_eh -lc --end-group crtend.o crtn.o. */
+function glibcArguments(...objects: string[]): string[] {
+  const file = (name: string) => sh('gcc', [`-print-file-name=${name}`]).trim();
+  const libDir = (name: string) => file(name).replace(/\/[^/]+$/, '');
+  return ['-static', file('crt1.o'), file('crti.o'), file('crtbeginT.o'), `-L${libDir('libgcc.a')}`, `-L${libDir('libc.a')}`,
+    ...objects, '--start-group', '-lgcc', '-lgcc_eh', '-lc', '--end-group', file('crtend.o'), file('crtn.o')];
+}
+
 const START = `
 	.text
 	.globl _start, write_stdout
@@ -149,13 +157,26 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
       int main(int argc, char **argv) { errno = 0; order[n++] = 2;
         printf("hello %d %zu %d%d argc=%d\\n", 42, strlen(argv[0]) > 0, order[0], order[1], argc); return 3; }`);
     sh('gcc', ['-O1', '-c', 'hello.c']);
-    const file = (name: string) => sh('gcc', [`-print-file-name=${name}`]).trim();
-    const libDir = (name: string) => file(name).replace(/\/[^/]+$/, '');
-    const args = ['-static', file('crt1.o'), file('crti.o'), file('crtbeginT.o'), `-L${libDir('libgcc.a')}`, `-L${libDir('libc.a')}`,
-      'hello.o', '--start-group', '-lgcc', '-lgcc_eh', '-lc', '--end-group', file('crtend.o'), file('crtn.o')];
-    const { ld, ldplay } = linkBoth('glibc', args);
+    const { ld, ldplay } = linkBoth('glibc', glibcArguments('hello.o'));
     expect(ld).toEqual({ status: 3, stdout: 'hello 42 1 12 argc=1\n' });
     expect(ldplay).toEqual(ld);
+  }, 60_000);
+
+  it('relaxes -fPIC general- and local-dynamic TLS to local exec in a static glibc program', () => {
+    write('tg.c', '__thread int tv = 5; static __thread int lv = 7; int get(void) { return tv + lv; } int bump(void) { return ++lv; }');
+    write('tgm.c', 'extern __thread int tv; int get(void); int bump(void); int main(void) { tv += 30; return get() + bump(); }');
+    sh('gcc', ['-O1', '-c', 'tgm.c']);
+    sh('gcc', ['-O1', '-fPIC', '-c', 'tg.c', '-o', 'tg-plt.o']);
+    sh('gcc', ['-O1', '-fPIC', '-fno-plt', '-c', 'tg.c', '-o', 'tg-noplt.o']);
+    expect(sh('readelf', ['-rW', 'tg-plt.o'])).toMatch(/R_X86_64_TLSGD[\s\S]*R_X86_64_TLSLD[\s\S]*R_X86_64_DTPOFF32/);
+    for (const object of ['tg-plt.o', 'tg-noplt.o']) {
+      const { ld, ldplay } = linkBoth('tlsdyn', glibcArguments('tgm.o', object));
+      expect(ld.status).toBe(50);
+      expect(ldplay).toEqual(ld);
+      const code = (exe: string) => sh('objdump', ['--disassemble=get', exe]).match(/<get>:[\s\S]*?ret/)?.[0];
+      expect(code('tlsdyn.ld')).toMatch(/mov\s+%fs:0x0,%rax/);
+      expect(code('tlsdyn.lp')).toBe(code('tlsdyn.ld'));
+    }
   }, 60_000);
 
   it('edits .eh_frame as ld does: FDEs of dropped code removed, identical CIEs shared, padding trimmed', () => {

@@ -42,6 +42,11 @@ X86_64_KINDS[18] = K('TPOFF64', 8, Formula.SA_TP, Fit.None);
 X86_64_KINDS[32] = K('SIZE32', 4, Formula.Z_A, Fit.Unsigned);
 X86_64_KINDS[33] = K('SIZE64', 8, Formula.Z_A, Fit.None);
 X86_64_KINDS[41] = K('GOTPCRELX', 4, Formula.GotP, Fit.Signed);
+// General- and local-dynamic TLS: only as the relaxed sequences of a static executable (scan).
+X86_64_KINDS[19] = K('TLSGD', 4, Formula.SA_TP, Fit.Signed);
+X86_64_KINDS[20] = K('TLSLD', 4, Formula.SA_TP, Fit.Signed);
+X86_64_KINDS[21] = K('DTPOFF32', 4, Formula.SA_TP, Fit.Signed);
+X86_64_KINDS[17] = K('DTPOFF64', 8, Formula.SA_TP, Fit.None);
 X86_64_KINDS[42] = K('REX_GOTPCRELX', 4, Formula.GotP, Fit.Signed);
 
 export const R_X86_64_NONE = 0;
@@ -49,6 +54,8 @@ export const R_X86_64_PC32 = 2;
 export const R_X86_64_GOTPCREL = 9;
 export const R_X86_64_32 = 10;
 export const R_X86_64_32S = 11;
+export const R_X86_64_TLSGD = 19;
+export const R_X86_64_TLSLD = 20;
 export const R_X86_64_GOTTPOFF = 22;
 export const R_X86_64_TPOFF32 = 23;
 export const R_X86_64_GOTPCRELX = 41;
@@ -60,7 +67,7 @@ export function relocationName(type: number): string {
 }
 
 /** A GOT-avoiding rewrite decided by the scan, applied by the encoder. */
-export const Relax = { None: 0, MovToLea: 1, IndirectCall: 2, IndirectJump: 3, TestToImm: 4, BinopToImm: 5, IeMovToLe: 6, IeAddToLe: 7 } as const;
+export const Relax = { None: 0, MovToLea: 1, IndirectCall: 2, IndirectJump: 3, TestToImm: 4, BinopToImm: 5, IeMovToLe: 6, IeAddToLe: 7, GdToLe: 8, LdToLe: 9, LdToLeNoPlt: 10, Consumed: 11 } as const;
 export type Relax = (typeof Relax)[keyof typeof Relax];
 
 /**
@@ -94,9 +101,31 @@ export function tlsRelaxation(code: Uint8Array, at: number): Relax {
   return Relax.None;
 }
 
+/**
+ * `lea x@tlsgd(%rip),%rdi; call __tls_get_addr` (PLT or `call *GOT`) and `lea x@tlsld(%rip),%rdi;
+ * call …`: the general/local-dynamic sequences, which a static executable turns into local exec
+ * (psABI TLS "GD to LE" / "LD to LE"). Returns the rewrite and where the call's relocation sits.
+ */
+export function tlsDynamicRelaxation(code: Uint8Array, at: number, type: number): { relax: Relax; callOffset: number } | undefined {
+  const bytes = (from: number, ...want: number[]) => want.every((b, k) => code[from + k] === b);
+  if (type === R_X86_64_TLSGD && at >= 4 && bytes(at - 4, 0x66, 0x48, 0x8d, 0x3d)) {
+    if (bytes(at + 4, 0x66, 0x66, 0x48, 0xe8) || bytes(at + 4, 0x66, 0x48, 0xff, 0x15)) return { relax: Relax.GdToLe, callOffset: at + 8 };
+  }
+  if (type === R_X86_64_TLSLD && at >= 3 && bytes(at - 3, 0x48, 0x8d, 0x3d)) {
+    if (code[at + 4] === 0xe8) return { relax: Relax.LdToLe, callOffset: at + 5 };
+    if (bytes(at + 4, 0xff, 0x15)) return { relax: Relax.LdToLeNoPlt, callOffset: at + 6 };
+  }
+  return undefined;
+}
+
+/** `mov %fs:0,%rax; lea x@tpoff(%rax),%rax` (16 bytes) and `mov %fs:0,%rax` padded with data16
+ *  prefixes to the 12 or 13 bytes of the local-dynamic sequence. */
+const GD_LE = [0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0x48, 0x8d, 0x80, 0, 0, 0, 0];
+const LD_LE = [0x66, 0x66, 0x66, 0x64, 0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0];
+
 /** Rewrites the instruction bytes before the field for `relax`; returns how the field is then
  *  computed (PC-relative or absolute) and how far the field moved. */
-export function rewriteInstruction(buf: Uint8Array, at: number, relax: Relax): { absolute: boolean; shift: number } {
+export function rewriteInstruction(buf: Uint8Array, at: number, relax: Relax): { absolute: boolean; shift: number; noValue?: boolean } {
   const modrm = buf[at - 1];
   switch (relax) {
     case Relax.MovToLea: buf[at - 2] = 0x8d; return { absolute: false, shift: 0 };
@@ -106,6 +135,9 @@ export function rewriteInstruction(buf: Uint8Array, at: number, relax: Relax): {
     case Relax.BinopToImm: buf[at - 1] = 0xc0 | (buf[at - 2] & 0x38) | ((modrm >> 3) & 7); buf[at - 2] = 0x81; moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
     case Relax.IeMovToLe: buf[at - 2] = 0xc7; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
     case Relax.IeAddToLe: buf[at - 2] = 0x81; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
+    case Relax.GdToLe: buf.set(GD_LE, at - 4); return { absolute: true, shift: 8 };
+    case Relax.LdToLe: buf.set(LD_LE, at - 3); return { absolute: true, shift: 0, noValue: true };
+    case Relax.LdToLeNoPlt: buf.set([0x66, ...LD_LE], at - 3); return { absolute: true, shift: 0, noValue: true };
     default: return { absolute: false, shift: 0 };
   }
 }
@@ -114,9 +146,16 @@ function moveRexRToB(buf: Uint8Array, at: number): void {
   if (at >= 0 && (buf[at] & 0xf0) === 0x40 && buf[at] & 4) buf[at] = (buf[at] & ~4) | 1;
 }
 
+/** How far a relaxation moved the patched field (jmp loses a byte; GD→LE's offset sits 8 later). */
+export function relaxedShift(relax: Relax): number {
+  return relax === Relax.IndirectJump ? -1 : relax === Relax.GdToLe ? 8 : 0;
+}
+
 /** The output relocation type ld writes for --emit-relocs after a relaxation. */
 export function relaxedType(relax: Relax, type: number): number {
   if (relax === Relax.None) return type;
+  if (relax === Relax.GdToLe) return R_X86_64_TPOFF32;
+  if (relax === Relax.LdToLe || relax === Relax.LdToLeNoPlt || relax === Relax.Consumed) return R_X86_64_NONE;
   if (relax === Relax.IeMovToLe || relax === Relax.IeAddToLe) return R_X86_64_TPOFF32;
   if (relax === Relax.TestToImm || relax === Relax.BinopToImm) return type === R_X86_64_REX_GOTPCRELX ? R_X86_64_32S : R_X86_64_32;
   return R_X86_64_PC32;

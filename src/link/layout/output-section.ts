@@ -1,7 +1,7 @@
 // Output-section bookkeeping shared by the layout passes: creation, and the header fields ld derives
 // from its members (type, flags, alignment, entsize — SHF_MERGE kept only when every member agrees).
 // No addresses here; assignAddresses sets those.
-import { SHF_ALLOC, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS, SHT_RELA } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_GNU_RETAIN, SHF_GROUP, SHF_INFO_LINK, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS, SHT_RELA } from '../../elf/index.ts';
 import type { InputSection, OutputSection } from '../context.ts';
 
 export function newOutputSection(name: string, statement: number): OutputSection {
@@ -12,6 +12,8 @@ export function newOutputSection(name: string, statement: number): OutputSection
 }
 
 const MERGE_FLAGS = BigInt(SHF_MERGE | SHF_STRINGS);
+/** Input-only flags an output section never carries (group membership, retain, link order). */
+const NOT_INHERITED = BigInt(SHF_GROUP | SHF_GNU_RETAIN | SHF_INFO_LINK);
 
 /** Derives type/flags/alignment/entsize from the members, as ld's output section takes them. */
 export function deriveSectionHeader(os: OutputSection): void {
@@ -22,7 +24,7 @@ export function deriveSectionHeader(os: OutputSection): void {
   let mergeAgree = members.length > 0;
   let entsize = members.length ? members[0].entsize : 0;
   for (const s of members) {
-    flags |= s.flags & ~MERGE_FLAGS & 0x0fffffffn;
+    flags |= s.flags & ~MERGE_FLAGS & ~NOT_INHERITED & 0x0fffffffn;
     if (s.type !== SHT_NOBITS && type === -1) type = s.type;
     if (s.align > align) align = s.align;
     if ((s.flags & MERGE_FLAGS) !== (members[0].flags & MERGE_FLAGS) || (s.flags & BigInt(SHF_MERGE)) === 0n || s.entsize !== entsize) mergeAgree = false;

@@ -53,6 +53,7 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
       const r = rewriteInstruction(buf, at, relax as Relax);
       at += r.shift;
       if (r.absolute) { formula = 1; fit = type === 41 ? Fit.Unsigned : Fit.Signed; }
+      if (r.noValue) continue;
     }
     // 64-bit sum on halves: lo may leave [0, 2^32); the carry moves into hi.
     let lo = S[2 * i] + A[2 * i];

@@ -3,7 +3,7 @@
 // their output symbol index; section-symbol targets moved to the output section's symbol with the
 // addend grown by the input section's offset (or its merged position); relaxed types renamed.
 import { STT_SECTION } from '../../elf/index.ts';
-import { relaxedType, Relax } from '../arch/x86_64.ts';
+import { relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 import { mergedOffset } from './merge-sections.ts';
 
@@ -68,7 +68,8 @@ export function emitRelocations(ctx: LinkContext): void {
         const type = relaxedType(relax, d.u32(at + 8));
         let placeLo = P32[2 * n];
         let placeHi = P32[2 * n + 1];
-        if (relax === Relax.IndirectJump) { if (placeLo === 0) placeHi = (placeHi - 1) >>> 0; placeLo = (placeLo - 1) >>> 0; }
+        const shift = relaxedShift(relax);
+        if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
         const o = k++ * 24;
         view.setUint32(o, placeLo, true);
         view.setUint32(o + 4, placeHi, true);

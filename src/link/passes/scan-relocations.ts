@@ -4,7 +4,7 @@
 import { ElfFormatError, SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import {
-  Formula, R_X86_64_GOTTPOFF, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsRelaxation,
+  Formula, R_X86_64_GOTTPOFF, R_X86_64_TLSGD, R_X86_64_TLSLD, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsDynamicRelaxation, tlsRelaxation,
 } from '../arch/x86_64.ts';
 import { createIplt, STT_GNU_IFUNC } from '../chunks/iplt.ts';
 import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
@@ -39,6 +39,19 @@ export function scanRelocations(ctx: LinkContext): void {
         }
         if (offset + kind.size > s.size) {
           errors.push(`ld: ${obj.name}: relocation ${i} (${kind.name}) at offset 0x${offset.toString(16)} is outside section ${s.name} (size 0x${s.size.toString(16)})`);
+          continue;
+        }
+        if (type === R_X86_64_TLSGD || type === R_X86_64_TLSLD) {
+          // GD/LD → LE: the call to __tls_get_addr that follows is consumed by the rewrite.
+          const r = tlsDynamicRelaxation(s.data, offset, type);
+          const next = i + 1 < table.count ? d.u32(table.base + (i + 1) * table.entsize) : -1;
+          if (!r || next !== r.callOffset) {
+            errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: ${kind.name} is not followed by a call to __tls_get_addr ldplay can relax`);
+            continue;
+          }
+          relax[i] = r.relax;
+          relax[++i] = Relax.Consumed;
+          ctx.record.relaxations++;
           continue;
         }
         if (kind.formula !== Formula.GotP) continue;
