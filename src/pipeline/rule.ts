@@ -7,6 +7,8 @@ import { StageError, type StageDescription, type StageResult } from './stage.ts'
 /** Which kernel's build the graph follows (MAJOR.MINOR), and per-stage knobs. */
 export interface PipelineOptions {
   kernel: string;
+  /** The KASLR displacement the kaslr rule applies (hex, a multiple of 2 MiB), default 0x1000000. */
+  kaslrOffset?: string;
 }
 
 /** An input: one artifact name, or alternatives in order of preference (the first present wins). */

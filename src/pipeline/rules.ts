@@ -9,6 +9,8 @@ import { sorttable, sorttableDescription } from '../kernel/sorttable/sorttable.t
 import { relocs, relocsDescription } from '../kernel/relocs/relocs.ts';
 import { sysmap, sysmapDescription } from '../kernel/sysmap.ts';
 import { strip, stripDescription, stripRuleSets, type StripRuleSet } from '../kernel/strip.ts';
+import { kaslr, kaslrDescription } from '../kernel/kaslr.ts';
+import { checkSectionMismatches, formatMismatches, mismatchDescription } from '../kernel/mismatch.ts';
 import type { PostlinkStep } from './postlink.ts';
 import { StageError } from './stage.ts';
 import { kernelAtLeast, kernelVersion, type PipelineOptions, type Rule } from './rule.ts';
@@ -119,6 +121,48 @@ export function declarativeRules(options: PipelineOptions): Rule[] {
     throw new StageError(`kernel ${options.kernel} strips in place (Makefile.postlink, 6.2–6.14): use the postlink mode`);
   }
   return [linkRule(), sysmapRule(), sorttableRule('vmlinux.unsorted', 'vmlinux.unstripped'), relocsRule('vmlinux.unstripped'), stripRule()];
+}
+
+/** The displacement the kaslr rule applies when the options name none: 16 MiB (CONFIG_PHYSICAL_ALIGN multiple). */
+export const defaultKaslrOffset = '0x1000000';
+
+/** The decompressor's handle_relocations: the image relocs read (sorted, still with its .rela
+ *  sections) patched by vmlinux.relocs at `options.kaslrOffset`, written as vmlinux.kaslr. */
+export function kaslrRule(from: string): Rule {
+  return {
+    id: 'kaslr',
+    title: kaslrDescription.title,
+    inputs: [from, 'vmlinux.relocs'],
+    outputs: ['vmlinux.kaslr'],
+    description: kaslrDescription,
+    optionsKey: (o) => ({ relocs: relocsKernelFor(o.kernel), offset: o.kaslrOffset ?? defaultKaslrOffset }),
+    run(inputs, o) {
+      const text = o.kaslrOffset ?? defaultKaslrOffset;
+      if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) throw new StageError(`kaslr: offset '${text}' is not a number (e.g. 0x1000000)`);
+      const r = kaslr(inputs[from], inputs['vmlinux.relocs'], { delta: BigInt(text), kernel: relocsKernelFor(o.kernel), fileName: from });
+      return { ...r, outputs: { 'vmlinux.kaslr': r.outputs[`${from}.kaslr`] } };
+    },
+  };
+}
+
+/** modpost's section-mismatch check on vmlinux.o; its warnings (stderr in the kernel build) become modpost.log. */
+export function mismatchRule(): Rule {
+  return {
+    id: 'mismatch',
+    title: mismatchDescription.title,
+    inputs: ['vmlinux.o'],
+    outputs: ['modpost.log'],
+    description: mismatchDescription,
+    run(inputs) {
+      const r = checkSectionMismatches(inputs['vmlinux.o'], { fileName: 'vmlinux.o' });
+      return { ...r, outputs: { 'modpost.log': new TextEncoder().encode(formatMismatches(r.record)) } };
+    },
+  };
+}
+
+/** The checks beside the build (modpost before the link, KASLR at boot) for the declarative graph. */
+export function checkRules(options: PipelineOptions): Rule[] {
+  return [mismatchRule(), kaslrRule(kernelAtLeast(options.kernel, 6, 15) ? 'vmlinux.unstripped' : 'vmlinux')];
 }
 
 /** Artifacts a user may supply directly instead of building them (the "import prebuilt" entry). */

@@ -5,7 +5,7 @@
 // vmlinux.o → vmlinux.unsorted → ... as the kernel builds it.
 
 import { Pipeline, type RuleState } from '../pipeline/graph.ts';
-import { declarativeRules, importableArtifacts } from '../pipeline/rules.ts';
+import { checkRules, declarativeRules, importableArtifacts } from '../pipeline/rules.ts';
 import type { Rule } from '../pipeline/rule.ts';
 import type { Progress, StageInfo } from './api.ts';
 import { kernelStyleArgv, linkRule } from './link-rule.ts';
@@ -38,11 +38,12 @@ export class PipelineRunner {
 
   /** The kernel graph, preceded by the sample's link; a program (non-kernel) link stands alone. */
   private buildRules(): Rule[] {
-    if (!this.plan.ld) return declarativeRules({ kernel: this.kernel });
+    const kernelGraph = () => [...declarativeRules({ kernel: this.kernel }), ...checkRules({ kernel: this.kernel })];
+    if (!this.plan.ld) return kernelGraph();
     const { argv, kernel } = kernelStyleArgv(this.plan.ld);
     const link = linkRule({ argv });
     // The sample's link replaces the graph's own (which links the kernel's vmlinux.o and friends).
-    return kernel ? [link, ...declarativeRules({ kernel: this.kernel }).filter((r) => r.id !== 'link')] : [link];
+    return kernel ? [link, ...kernelGraph().filter((r) => r.id !== 'link')] : [link];
   }
 
   private async rebuild(): Promise<void> {
