@@ -1,7 +1,7 @@
 // Pass, editEhFrames: `.eh_frame` as GNU ld edits it (bfd's eh_frame editing, observable in its
 // output): an FDE whose code was discarded (/DISCARD/, --gc-sections, COMDAT) is dropped, identical
-// CIEs across the link are kept once, CIEs no kept FDE uses are dropped, and trailing DW_CFA_nop
-// padding is trimmed (entries re-padded to 4 bytes). It sets each section's new size and the entry
+// CIEs across the link are kept once, CIEs no kept FDE uses are dropped, inner terminators go, and
+// trailing DW_CFA_nop padding is trimmed (entries re-padded to 4 bytes, sections packed at 4). It sets each section's new size and the entry
 // map; bytes, lengths and CIE pointers are rewritten by writeEhFrame at output time.
 import { STT_SECTION } from '../../elf/index.ts';
 import type { EhFrameEntry, InputSection, LinkContext } from '../context.ts';
@@ -25,14 +25,19 @@ export function editEhFrames(ctx: LinkContext): void {
         }
       }
       for (const e of entries) if (e.kind === 'fde' && !e.removed && e.cie) (e.cie.sameAs ?? e.cie).removed = false;
+      // A terminator inside a section with records goes; a section that is only one (crtend.o's
+      // __FRAME_END__) stays. Parsed sections pack at 4 bytes; the output keeps their alignment.
+      if (entries.length > 1) for (const e of entries) if (e.kind === 'terminator') e.removed = true;
+      os.align = Math.max(os.align, s.align);
+      s.align = 4;
       s.ehFrame = entries;
     }
   }
   for (const os of ctx.outputSections) {
     for (const s of os.members) {
       if (!s.ehFrame) continue;
-      // ld trims padding only in sections it edits, i.e. where some entry went away.
-      if (s.ehFrame.some((e) => e.removed || e.sameAs)) for (const e of s.ehFrame) e.size = e.trimmedSize ?? e.size;
+      // Observed of ld 2.40: padding is trimmed in sections that lost an FDE (not for merged CIEs alone).
+      if (s.ehFrame.some((e) => e.kind === 'fde' && e.removed)) for (const e of s.ehFrame) e.size = e.trimmedSize ?? e.size;
       let at = 0;
       for (const e of s.ehFrame) {
         const kept = !e.removed && !(e.kind === 'cie' && e.sameAs);

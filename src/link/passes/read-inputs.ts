@@ -3,12 +3,12 @@
 // It binds symbols as files arrive (resolveSymbols' addObjectSymbols), as ld does; no layout here.
 import {
   isArchive, readArchive, readElf, ET_REL, EM_X86_64, SHF_EXCLUDE, SHT_GROUP, SHT_NOBITS, SHT_NULL,
-  SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX, type Archive, type ElfFile,
+  SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX, STB_WEAK, type Archive, type ElfFile,
 } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
 import { libraryCandidates, type InputItem } from '../options.ts';
-import { addObjectSymbols, undefinedNames } from './resolve-symbols.ts';
+import { addObjectSymbols } from './resolve-symbols.ts';
 
 export function readInputs(ctx: LinkContext): void {
   const groups = new Map<number, Archive[]>();
@@ -56,17 +56,19 @@ function locate(ctx: LinkContext, item: InputItem): { name: string; bytes: Uint8
   throw new StageError(`ld: cannot find -l${item.name}: No such file or directory`);
 }
 
-/** Repeats over the archives until no member defines a still-undefined symbol (ld's group rescan). */
+/** ld's archive scan: walk the archive's symbol index, pulling in the member of every entry that is
+ *  undefined (and not only weakly referenced) right now, and repeat until a pass adds nothing; a
+ *  group repeats over all its archives. Member order follows, which fixes section order later. */
 function extractNeeded(ctx: LinkContext, archives: Archive[], seenGroups: Set<string>): void {
   const taken = new Set<string>();
   for (let changed = true; changed;) {
     changed = false;
     for (const archive of archives) {
-      const wanted = undefinedNames(ctx);
       for (const s of archive.symbols) {
         const key = `${archive.fileName}@${s.memberOffset}`;
-        if (taken.has(key) || !wanted.has(s.name)) continue;
-        if (ctx.symbols.get(s.name)?.defined) continue;
+        if (taken.has(key)) continue;
+        const g = ctx.symbols.get(s.name);
+        if (!g || g.defined || !g.referenced || g.binding === STB_WEAK) continue;
         taken.add(key);
         addMember(ctx, archive, s.memberOffset, seenGroups);
         changed = true;

@@ -55,13 +55,6 @@ export function addObjectSymbols(ctx: LinkContext, obj: ObjectFile): void {
   }
 }
 
-/** Names referenced but not yet defined (what archive members are extracted for). */
-export function undefinedNames(ctx: LinkContext): Set<string> {
-  const out = new Set<string>();
-  for (const g of ctx.symbols.values()) if (!g.defined && g.referenced && g.binding !== STB_WEAK) out.add(g.name);
-  return out;
-}
-
 /** Finishes resolution: raises collected duplicate-definition errors, allocates commons into a
  *  linker-made COMMON section (placed by the script's `*(COMMON)` or after .bss), records sources. */
 export function resolveSymbols(ctx: LinkContext): void {
