@@ -4,8 +4,10 @@
 
 import type { Diagnostic } from '../pipeline/stage.ts';
 import type { PreviewValue } from './record-preview.ts';
+import type { Disassembly, DisassemblyQuery } from './disassemble.ts';
+import type { ArtifactDiff } from './diff.ts';
 
-export type { PreviewValue };
+export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
 export interface HeaderSummary {
@@ -223,4 +225,8 @@ export interface WorkerApi {
   setBuild(plan: { ld?: string[] }): Promise<Outcome<StageInfo[]>>;
   /** Runs the next stage with work to do; null when everything that can run is up to date. */
   step(onProgress?: (p: Progress) => void): Promise<Outcome<StepRun | null>>;
+  /** x86-64 instructions around one relocation, the relocated field marked (iced-x86). */
+  disassemble(q: DisassemblyQuery): Promise<Outcome<Disassembly>>;
+  /** Sections added, removed and changed from artifact `a` to artifact `b`. */
+  diff(a: string, b: string): Promise<Outcome<ArtifactDiff>>;
 }

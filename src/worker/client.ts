@@ -5,7 +5,7 @@
 
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type {
-  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
+  ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi,
 } from './api.ts';
 
@@ -141,6 +141,9 @@ export class ElfClient {
   step(onProgress?: (p: Progress) => void): Promise<Outcome<StepRun | null>> {
     return this.call<Outcome<StepRun | null>>((api) => api.step(onProgress ? proxy(onProgress) : undefined));
   }
+
+  disassemble(q: DisassemblyQuery): Promise<Outcome<Disassembly>> { return this.call<Outcome<Disassembly>>((api) => api.disassemble(q)); }
+  diff(a: string, b: string): Promise<Outcome<ArtifactDiff>> { return this.call<Outcome<ArtifactDiff>>((api) => api.diff(a, b)); }
 
   dispose(): void {
     this.generation.stop('disposed');

@@ -9,6 +9,8 @@ import type {
   ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi, WorkerFailure,
 } from './api.ts';
+import { diffSections } from './diff.ts';
+import { disassembleAround, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { beforeBytesOf } from './record-preview.ts';
 import { relocationPage } from './relocation-rows.ts';
@@ -41,7 +43,19 @@ async function attempt<T>(f: () => T | Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-export function createSession(): WorkerApi {
+export interface SessionOptions {
+  /** Loads the iced-x86 decoder (a wasm module: the browser worker fetches it, Node requires it). */
+  loadIced?: () => Promise<IcedModule>;
+}
+
+const requireIced = async (): Promise<IcedModule> => {
+  const m = (await import('iced-x86')) as IcedModule & { default?: IcedModule };
+  return m.default ?? m;
+};
+
+export function createSession(options: SessionOptions = {}): WorkerApi {
+  const loadIced = options.loadIced ?? requireIced;
+  let iced: Promise<IcedModule> | undefined;
   const artifacts = new Map<string, Artifact>();
   const pipeline = new PipelineRunner();
   /** Per link record: the before-bytes of its recorded relocation steps, by address. */
@@ -131,5 +145,11 @@ export function createSession(): WorkerApi {
       return pipeline.stages();
     }),
     step: (onProgress) => attempt(() => step(onProgress)),
+    disassemble: (q) => attempt(async () => {
+      const elf = elfOf(q.file);
+      iced ??= loadIced();
+      return disassembleAround(await iced, elf, q);
+    }),
+    diff: (a, b) => attempt(() => diffSections(a, elfOf(a), b, elfOf(b))),
   };
 }
