@@ -6,8 +6,9 @@ import type { Diagnostic } from '../pipeline/stage.ts';
 import type { PreviewValue } from './record-preview.ts';
 import type { Disassembly, DisassemblyQuery } from './disassemble.ts';
 import type { ArtifactDiff } from './diff.ts';
+import type { PostlinkOptions, PostlinkView } from './postlink-run.ts';
 
-export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff };
+export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
 export interface HeaderSummary {
@@ -229,4 +230,8 @@ export interface WorkerApi {
   disassemble(q: DisassemblyQuery): Promise<Outcome<Disassembly>>;
   /** Sections added, removed and changed from artifact `a` to artifact `b`. */
   diff(a: string, b: string): Promise<Outcome<ArtifactDiff>>;
+  /** Sets the displacement the kaslr stage applies (hex or decimal, a multiple of 2 MiB to be realistic). */
+  setKaslrOffset(offset: string): Promise<Outcome<StageInfo[]>>;
+  /** Replays the 6.2–6.14 postlink recipe (one vmlinux mutated in place) on the opened kernel files. */
+  postlink(options: PostlinkOptions): Promise<Outcome<PostlinkView>>;
 }

@@ -5,7 +5,7 @@
 
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type {
-  ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, Outcome, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
+  ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, Outcome, PostlinkOptions, PostlinkView, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi,
 } from './api.ts';
 
@@ -144,6 +144,8 @@ export class ElfClient {
 
   disassemble(q: DisassemblyQuery): Promise<Outcome<Disassembly>> { return this.call<Outcome<Disassembly>>((api) => api.disassemble(q)); }
   diff(a: string, b: string): Promise<Outcome<ArtifactDiff>> { return this.call<Outcome<ArtifactDiff>>((api) => api.diff(a, b)); }
+  setKaslrOffset(offset: string): Promise<Outcome<StageInfo[]>> { return this.call<Outcome<StageInfo[]>>((api) => api.setKaslrOffset(offset)); }
+  postlink(options: PostlinkOptions): Promise<Outcome<PostlinkView>> { return this.call<Outcome<PostlinkView>>((api) => api.postlink(options)); }
 
   dispose(): void {
     this.generation.stop('disposed');

@@ -5,7 +5,8 @@
 // vmlinux.o → vmlinux.unsorted → ... as the kernel builds it.
 
 import { Pipeline, type RuleState } from '../pipeline/graph.ts';
-import { checkRules, declarativeRules, importableArtifacts } from '../pipeline/rules.ts';
+import { checkRules, declarativeRules, defaultKaslrOffset, importableArtifacts } from '../pipeline/rules.ts';
+import { StageError } from '../pipeline/stage.ts';
 import type { Rule } from '../pipeline/rule.ts';
 import type { Progress, StageInfo } from './api.ts';
 import { kernelStyleArgv, linkRule } from './link-rule.ts';
@@ -30,10 +31,11 @@ export class PipelineRunner {
   private rules: Rule[];
   private plan: BuildPlan = {};
   private readonly imported = new Map<string, Uint8Array>();
+  private kaslrOffset = defaultKaslrOffset;
 
   constructor(private kernel = '6.15') {
     this.rules = this.buildRules();
-    this.pipeline = new Pipeline(this.rules, { kernel });
+    this.pipeline = new Pipeline(this.rules, { kernel, kaslrOffset: this.kaslrOffset });
   }
 
   /** The kernel graph, preceded by the sample's link; a program (non-kernel) link stands alone. */
@@ -48,7 +50,7 @@ export class PipelineRunner {
 
   private async rebuild(): Promise<void> {
     this.rules = this.buildRules();
-    this.pipeline = new Pipeline(this.rules, { kernel: this.kernel });
+    this.pipeline = new Pipeline(this.rules, { kernel: this.kernel, kaslrOffset: this.kaslrOffset });
     for (const [name, bytes] of this.imported) await this.pipeline.put(name, bytes);
   }
 
@@ -82,6 +84,17 @@ export class PipelineRunner {
     declarativeRules({ kernel }); // throws for versions the graph does not model
     this.kernel = kernel;
     await this.rebuild();
+  }
+
+  /** The displacement the kaslr rule applies; only that rule's cache key changes. */
+  setKaslrOffset(offset: string): void {
+    if (!/^(0x[0-9a-f]+|\d+)$/i.test(offset)) throw new StageError(`KASLR offset '${offset}' is not a number (e.g. 0x1000000)`);
+    this.kaslrOffset = offset;
+    this.pipeline.options.kaslrOffset = offset;
+  }
+
+  get kaslr(): string {
+    return this.kaslrOffset;
   }
 
   stages(): StageInfo[] {

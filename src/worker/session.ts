@@ -12,6 +12,7 @@ import type {
 import { diffSections } from './diff.ts';
 import { disassembleAround, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
+import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
 import { beforeBytesOf } from './record-preview.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
@@ -56,6 +57,7 @@ const requireIced = async (): Promise<IcedModule> => {
 export function createSession(options: SessionOptions = {}): WorkerApi {
   const loadIced = options.loadIced ?? requireIced;
   let iced: Promise<IcedModule> | undefined;
+  const postlink = createPostlinkRunner();
   const artifacts = new Map<string, Artifact>();
   const pipeline = new PipelineRunner();
   /** Per link record: the before-bytes of its recorded relocation steps, by address. */
@@ -151,5 +153,14 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       return disassembleAround(await iced, elf, q);
     }),
     diff: (a, b) => attempt(() => diffSections(a, elfOf(a), b, elfOf(b))),
+    setKaslrOffset: (offset) => attempt(() => { pipeline.setKaslrOffset(offset); return pipeline.stages(); }),
+    postlink: (o) => attempt(() => {
+      const sources = new Map<string, Uint8Array>();
+      for (const n of postlinkSources) {
+        const a = artifacts.get(n);
+        if (a) sources.set(n, a.bytes);
+      }
+      return postlink.run(sources, o);
+    }),
   };
 }

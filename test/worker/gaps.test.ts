@@ -2,6 +2,7 @@
 // and the section diff against what objcopy/readelf say about the same two files (strip removed the
 // .rela sections; sorttable rewrote __ex_table and .orc_unwind*).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,5 +117,58 @@ describe('artifact diff', () => {
     for (const n of changedByObjcopy) expect(changed).toContain(n);
     expect(changed.filter((n) => progbits.some((x) => x.name === n)).sort()).toEqual([...changedByObjcopy].sort());
     expect(r.value.counts.removed + r.value.counts.added).toBe(0);
+  });
+});
+
+describe('the postlink way and the KASLR offset through the session', () => {
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+  it('replays 6.14 in place: fresh relocs (equal to the kernel tool\'s), then stale after a sorttable failure, lost when relocs fails', async () => {
+    const s = createSession();
+    const b = load(expected('vmlinux.unsorted'));
+    expect((await s.open('vmlinux.unsorted', b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer)).ok).toBe(true);
+    const ok = await s.postlink({ kernel: '6.14' });
+    if (!ok.ok) throw new Error(ok.error.message);
+    expect(ok.value.record.ok).toBe(true);
+    expect(ok.value.record.relocsFile.status).toBe('fresh');
+    expect(ok.value.files.find((f) => f.name === 'vmlinux.relocs')!.hash).toBe(sha(load(expected('vmlinux.relocs'))));
+    expect(ok.value.files.find((f) => f.name === 'vmlinux')).toMatchObject({ producedBy: 'strip' });
+
+    const sorttableFails = await s.postlink({ kernel: '6.14', failStep: 'sorttable' });
+    if (!sorttableFails.ok) throw new Error(sorttableFails.error.message);
+    expect(sorttableFails.value.record.ok).toBe(false);
+    expect(sorttableFails.value.files.some((f) => f.name === 'vmlinux')).toBe(false);
+    expect(sorttableFails.value.record.events.at(-1)).toMatchObject({ action: 'deleted' });
+    expect(sorttableFails.value.record.relocsFile.status).toBe('stale');
+
+    const relocsFails = await s.postlink({ kernel: '6.14', relocs615: true });
+    if (!relocsFails.ok) throw new Error(relocsFails.error.message);
+    expect(relocsFails.value.record.relocsFile.status).toBe('lost');
+    expect(relocsFails.value.record.events.find((e) => e.action === 'failed')!.message).toMatch(/Invalid absolute R_X86_64_64 relocation: init_per_cpu__/);
+    expect(relocsFails.value.files.some((f) => f.name === 'vmlinux')).toBe(false);
+  });
+
+  it('without kernel files postlink says what to open; a bad KASLR offset is refused', async () => {
+    const s = createSession();
+    const r = await s.postlink({});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/vmlinux\.unsorted/);
+    const k = await s.setKaslrOffset('0xzz');
+    expect(k.ok).toBe(false);
+  });
+
+  it('a new KASLR offset makes only kaslr pending again', async () => {
+    const s = createSession();
+    const b = load(expected('vmlinux.unsorted'));
+    await s.open('vmlinux.unsorted', b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
+    await s.setKernel('6.1');
+    for (;;) { const r = await s.step(); if (!r.ok || !r.value) break; }
+    const first = (await s.list()).find((a) => a.name === 'vmlinux.kaslr');
+    expect(first).toBeDefined();
+    const k = await s.setKaslrOffset('0x4000000');
+    if (!k.ok) throw new Error(k.error.message);
+    expect(k.value.filter((x) => x.status === 'pending').map((x) => x.id)).toEqual(['kaslr']);
+    const r = await s.step();
+    expect(r.ok && r.value?.stage).toBe('kaslr');
   });
 });
