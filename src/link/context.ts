@@ -108,6 +108,8 @@ export interface GlobalSymbol {
   common: boolean;
   /** Defined by the linker script (value and outputSection set by assignAddresses). */
   scriptDefined?: boolean;
+  /** Made hidden by the script (HIDDEN, PROVIDE_HIDDEN) or by ld itself (__ehdr_start): written local. */
+  linkerHidden?: boolean;
   /** For script-defined symbols: the output section it is relative to (undefined = ABS). */
   outputSection?: OutputSection;
   /** Referenced by some input (for PROVIDE and archive extraction). */
@@ -145,6 +147,8 @@ export interface OutputSection {
   dataWords: { offset: number; size: number; value: bigint }[];
   /** Not in the output: empty and not kept. */
   removed: boolean;
+  /** For a removed section: the kept section its symbols move to (ld's nearby-section rule). */
+  replacement?: OutputSection;
 }
 
 /** The SECTIONS program after placement: what assignAddresses walks to lay the output out. */
@@ -197,6 +201,8 @@ export interface LinkContext {
   symbolTable?: SymbolTableOutput;
   /** .rela sections for --emit-relocs, by output section (emitRelocations). */
   emitted: Map<OutputSection, Uint8Array>;
+  /** Archive members already linked ("archive@headerOffset"), so a rescan never adds one twice. */
+  extractedMembers: Set<string>;
   /** (symbol, file) pairs already reported as undefined references (ld reports each once). */
   reportedUndefined: Set<string>;
   /** ENTRY(...) or -e; the entry address is resolved by writeOutput. */
@@ -219,6 +225,7 @@ export function createContext(options: LinkOptions, inputs: LinkInput[], record:
     relaxations: new Map(),
     emitted: new Map(),
     reportedUndefined: new Set(),
+    extractedMembers: new Set(),
     diagnostics: [],
     errors: [],
     record,

@@ -160,6 +160,11 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     const { ld, ldplay } = linkBoth('glibc', glibcArguments('hello.o'));
     expect(ld).toEqual({ status: 3, stdout: 'hello 42 1 12 argc=1\n' });
     expect(ldplay).toEqual(ld);
+    // Same members pulled from the archives, same symbols (type letter and name), same .text size.
+    const symbols = (exe: string) => execFileSync('nm', [exe], { cwd: dir, maxBuffer: 1 << 26 }).toString().split('\n').map((l) => l.slice(17)).sort();
+    expect(symbols('glibc.lp')).toEqual(symbols('glibc.ld'));
+    const textSize = (exe: string) => sh('readelf', ['-SW', exe]).match(/\.text\s+PROGBITS\s+\S+\s+\S+\s+(\S+)/)?.[1];
+    expect(textSize('glibc.lp')).toBe(textSize('glibc.ld'));
   }, 60_000);
 
   it('relaxes -fPIC general- and local-dynamic TLS to local exec in a static glibc program', () => {

@@ -28,8 +28,12 @@ export function globalOutputSection(g: GlobalSymbol): OutputSection | undefined 
   if (g.scriptDefined) return g.outputSection;
   const s = g.section;
   if (!s || s.discarded) return undefined;
-  if (s.merge) return mergedOffset(s, Number(g.value)).holder.output;
-  return s.output;
+  return keptSection(s.merge ? mergedOffset(s, Number(g.value)).holder.output : s.output);
+}
+
+/** An output section, or for one removed as empty the kept section its symbols moved to. */
+export function keptSection(os: OutputSection | undefined): OutputSection | undefined {
+  return os?.removed ? os.replacement : os;
 }
 
 /** Value of local symbol `i` of `obj` in the output (section symbols: the input section's start). */

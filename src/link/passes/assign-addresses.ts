@@ -2,9 +2,9 @@
 // lang_size_sections + lang_do_assignments do — section VMAs (explicit, or `.` aligned), LMAs (AT(),
 // else the previous section's VMA-LMA difference), input offsets, symbol assignments and ASSERTs —
 // repeated until forward references settle. Empty output sections are dropped first (ld's rules).
-import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STB_GLOBAL, STV_HIDDEN, STV_PROTECTED } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STB_GLOBAL, STT_OBJECT, STV_HIDDEN, STV_PROTECTED } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
-import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
+import { newGlobal, type GlobalSymbol, type LayoutCommand, type LayoutItem, type LinkContext, type OutputSection } from '../context.ts';
 import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
 import { createEnvironment, type LayoutState } from '../layout/script-environment.ts';
 import { nearbySection } from '../layout/nearby-section.ts';
@@ -36,8 +36,9 @@ export function assignAddresses(ctx: LinkContext): void {
   state.final = true;
   runLayout(state);
   defineStartStopSymbols(ctx);
+  for (const os of ctx.outputSections) if (os.removed) os.replacement = nearbySection(ctx, os);
   for (const g of ctx.symbols.values()) {
-    if (g.scriptDefined && g.outputSection?.removed) g.outputSection = nearbySection(ctx, g.outputSection);
+    if (g.scriptDefined && g.outputSection?.removed) g.outputSection = g.outputSection.replacement;
   }
   ctx.outputSections = ctx.outputSections.filter((o) => !o.removed);
   for (const os of ctx.outputSections) {
@@ -66,8 +67,18 @@ function defineStartStopSymbols(ctx: LinkContext): void {
   const ehdr = ctx.symbols.get('__ehdr_start');
   const first = ctx.outputSections.find((o) => !o.removed && isAlloc(o));
   if (ehdr && !ehdr.defined && ehdr.referenced && first && first.address >= ctx.options.maxPageSize) {
-    Object.assign(ehdr, { defined: true, scriptDefined: true, binding: STB_GLOBAL, visibility: STV_HIDDEN, outputSection: first });
+    Object.assign(ehdr, { defined: true, scriptDefined: true, binding: STB_GLOBAL, visibility: STV_HIDDEN, linkerHidden: true, outputSection: first });
     ehdr.address = (first.address & ~(ctx.options.maxPageSize - 1n)) - (first.address % ctx.options.maxPageSize === 0n ? ctx.options.maxPageSize : 0n);
+  }
+  // _GLOBAL_OFFSET_TABLE_ marks .got.plt whenever the link has one (a local of the output, as ld).
+  const gotPlt = ctx.outputSections.find((o) => o.name === '.got.plt' && !o.removed);
+  if (gotPlt) {
+    let got = ctx.symbols.get('_GLOBAL_OFFSET_TABLE_');
+    if (!got) { got = newGlobal('_GLOBAL_OFFSET_TABLE_'); ctx.symbols.set(got.name, got); }
+    if (!got.defined) {
+      Object.assign(got, { defined: true, scriptDefined: true, binding: STB_GLOBAL, type: STT_OBJECT, visibility: STV_HIDDEN, linkerHidden: true, outputSection: gotPlt });
+      got.address = gotPlt.address;
+    }
   }
   for (const g of ctx.symbols.values()) {
     if (g.defined || !g.referenced) continue;
@@ -194,7 +205,7 @@ function defineSymbol(state: LayoutState, a: Assignment, result: ReturnType<type
     const source = state.ctx.symbols.get(read[0]);
     if (source?.defined) g.type = source.type;
   }
-  if (a.provide === 'PROVIDE_HIDDEN' || a.provide === 'HIDDEN') g.visibility = STV_HIDDEN;
+  if (a.provide === 'PROVIDE_HIDDEN' || a.provide === 'HIDDEN') { g.visibility = STV_HIDDEN; g.linkerHidden = true; }
   state.assigned.add(a.target);
 }
 

@@ -1,13 +1,13 @@
 // Pass, buildSymbolTable: fixes section header indices (each .rela<name> right after its section, then
 // .symtab, .strtab, .shstrtab, as ld orders them) and writes .symtab/.strtab as ld does: section symbols,
-// each file's locals (no section symbols; .L and merge-section locals dropped unless --discard-none;
+// each file's locals (no section symbols; compiler-local .L names dropped unless --discard-none;
 // none from discarded sections), then globals (hidden ones stay global in a static link, as in ld).
 import {
-  SHF_MERGE, SHF_TLS, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_WEAK, STT_FILE, STT_SECTION, STT_TLS,
+  SHF_TLS, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_SECTION, STT_TLS,
 } from '../../elf/index.ts';
 import { StringTableBuilder } from '../chunks/string-table.ts';
 import type { GlobalSymbol, LinkContext, OutputSection } from '../context.ts';
-import { globalAddress, globalOutputSection, localAddress } from '../layout/addresses.ts';
+import { globalAddress, globalOutputSection, keptSection, localAddress } from '../layout/addresses.ts';
 import { mergedOffset } from './merge-sections.ts';
 
 export interface SymbolTableOutput {
@@ -60,9 +60,8 @@ export function buildSymbolTable(ctx: LinkContext): void {
       let outShndx = shndx;
       if (shndx !== SHN_ABS && shndx !== SHN_UNDEF && shndx !== SHN_COMMON) {
         const s = obj.sections[shndx];
-        if (!s || s.discarded || !s.output || s.output.removed) continue;
-        if (!ctx.options.discardNone && (s.flags & BigInt(SHF_MERGE)) !== 0n && type !== STT_FILE) continue;
-        outShndx = s.merge ? mergedOffset(s, Number(t.value(i))).holder.output!.index : s.output.index;
+        if (!s || s.discarded || !s.output || s.output.removed) continue; // ld drops locals of removed sections
+        outShndx = keptSection(s.merge ? mergedOffset(s, Number(t.value(i))).holder.output! : s.output)!.index;
       }
       const name = t.name(i);
       if (!ctx.options.discardNone && name.startsWith('.L')) continue;
@@ -72,10 +71,15 @@ export function buildSymbolTable(ctx: LinkContext): void {
     }
   }
   // Symbols whose section was discarded (/DISCARD/, --gc-sections) are not written, as in ld.
-  const globals = [...ctx.symbols.values()].filter((g) => (g.defined || g.referenced) && !g.section?.discarded);
-  // ld turns hidden symbols local only when it builds dynamic sections; a static link keeps them global.
+  // A static executable lists defined symbols only: undefined weak ones resolve to 0 and are not
+  // written (as ld), and symbols of discarded sections go with them.
+  const globals = [...ctx.symbols.values()].filter((g) => g.defined && !g.section?.discarded);
+  // Hidden symbols the linker or script defines (__ehdr_start, PROVIDE_HIDDEN) are written as locals;
+  // hidden symbols from objects stay global in a static link (both as ld 2.40 does).
+  const linkerLocal = (g: GlobalSymbol) => g.scriptDefined === true && g.linkerHidden === true;
+  for (const g of globals) if (linkerLocal(g)) g.outputIndex = pushGlobal(g, STB_LOCAL);
   const firstGlobal = values.length;
-  for (const g of globals) g.outputIndex = pushGlobal(g, g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL);
+  for (const g of globals) if (!linkerLocal(g)) g.outputIndex = pushGlobal(g, g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL);
 
   function pushGlobal(g: GlobalSymbol, bind: number): number {
     const os = globalOutputSection(g);

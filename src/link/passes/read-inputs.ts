@@ -57,21 +57,24 @@ function locate(ctx: LinkContext, item: InputItem): { name: string; bytes: Uint8
 }
 
 /** ld's archive scan: walk the archive's symbol index, pulling in the member of every entry that is
- *  undefined (and not only weakly referenced) right now, and repeat until a pass adds nothing; a
- *  group repeats over all its archives. Member order follows, which fixes section order later. */
+ *  undefined (and not only weakly referenced) right now, until a pass over that archive adds nothing;
+ *  a group then repeats over all its archives. Member order decides section order later. */
 function extractNeeded(ctx: LinkContext, archives: Archive[], seenGroups: Set<string>): void {
-  const taken = new Set<string>();
-  for (let changed = true; changed;) {
-    changed = false;
+  const taken = ctx.extractedMembers;
+  for (let groupChanged = true; groupChanged;) {
+    groupChanged = false;
     for (const archive of archives) {
-      for (const s of archive.symbols) {
-        const key = `${archive.fileName}@${s.memberOffset}`;
-        if (taken.has(key)) continue;
-        const g = ctx.symbols.get(s.name);
-        if (!g || g.defined || !g.referenced || g.binding === STB_WEAK) continue;
-        taken.add(key);
-        addMember(ctx, archive, s.memberOffset, seenGroups);
-        changed = true;
+      for (let changed = true; changed;) {
+        changed = false;
+        for (const s of archive.symbols) {
+          const key = `${archive.fileName}@${s.memberOffset}`;
+          if (taken.has(key)) continue;
+          const g = ctx.symbols.get(s.name);
+          if (!g || g.defined || !g.referenced || g.binding === STB_WEAK) continue;
+          taken.add(key);
+          addMember(ctx, archive, s.memberOffset, seenGroups);
+          changed = groupChanged = true;
+        }
       }
     }
   }
@@ -111,7 +114,8 @@ function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): voi
   const discardedByGroup = groupDuplicates(elf, seenGroups);
   for (const h of elf.sections) {
     if (SKIPPED_TYPES.has(h.type) || discardedByGroup.has(h.index)) continue;
-    if (h.name === '.note.GNU-stack' || (h.flags & BigInt(SHF_EXCLUDE)) !== 0n) continue;
+    // .note.GNU-stack only marks the stack; .gnu.warning.SYM holds the text ld prints when SYM is used.
+    if (h.name === '.note.GNU-stack' || h.name.startsWith('.gnu.warning.') || (h.flags & BigInt(SHF_EXCLUDE)) !== 0n) continue;
     const section: InputSection = {
       file: obj, index: h.index, name: h.name, type: h.type, flags: h.flags, entsize: Number(h.entsize),
       align: Math.max(1, Number(h.addralign)), size: Number(h.size),
