@@ -1,6 +1,8 @@
 // Downloads and shareable links in the built site (Debian's chromium). Downloads: the mini-kernel
 // sample linked and run through the 6.1 graph in the page; every artifact's download has the same
-// SHA-256 as the file `node bin/ldplay.mjs link` / `pipeline` writes. Links: see the second block.
+// SHA-256 as the file `node bin/ldplay.mjs link` / `pipeline` writes. Links: a state per sample, an
+// edited-script session and a user-files session each reopen in a fresh browser context with the
+// same steps, view, search, row and artifact bytes; hostile links open the default sample and say why.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers.ts';
+import { decodeState, encodeState } from '../../src/ui/url/codec.ts';
+import { defaultState, type PlaygroundState } from '../../src/ui/url/state.ts';
+import { repoRoot, tiny } from '../helpers.ts';
 import { buildSite, cspViolations, launchChromium, serveStatic, watchedPage, type StaticServer } from './static-site.ts';
 
 let root: string;
@@ -69,5 +73,163 @@ describe('downloads', () => {
     expect(await downloadShown(page, 'kernel.lds')).toBe(sha256(readFileSync(join(repoRoot, 'samples', 'mini-kernel', 'kernel.lds'))));
     expect(await cspViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+interface Shown {
+  sample: string;
+  steps: string[];
+  artifact: string;
+  tab: string;
+  filter: string | null;
+  row: string | null;
+  open: string;
+}
+
+/** What the page shows: sample, each step's status (and the current one), artifact, view, search, row. */
+async function shown(page: Page): Promise<Shown> {
+  const search = page.getByRole('searchbox', { name: 'Search symbols' });
+  return {
+    sample: (await page.getByRole('button', { name: /^Sample:/ }).textContent())!.trim(),
+    steps: await page.locator('.stepper li.step').evaluateAll((lis) => lis.map((li) => `${li.querySelector('.title')!.textContent}|${[...li.classList].filter((c) => c !== 'step' && !c.startsWith('svelte-')).sort().join(' ')}`)),
+    artifact: (await page.locator('.artifact .name').textContent())!.trim(),
+    tab: (await page.getByRole('tab', { selected: true }).textContent())!.trim(),
+    filter: (await search.count()) ? await search.inputValue() : null,
+    row: (await page.locator('[role=grid] [aria-selected=true]').count()) ? await page.locator('[role=grid] [aria-selected=true]').first().getAttribute('aria-rowindex') : null,
+    open: (await page.locator('.status').textContent())!.trim(),
+  };
+}
+
+/** Waits until the page has settled on a view (no task running, a view rendered). */
+async function settled(page: Page): Promise<void> {
+  await page.locator('.artifact .name').waitFor({ timeout: 60_000 });
+  await expect.poll(() => page.locator('.status .dim').count(), { timeout: 60_000 }).toBe(1);
+}
+
+/** Opens `link` in a fresh context and checks it shows what `want` showed, with the same bytes. */
+async function reopen(link: string, want: Shown, wantSha: string): Promise<Page> {
+  const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+  await page.goto(link);
+  await settled(page);
+  if (want.row !== null) await page.locator(`[role=grid] [aria-selected=true][aria-rowindex="${want.row}"]`).waitFor();
+  expect(await shown(page)).toEqual(want);
+  expect(await downloadShown(page, want.artifact)).toBe(wantSha);
+  expect(await cspViolations(page)).toEqual([]);
+  expect(problems).toEqual([]);
+  return page;
+}
+
+const samplesIndex = JSON.parse(readFileSync(join(repoRoot, 'samples', 'index.json'), 'utf8')) as { samples: { id: string }[] };
+const sampleIds = samplesIndex.samples.map((x) => x.id);
+
+describe('shareable links', () => {
+  it('every sample: a linked step, view and row reopen identically in a fresh context', async () => {
+    for (const id of sampleIds) {
+      const manifest = JSON.parse(readFileSync(join(repoRoot, 'samples', id, 'sample.json'), 'utf8')) as { inputs: string[] };
+      const state: PlaygroundState = { ...defaultState(id), options: { kernel: '6.15' }, step: 1, view: { artifact: manifest.inputs.at(-1)!, pane: 'symbols', row: '1' } };
+      const link = `${server.origin}/#${encodeState(state)}`;
+      expect(link.length, id).toBeLessThan(2048);
+      const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+      await page.goto(link);
+      await settled(page);
+      await page.locator('[role=grid] [aria-selected=true][aria-rowindex="3"]').waitFor();
+      const seen = await shown(page);
+      expect(seen.sample, id).toContain(id);
+      expect(seen.artifact, id).toBe(state.view.artifact);
+      expect(seen.tab, id).toMatch(/^Symbols/);
+      expect(seen.steps[0], id).toMatch(/\|(current )?(up-to-date|failed)( current)?$/);
+      expect(seen.steps[0], id).toContain('current');
+      // The page keeps the address bar a link to exactly the state it opened.
+      expect(decodeState(new URL(page.url()).hash), id).toEqual(state);
+      const sha = await downloadShown(page, seen.artifact);
+      expect(sha, id).toBe(sha256(readFileSync(join(repoRoot, 'samples', id, seen.artifact))));
+      expect(problems, id).toEqual([]);
+      await page.context().close();
+      await (await reopen(link, seen, sha)).context().close();
+    }
+  });
+
+  it('an edited script, the 6.1 graph run to the end, a symbol search and a selected row travel in "Copy link"', async () => {
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('combobox', { name: 'Kernel version' }).selectOption('6.1');
+    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+    await page.getByRole('tab', { name: 'Script editor' }).click();
+    const editor = page.locator('.monaco-editor');
+    await editor.locator('.view-lines').waitFor({ timeout: 30_000 });
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nldplay_shared_mark = 0x1234;\n');
+    await page.getByRole('button', { name: 'Relink' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux', exact: true }).click();
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('ldplay_shared');
+    const grid = page.getByRole('grid', { name: 'Symbols of vmlinux' });
+    await grid.getByRole('gridcell', { name: 'ldplay_shared_mark', exact: true }).click();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    const state = decodeState(new URL(link).hash);
+    expect(state.script).toContain('ldplay_shared_mark = 0x1234;');
+    expect(state.view).toEqual({ artifact: 'vmlinux', pane: 'symbols', filter: 'ldplay_shared', row: '0' });
+    const seen = await shown(page);
+    expect(seen.row).toBe('2');
+    const sha = await downloadShown(page, 'vmlinux');
+    expect(problems).toEqual([]);
+    const again = await reopen(link, seen, sha);
+    // The edited script itself came along.
+    await again.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+    const edited = await downloadShown(again, 'kernel.lds');
+    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+    expect(edited).toBe(await downloadShown(page, 'kernel.lds'));
+    await again.context().close();
+    await page.context().close();
+  });
+
+  it("a link to the user's own files embeds small ones and asks for large ones again, checking their SHA-256", async () => {
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const names = ['vmlinux.o', 'version-timestamp.o', 'vmlinux.lds'];
+    await page.locator('input[type=file]').setInputFiles(names.map((n) => tiny('inputs', n)));
+    await page.locator('.artifact .name', { hasText: 'vmlinux.lds' }).waitFor();
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.o', exact: true }).click();
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('start_kernel');
+    await page.getByRole('grid', { name: 'Symbols of vmlinux.o' }).getByRole('gridcell', { name: 'start_kernel', exact: true }).click();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    const state = decodeState(new URL(link).hash);
+    expect(state.input.kind).toBe('files');
+    const files = state.input.kind === 'files' ? state.input.files : [];
+    expect(files.map((f) => [f.name, 'bytes' in f ? 'embedded' : 'referenced'])).toEqual([['head.o', 'embedded'], ['main.o', 'embedded'], ['kernel.lds', 'embedded'], ['vmlinux.o', 'referenced'], ['version-timestamp.o', 'embedded'], ['vmlinux.lds', 'embedded']]);
+    expect(files[3]).toMatchObject({ size: readFileSync(tiny('inputs', 'vmlinux.o')).length, sha256: sha256(readFileSync(tiny('inputs', 'vmlinux.o'))) });
+    const seen = await shown(page);
+    const sha = await downloadShown(page, 'vmlinux.o');
+    expect(problems).toEqual([]);
+
+    const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
+    await again.goto(link);
+    const request = again.getByRole('status', { name: 'Files this link needs' });
+    await request.waitFor();
+    expect(await request.textContent()).toContain('vmlinux.o');
+    // A different file of another size is refused with the reason.
+    await again.locator('input[type=file]').setInputFiles(tiny('inputs', 'kallsyms.o'));
+    await expect.poll(() => request.getByRole('alert').textContent()).toMatch(/kallsyms\.o is \d+ bytes; the link's vmlinux\.o is \d+ bytes/);
+    await again.locator('input[type=file]').setInputFiles(tiny('inputs', 'vmlinux.o'));
+    await request.waitFor({ state: 'detached' });
+    await settled(again);
+    await again.locator(`[role=grid] [aria-selected=true][aria-rowindex="${seen.row}"]`).waitFor();
+    expect(await shown(again)).toEqual(seen);
+    expect(await downloadShown(again, 'vmlinux.o')).toBe(sha);
+    expect(againProblems).toEqual([]);
+    await again.context().close();
+    await page.context().close();
   });
 });

@@ -26,7 +26,8 @@ describe('URL state codec', () => {
     const state: PlaygroundState = { ...sampleState, input: { kind: 'files', files: [{ name: 'version-timestamp.o', bytes }] } };
     const back = decodeState(encodeState(state));
     expect(back.input.kind).toBe('files');
-    if (back.input.kind === 'files') expect(Buffer.compare(back.input.files[0].bytes, bytes)).toBe(0);
+    const file = back.input.kind === 'files' ? back.input.files[0] : undefined;
+    expect(file && 'bytes' in file && Buffer.compare(file.bytes, bytes)).toBe(0);
   });
 
   it('round-trips any valid state (property)', () => {

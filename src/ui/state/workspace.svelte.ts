@@ -43,6 +43,13 @@ export class Workspace {
   hexFocus = $state<HexFocus | null>(null);
   /** The relocation section shown in the relocations pane (-1: the first one). */
   relocationSection = $state(-1);
+  /** The symbols view's search text and selected row, kept here so a link can carry them. */
+  filter = $state('');
+  row = $state(-1);
+  /** Linker scripts edited in this session (artifact name → text), so a link can carry them. */
+  editedScripts = $state.raw<Record<string, string>>({});
+  /** The user's files by the artifact name they are open as (a link embeds or references them). */
+  userFiles = $state.raw<Record<string, File>>({});
   private abort: AbortController | null = null;
 
   constructor(factory: WorkerFactory) {
@@ -78,7 +85,7 @@ export class Workspace {
   }
 
   select(name: string, pane?: Pane): void {
-    if (name !== this.selected) { this.relocationSection = -1; this.hexFocus = null; }
+    if (name !== this.selected) { this.relocationSection = -1; this.hexFocus = null; this.filter = ''; this.row = -1; }
     this.selected = name;
     const a = this.current;
     if (pane) this.pane = pane;
@@ -123,6 +130,7 @@ export class Workspace {
   async replaceText(name: string, text: string): Promise<void> {
     const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
     await this.openSource({ name, load: async () => bytes.slice().buffer });
+    this.editedScripts = { ...this.editedScripts, [name]: text };
   }
 
   /** Gives an opened file the artifact name a pipeline stage reads (vmlinux.o, vmlinux.unstripped, ...). */
@@ -135,6 +143,8 @@ export class Workspace {
     if (!r) return;
     if (!r.ok) { this.fail(`Could not open ${name} as ${role}`, r.error); return; }
     this.artifacts = this.artifacts.filter((a) => a.name !== name);
+    const { [name]: file, ...others } = this.userFiles;
+    if (file) this.userFiles = { ...others, [role]: file };
     this.remember(r.value);
     this.select(role);
     await this.loadStages();
@@ -147,6 +157,8 @@ export class Workspace {
     await this.loadStages();
     this.selected = '';
     this.hexFocus = null;
+    this.editedScripts = {};
+    this.userFiles = {};
   }
 
   async openSample(sample: Sample): Promise<void> {
@@ -180,7 +192,7 @@ export class Workspace {
         const load = () => readFileWithProgress(file, (done, total) => { this.task = { label: `Reading ${file.name}`, done, total }; }, signal);
         this.task = { label: `Reading ${file.name}`, done: 0, total: file.size };
         const summary = await this.openSource({ name: file.name, load });
-        if (summary) last = summary;
+        if (summary) { last = summary; this.userFiles = { ...this.userFiles, [file.name]: file }; }
       }
       if (last && this.sample) {
         // The user's own files: follow the kernel's graph, not the sample's link command.

@@ -8,6 +8,8 @@ export const CURRENT_VERSION = 1;
 export interface EmbeddedFile {
   name: string;
   bytes: Uint8Array;
+  /** The artifact name it was used as ("use as vmlinux.unstripped"), when not its own name. */
+  as?: string;
 }
 
 /** A file too large to embed: the page asks the user to drop it again and checks its hash. */
@@ -15,11 +17,13 @@ export interface ReferencedFile {
   name: string;
   size: number;
   sha256: string;
+  as?: string;
 }
 
 export type InputSource =
   | { kind: 'sample'; id: string }
-  | { kind: 'files'; files: EmbeddedFile[] }
+  /** User files: small ones embedded, large ones referenced (a link may mix both). */
+  | { kind: 'files'; files: (EmbeddedFile | ReferencedFile)[] }
   | { kind: 'external'; files: ReferencedFile[] };
 
 export interface ViewState {
@@ -38,6 +42,8 @@ export interface PlaygroundState {
   input: InputSource;
   /** The linker script text when the user edited it. */
   script?: string;
+  /** Which open file `script` replaces (default: the first *.lds / *.ld input). */
+  scriptFile?: string;
   /** Link and stage options, as the CLI spells them. */
   options: Record<string, string | boolean>;
   /** Pipeline mode and the step the user is on (index into the rule list). */
@@ -72,6 +78,7 @@ export function validateState(value: unknown): PlaygroundState {
   const version = integer(s.version, 'version', 1, CURRENT_VERSION);
   const input = validateInput(s.input);
   const script = s.script === undefined ? undefined : text(s.script, 'script', LIMITS.text);
+  const scriptFile = s.scriptFile === undefined ? undefined : text(s.scriptFile, 'scriptFile', LIMITS.name);
   const optionsIn = record(s.options ?? {}, 'options');
   const entries = Object.entries(optionsIn);
   if (entries.length > LIMITS.optionCount) throw new UrlStateError(`too many options (${entries.length})`);
@@ -91,7 +98,9 @@ export function validateState(value: unknown): PlaygroundState {
     if (typeof so.descending !== 'boolean') throw new UrlStateError('view.sort.descending is not a boolean');
     view.sort = { column: text(so.column, 'view.sort.column', 40), descending: so.descending };
   }
-  return { version, input, script, options, mode: s.mode, step, view };
+  const state: PlaygroundState = { version, input, script, options, mode: s.mode, step, view };
+  if (scriptFile !== undefined) state.scriptFile = scriptFile;
+  return state;
 }
 
 function validateInput(value: unknown): InputSource {
@@ -106,23 +115,27 @@ function validateInput(value: unknown): InputSource {
       kind: 'files',
       files: files.map((f, n) => {
         const r = record(f, `input.files[${n}]`);
+        if (r.bytes === undefined && r.sha256 !== undefined) return referencedFile(r, n);
         if (!(r.bytes instanceof Uint8Array)) throw new UrlStateError(`input.files[${n}] has no bytes`);
-        return { name: text(r.name, `input.files[${n}].name`, LIMITS.name), bytes: r.bytes };
+        return withAs<EmbeddedFile>({ name: text(r.name, `input.files[${n}].name`, LIMITS.name), bytes: r.bytes }, r, n);
       }),
     };
   }
   if (i.kind === 'external') {
-    return {
-      kind: 'external',
-      files: files.map((f, n) => {
-        const r = record(f, `input.files[${n}]`);
-        const sha256 = text(r.sha256, `input.files[${n}].sha256`, 64);
-        if (!/^[0-9a-f]{64}$/.test(sha256)) throw new UrlStateError(`input.files[${n}].sha256 is not 64 hex digits`);
-        return { name: text(r.name, `input.files[${n}].name`, LIMITS.name), size: integer(r.size, `input.files[${n}].size`, 0, 2 ** 53 - 1), sha256 };
-      }),
-    };
+    return { kind: 'external', files: files.map((f, n) => referencedFile(record(f, `input.files[${n}]`), n)) };
   }
   throw new UrlStateError('input.kind must be "sample", "files" or "external"');
+}
+
+function referencedFile(r: Record<string, unknown>, n: number): ReferencedFile {
+  const sha256 = text(r.sha256, `input.files[${n}].sha256`, 64);
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new UrlStateError(`input.files[${n}].sha256 is not 64 hex digits`);
+  return withAs<ReferencedFile>({ name: text(r.name, `input.files[${n}].name`, LIMITS.name), size: integer(r.size, `input.files[${n}].size`, 0, 2 ** 53 - 1), sha256 }, r, n);
+}
+
+function withAs<T extends { as?: string }>(file: T, r: Record<string, unknown>, n: number): T {
+  if (r.as !== undefined) file.as = text(r.as, `input.files[${n}].as`, LIMITS.name);
+  return file;
 }
 
 function record(v: unknown, what: string): Record<string, unknown> {
