@@ -2,11 +2,12 @@
 // lang_size_sections + lang_do_assignments do — section VMAs (explicit, or `.` aligned), LMAs (AT(),
 // else the previous section's VMA-LMA difference), input offsets, symbol assignments and ASSERTs —
 // repeated until forward references settle. Empty output sections are dropped first (ld's rules).
-import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STB_GLOBAL, STT_OBJECT, STV_HIDDEN, STV_PROTECTED } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
-import { newGlobal, type GlobalSymbol, type LayoutCommand, type LayoutItem, type LinkContext, type OutputSection } from '../context.ts';
+import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
 import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
 import { createEnvironment, type LayoutState } from '../layout/script-environment.ts';
+import { defineLinkerSymbols } from '../layout/linker-symbols.ts';
 import { nearbySection } from '../layout/nearby-section.ts';
 import { buildSegments } from '../layout/segments.ts';
 import { assignmentExpression, evaluate, resolveLocationCounter, resolveSymbolValue } from '../script/evaluate.ts';
@@ -35,7 +36,7 @@ export function assignAddresses(ctx: LinkContext): void {
   }
   state.final = true;
   runLayout(state);
-  defineStartStopSymbols(ctx);
+  defineLinkerSymbols(ctx);
   for (const os of ctx.outputSections) if (os.removed) os.replacement = nearbySection(ctx, os);
   for (const g of ctx.symbols.values()) {
     if (g.scriptDefined && g.outputSection?.removed) g.outputSection = g.outputSection.replacement;
@@ -57,36 +58,6 @@ function markKeptSections(ctx: LinkContext): void {
     const contents = ctx.options.emitRelocs ? os.members.length > 0 : os.members.some((s) => s.size > 0);
     os.keep = dotAssigned || hasData;
     os.removed = !contents && !os.keep;
-  }
-}
-
-/** `__start_X`/`__stop_X`, when referenced and undefined, bound the output section X whose name is a
- *  C identifier (ld defines them with protected visibility). */
-function defineStartStopSymbols(ctx: LinkContext): void {
-  // __ehdr_start: the ELF header's address, when the headers are loaded below the first section.
-  const ehdr = ctx.symbols.get('__ehdr_start');
-  const first = ctx.outputSections.find((o) => !o.removed && isAlloc(o));
-  if (ehdr && !ehdr.defined && ehdr.referenced && first && first.address >= ctx.options.maxPageSize) {
-    Object.assign(ehdr, { defined: true, scriptDefined: true, binding: STB_GLOBAL, visibility: STV_HIDDEN, linkerHidden: true, outputSection: first });
-    ehdr.address = (first.address & ~(ctx.options.maxPageSize - 1n)) - (first.address % ctx.options.maxPageSize === 0n ? ctx.options.maxPageSize : 0n);
-  }
-  // _GLOBAL_OFFSET_TABLE_ marks .got.plt whenever the link has one (a local of the output, as ld).
-  const gotPlt = ctx.outputSections.find((o) => o.name === '.got.plt' && !o.removed);
-  if (gotPlt) {
-    let got = ctx.symbols.get('_GLOBAL_OFFSET_TABLE_');
-    if (!got) { got = newGlobal('_GLOBAL_OFFSET_TABLE_'); ctx.symbols.set(got.name, got); }
-    if (!got.defined) {
-      Object.assign(got, { defined: true, scriptDefined: true, binding: STB_GLOBAL, type: STT_OBJECT, visibility: STV_HIDDEN, linkerHidden: true, outputSection: gotPlt });
-      got.address = gotPlt.address;
-    }
-  }
-  for (const g of ctx.symbols.values()) {
-    if (g.defined || !g.referenced) continue;
-    const m = /^__(start|stop)_([A-Za-z_][A-Za-z0-9_]*)$/.exec(g.name);
-    const os = m && ctx.outputSections.find((o) => o.name === m[2] && !o.removed);
-    if (!m || !os) continue;
-    Object.assign(g, { defined: true, scriptDefined: true, binding: STB_GLOBAL, visibility: STV_PROTECTED, outputSection: os });
-    g.address = os.address + (m[1] === 'stop' ? BigInt(os.size) : 0n);
   }
 }
 
