@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeState, encodeState } from '../../src/ui/url/codec.ts';
+import { deflateSync } from 'fflate';
+import { decodeState, encodeState, toBase64Url } from '../../src/ui/url/codec.ts';
 import { defaultState, type PlaygroundState } from '../../src/ui/url/state.ts';
 import { repoRoot, tiny } from '../helpers.ts';
 import { buildSite, cspViolations, launchChromium, serveStatic, watchedPage, type StaticServer } from './static-site.ts';
@@ -231,5 +232,71 @@ describe('shareable links', () => {
     expect(againProblems).toEqual([]);
     await again.context().close();
     await page.context().close();
+  });
+});
+
+/** A state container (u32 JSON length + JSON) deflated into a version-1 fragment, valid or not. */
+function rawFragment(json: string, version = 1, pad = 0): string {
+  const body = new TextEncoder().encode(json);
+  const container = new Uint8Array(4 + body.length + pad);
+  new DataView(container.buffer).setUint32(0, body.length, true);
+  container.set(body, 4);
+  return `#s=${version}.${toBase64Url(deflateSync(container))}`;
+}
+
+/** Seeded xorshift bytes, so a failure names a reproducible input. */
+function seededBytes(seed: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+describe('hostile links', () => {
+  it('random, truncated, wrong-version, huge and ill-typed links open the default sample and say what was wrong', async () => {
+    const valid = encodeState({ ...defaultState('two-files'), step: 1, view: { artifact: 'greet.o', pane: 'symbols', filter: 'greet', row: '0' } });
+    const [, body] = /^s=1\.(.*)$/.exec(valid)!;
+    const state = (patch: Record<string, unknown>) => JSON.stringify({ ...defaultState('two-files'), ...patch });
+    const cases: [string, string, RegExp][] = [
+      ['not a state', '#hello', /no "s=" state parameter/],
+      ['empty state', '#s=', /not "<version>\.<base64url>"/],
+      ['empty body', '#s=1.', /truncated/],
+      ...[1, 2, 3].map((seed): [string, string, RegExp] => [`random bytes #${seed}`, `#s=1.${toBase64Url(seededBytes(seed, 64 * seed))}`, /corrupt|truncated|malformed|JSON/]),
+      ...[0.1, 0.5, 0.9].map((f): [string, string, RegExp] => [`truncated at ${f * 100}%`, `#s=1.${body.slice(0, Math.floor(body.length * f))}`, /truncated|corrupt|impossible length/]),
+      ['newer version', `#s=99.${body}`, /newer ldplay \(state version 99/],
+      ['version 0', `#s=0.${body}`, /version 0 does not exist/],
+      ['huge link', `#s=1.${'A'.repeat(1_500_000)}`, /corrupt|truncated/],
+      ['decompression bomb', rawFragment('{}', 1, 20 << 20), /inflates past/],
+      ['JSON not an object', rawFragment('[1,2,3]'), /not an object/],
+      ['inner version differs', rawFragment(JSON.stringify({ ...defaultState('two-files'), version: 7 })), /version inside \(7\) differs/],
+      ['input of the wrong type', rawFragment(state({ input: { kind: 'sample', id: { __proto__: { polluted: 1 } } } })), /input\.id is not a string/],
+      ['negative step', rawFragment(state({ step: -1 })), /step must be an integer/],
+      ['unknown sample with markup', rawFragment(state({ input: { kind: 'sample', id: '<img src=x onerror=alert(1)>' } })), /no sample named "<img src=x onerror=alert\(1\)>"/],
+      ['unknown kernel', rawFragment(state({ options: { kernel: 'banana' } })), /kernel version "banana"/],
+      ['bad file hash', rawFragment(state({ input: { kind: 'files', files: [{ name: 'vmlinux', size: 5, sha256: 'zz' }] } })), /sha256 is not 64 hex digits/],
+    ];
+    const { context, problems } = await watchedPage(browser);
+    for (const [what, fragment, reason] of cases) {
+      const page = await context.newPage();
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`${what}: console: ${m.text()}`); });
+      page.on('pageerror', (e) => problems.push(`${what}: page error: ${e.message}`));
+      await page.goto(`${server.origin}/${fragment}`);
+      const banner = page.locator('.banner.problem', { hasText: 'This link could not be opened' });
+      await banner.waitFor({ timeout: 15_000 }).catch(async (e: Error) => { throw new Error(`${what}: ${e.message}\nshown: ${await page.locator('main').textContent()}`); });
+      expect(await banner.locator('.msg').textContent(), what).toMatch(reason);
+      await page.getByRole('table', { name: /^Sections of / }).waitFor();
+      expect(await page.getByRole('button', { name: /^Sample:/ }).textContent(), what).toContain('mini-kernel');
+      expect(await page.locator('main img').count(), what).toBe(0);
+      expect(await cspViolations(page), what).toEqual([]);
+      // Dismissible; the page keeps working.
+      await banner.getByRole('button', { name: 'Dismiss' }).click();
+      await banner.waitFor({ state: 'detached' });
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });
