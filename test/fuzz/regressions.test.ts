@@ -1,7 +1,7 @@
 // Fuzz findings kept as regression cases: each replays one seed of a target (test/fuzz/run.ts) and must
 // end in success or a typed error with a message. kaslr: PT_LOADs past the end of the file and
 // relocation tables outside it (fixed in src/kernel/kaslr.ts). link: absurd section sizes from mutated
-// objects reach `new Uint8Array` in the output buffers and writeElf (src/link, open: see the report).
+// objects are refused before allocation (src/link/output-limits.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargets } from './targets.ts';
 import { replayCase } from './run.ts';

@@ -6,12 +6,14 @@ import { SHF_EXECINSTR, SHT_NOBITS } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { writeEhFrame } from '../passes/edit-eh-frames.ts';
 import type { Expression } from '../script/index.ts';
+import { checkOutputSize } from '../output-limits.ts';
 
 export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[] {
   const fills = new Map<OutputSection, Uint8Array>();
   for (const c of ctx.layout) if (c.kind === 'output' && c.description?.fill) fills.set(c.section, fillPattern(c.description.fill));
   return ctx.outputSections.map((os) => {
     if (os.type === SHT_NOBITS) return undefined;
+    checkOutputSize(`output section ${os.name}`, os.size, largestMember(os));
     const buf = new Uint8Array(os.size);
     const fill = fills.get(os);
     const code = (os.flags & BigInt(SHF_EXECINSTR)) !== 0n;
@@ -31,6 +33,12 @@ export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[]
     os.data = buf;
     return buf;
   });
+}
+
+function largestMember(os: OutputSection): string | undefined {
+  let best = os.members[0];
+  for (const s of os.members) if (s.size > best.size) best = s;
+  return best ? `${best.file.name}(${best.name}) with 0x${best.size.toString(16)} bytes` : undefined;
 }
 
 /** Byte ranges of `os` covered by no member or data statement: ld's padding statements. */

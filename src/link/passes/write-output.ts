@@ -10,6 +10,7 @@ import { StringTableBuilder } from '../chunks/string-table.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { globalAddress } from '../layout/addresses.ts';
 import { buildSegments, type Segment } from '../layout/segments.ts';
+import { checkOutputSize } from '../output-limits.ts';
 
 const PHDR = 56;
 const SHDR = 64;
@@ -75,6 +76,10 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
     ctx.diagnostics.push({ severity: 'warning', message: `ld: warning: ${ctx.options.output} has a LOAD segment with RWX permissions` });
   }
   const shoff = alignUp(offset, 8n);
+  for (const c of chunks) {
+    if (c.header.offset < 0n) checkOutputSize(`the file offset of ${c.header.name}`, -1, `address 0x${c.header.addr.toString(16)}`);
+  }
+  checkOutputSize('the output file', Number(shoff) + SHDR * (chunks.length + 1));
   const size = Number(shoff) + SHDR * (chunks.length + 1);
   const ident = new Uint8Array(16);
   ident.set([0x7f, 0x45, 0x4c, 0x46, ELFCLASS64, ELFDATA2LSB, 1, 0]);
