@@ -4,7 +4,7 @@
 // keeps a window of instructions around it and marks the one whose displacement/immediate is patched.
 // Does not resolve symbol names of targets; addresses are link-time (section offsets in a .o, as objdump).
 
-import { ET_REL, SHF_EXECINSTR, SHT_SYMTAB, STT_FUNC, type ElfFile } from '../elf/index.ts';
+import { ET_REL, SHF_EXECINSTR, SHT_SYMTAB, STT_FILE, STT_FUNC, STT_SECTION, type ElfFile } from '../elf/index.ts';
 import { ElfFormatError } from '../elf/index.ts';
 import type * as Iced from 'iced-x86';
 
@@ -40,22 +40,34 @@ export interface Disassembly {
   instructions: DisassembledInstruction[];
 }
 
-/** The lowest function symbol start in `section` covering `offset` (section-relative), else 0. */
+/** Where to start decoding for a field at `offset` (section-relative): the function symbol covering it,
+ *  else the nearest symbol at or below it (assembly labels such as startup_64 are STT_NOTYPE), else
+ *  the section start. */
 function functionStart(elf: ElfFile, section: number, offset: bigint, base: bigint): { start: bigint; name: string } {
   const t = elf.sections.find((s) => s.type === SHT_SYMTAB);
   if (!t) return { start: 0n, name: elf.sections[section].name };
   const syms = elf.symbolTable(t.index);
-  let best = -1;
-  let bestStart = 0n;
+  let fn = -1;
+  let fnStart = 0n;
+  let near = -1;
+  let nearStart = 0n;
   for (let i = 1; i < syms.count; i++) {
-    if (syms.shndx(i) !== section || (syms.info(i) & 0xf) !== STT_FUNC) continue;
+    if (syms.shndx(i) !== section) continue;
+    const type = syms.info(i) & 0xf;
+    if (type === STT_SECTION || type === STT_FILE) continue;
     const start = syms.value(i) - base;
-    if (start <= offset && offset < start + syms.size(i) && (best < 0 || start > bestStart)) {
-      best = i;
-      bestStart = start;
+    if (start > offset) continue;
+    if (type === STT_FUNC && offset < start + syms.size(i) && (fn < 0 || start > fnStart)) {
+      fn = i;
+      fnStart = start;
+    }
+    if (near < 0 || start > nearStart) {
+      near = i;
+      nearStart = start;
     }
   }
-  return best < 0 ? { start: 0n, name: elf.sections[section].name } : { start: bestStart, name: syms.name(best) };
+  if (fn >= 0) return { start: fnStart, name: syms.name(fn) };
+  return near < 0 ? { start: 0n, name: elf.sections[section].name } : { start: nearStart, name: syms.name(near) };
 }
 
 /** Decodes the code around relocation `index` of relocation section `section`. */

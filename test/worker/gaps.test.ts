@@ -16,16 +16,16 @@ let api: WorkerApi;
 
 beforeAll(async () => {
   api = createSession();
-  for (const n of ['vmlinux.unsorted', 'vmlinux.unstripped', 'vmlinux']) {
-    const b = load(expected(n));
+  for (const n of ['vmlinux.unsorted', 'vmlinux.unstripped', 'vmlinux', 'vmlinux.o']) {
+    const b = load(n === 'vmlinux.o' ? tiny('inputs', n) : expected(n));
     const r = await api.open(n, b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer);
     expect(r.ok).toBe(true);
   }
 });
 
 /** objdump -d lines in [start, stop): address → { mnemonic, target } (call/jmp target or the '# addr' of a RIP-relative operand). */
-function objdump(file: string, start: bigint, stop: bigint): Map<bigint, { mnemonic: string; target?: bigint }> {
-  const out = runTool('objdump', ['-d', '-w', `--start-address=0x${start.toString(16)}`, `--stop-address=0x${stop.toString(16)}`, file]);
+function objdump(file: string, start: bigint, stop: bigint, section?: string): Map<bigint, { mnemonic: string; target?: bigint }> {
+  const out = runTool('objdump', ['-d', '-w', ...(section ? ['-j', section] : []), `--start-address=0x${start.toString(16)}`, `--stop-address=0x${stop.toString(16)}`, file]);
   const rows = new Map<bigint, { mnemonic: string; target?: bigint }>();
   for (const line of out.split('\n')) {
     const m = /^\s*([0-9a-f]+):\t[0-9a-f ]+\t(\S+)\s*(.*)$/.exec(line);
@@ -73,6 +73,28 @@ describe('disassembly around a relocation', () => {
     }
     expect(compared).toBeGreaterThan(200);
     expect(withTarget).toBeGreaterThan(20);
+  });
+
+  it('decodes like objdump -d -j .text in the relocatable vmlinux.o (section offsets as addresses)', async () => {
+    const summary = (await api.list()).find((a) => a.name === 'vmlinux.o')!;
+    const rela = summary.sections.find((s) => s.name === '.rela.text')!;
+    let compared = 0;
+    for (let k = 0; k < 12; k++) {
+      const index = Math.floor((k * rela.entries) / 12);
+      const r = await api.disassemble({ file: 'vmlinux.o', section: rela.index, index });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.instructions.filter((i) => i.relocated).length, `relocation ${index}`).toBe(1);
+      const first = r.value.instructions[0].address;
+      const last = r.value.instructions.at(-1)!;
+      const ref = objdump(tiny('inputs', 'vmlinux.o'), first, last.address + BigInt(last.bytes.length), '.text');
+      for (const ins of r.value.instructions) {
+        const want = ref.get(ins.address);
+        expect(want, `objdump has an instruction at 0x${ins.address.toString(16)}`).toBeDefined();
+        expect(sameMnemonic(want!.mnemonic, ins.mnemonic), `${want!.mnemonic} vs ${ins.text}`).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(60);
   });
 
   it('refuses a relocation section that does not patch code, naming the file and offset', async () => {
