@@ -45,6 +45,7 @@ export class ElfClient {
   /** The build settings last sent, re-sent to a restarted worker. */
   private kernel: string | undefined;
   private build: { ld?: string[] } | undefined;
+  private kaslrOffset: string | undefined;
   /** Called after the worker restarts, with why and which inputs were reopened. */
   onRestart: (reason: string, reopened: string[]) => void = () => {};
 
@@ -86,6 +87,7 @@ export class ElfClient {
     }
     if (this.kernel) await this.call((api) => api.setKernel(this.kernel!));
     if (this.build) await this.call((api) => api.setBuild(this.build!));
+    if (this.kaslrOffset) await this.call((api) => api.setKaslrOffset(this.kaslrOffset!));
     this.onRestart(reason, reopened);
   }
 
@@ -144,7 +146,11 @@ export class ElfClient {
 
   disassemble(q: DisassemblyQuery): Promise<Outcome<Disassembly>> { return this.call<Outcome<Disassembly>>((api) => api.disassemble(q)); }
   diff(a: string, b: string): Promise<Outcome<ArtifactDiff>> { return this.call<Outcome<ArtifactDiff>>((api) => api.diff(a, b)); }
-  setKaslrOffset(offset: string): Promise<Outcome<StageInfo[]>> { return this.call<Outcome<StageInfo[]>>((api) => api.setKaslrOffset(offset)); }
+  async setKaslrOffset(offset: string): Promise<Outcome<StageInfo[]>> {
+    const r = await this.call<Outcome<StageInfo[]>>((api) => api.setKaslrOffset(offset));
+    if (r.ok) this.kaslrOffset = offset;
+    return r;
+  }
   postlink(options: PostlinkOptions): Promise<Outcome<PostlinkView>> { return this.call<Outcome<PostlinkView>>((api) => api.postlink(options)); }
 
   dispose(): void {
