@@ -2,9 +2,11 @@
 // built site: the section table appears (time measured), a symbol search finds do_sys_open, the
 // file is used as the 6.1 graph's `vmlinux` and the relocs stage's download is byte-identical to
 // `node bin/ldplay.mjs relocs --format=6.1` output. Main-thread long tasks are measured throughout.
-import { execFileSync } from 'node:child_process';
+// Files that are not ELF (Debian's real vmlinuz, compressed or foreign files) are refused with what they are.
+import { execFileSync, execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -95,6 +97,39 @@ describe('a 632 MB vmlinux in the browser', () => {
     console.log(`632 MB vmlinux: section table after ${toSections} ms; do_sys_open found ${toSymbol} ms after typing; relocs stage ${toRelocs} ms; ` +
       `main-thread long tasks (>50 ms) by phase — ${byPhase.join('; ')}`);
     expect(await cspViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+const imageDeb = '/var/cache/ldplay/linux-image-6.1.0-53-amd64_6.1.187-1_amd64.deb';
+
+describe('files that are not ELF', () => {
+  it.runIf(hasBigVmlinux)('say what they are: a real vmlinuz (bzImage), gzip, PNG, and unknown bytes', async () => {
+    const files: [string, RegExp][] = [];
+    if (existsSync(imageDeb)) {
+      execSync(`dpkg-deb --fsys-tarfile ${imageDeb} | tar -x -C ${root} ./boot/vmlinuz-6.1.0-53-amd64`);
+      files.push([join(root, 'boot', 'vmlinuz-6.1.0-53-amd64'), /starts with 4d 5a 00 00 00 00 00 00, not ELF's 7f 45 4c 46 \("\\x7fELF"\): an x86 bzImage \(boot protocol 2\.15\), a compressed kernel such as vmlinuz/]);
+    }
+    writeFileSync(join(root, 'System.map.gz'), gzipSync(Buffer.from('ffffffff81000000 T _text\n')));
+    files.push([join(root, 'System.map.gz'), /starts with 1f 8b 08 .*: gzip-compressed$/]);
+    writeFileSync(join(root, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff]));
+    files.push([join(root, 'photo.png'), /starts with 89 50 4e 47 0d 0a 1a 0a.*: a PNG image$/]);
+    writeFileSync(join(root, 'blob.bin'), Buffer.from([0xde, 0xad, 0xbe, 0xef, 0xff, 0xfe, 0x00, 0x01, 0x80]));
+    files.push([join(root, 'blob.bin'), /starts with de ad be ef ff fe 00 01, not ELF's 7f 45 4c 46 \("\\x7fELF"\)$/]);
+    const { context, page, problems } = await watchedPage(browser);
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    for (const [path, reason] of files) {
+      await page.locator('input[type=file]').setInputFiles(path);
+      const alert = page.locator('.banner.problem', { hasText: `Could not open ${basename(path)}` });
+      await alert.waitFor();
+      const text = (await alert.locator('.msg').textContent())!;
+      expect(text).toMatch(new RegExp(`^${basename(path).replace(/\./g, '\\.')}: ELF header at offset 0x0: (not an ELF file \\(bad magic\\)|file is \\d+ bytes, too short for e_ident); `));
+      expect(text).toMatch(reason);
+      await alert.getByRole('button', { name: 'Dismiss' }).click();
+    }
+    expect(files.length).toBe(existsSync(imageDeb) ? 4 : 3);
     expect(problems).toEqual([]);
     await context.close();
   });
