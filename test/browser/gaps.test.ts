@@ -60,6 +60,7 @@ describe('playground gaps', () => {
     expect(await region.getByRole('listitem', { name: 'vmlinux', exact: true }).count()).toBe(0);
     expect(await region.getByRole('alert').textContent()).toMatch(/Invalid absolute R_X86_64_64 relocation: init_per_cpu__.*Deleting file 'vmlinux'/s);
     await region.getByLabel('vmlinux.relocs (lost)', { exact: true }).waitFor();
+    await region.scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('gaps-postlink-failed') });
     await page.getByRole('checkbox', { name: /old postlink way/ }).uncheck();
     await page.getByRole('group', { name: 'Artifact graph' }).waitFor();
@@ -110,6 +111,7 @@ describe('playground gaps', () => {
     const want = sectionNames(tiny('expected', 'vmlinux.unstripped')).filter((n) => !after.has(n));
     expect(removed).toEqual(want);
     expect(removed.some((n) => n === '.rela.text')).toBe(true);
+    await table.scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('gaps-diff') });
     expect(problems).toEqual([]);
   });
