@@ -44,6 +44,11 @@ describe('static deploy', () => {
     const { page, problems, requests } = await watchedPage(browser);
     await page.goto(url);
     await linkMiniKernel(page);
+    // Monaco and its editor worker load from the sub-path too.
+    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+    await page.getByRole('tab', { name: 'Script editor' }).click();
+    await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
+    await expect.poll(() => requests.some((r) => /\/a\/b\/assets\/editor\.worker-[\w-]+\.js$/.test(r.url))).toBe(true);
     // Every request stayed under /a/b/ (relative base) and named a built file.
     const outside = requests.filter((r) => !r.url.startsWith(url));
     expect(outside).toEqual([]);
@@ -67,12 +72,15 @@ describe('static deploy', () => {
     await server.stop();
     server = undefined;
     await expect(fetch(url)).rejects.toThrow();
+    // The address bar's link restores the same session offline: the link re-run, the script in Monaco.
     await page.reload();
-    await linkMiniKernel(page);
-    // A fresh tab in the same browser profile opens offline too.
+    await page.getByRole('region', { name: 'Pipeline steps' }).getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.artifact .name').textContent()).toBe('kernel.lds');
+    // A fresh tab in the same browser profile opens offline too, and links there.
     const again = await page.context().newPage();
     await again.goto(url);
-    await again.getByRole('table', { name: /^Sections of / }).waitFor();
+    await linkMiniKernel(again);
     expect(await cspViolations(page)).toEqual([]);
     // Pages are network-first: the worker tried the (stopped) server once per navigation, then used its cache.
     const offlineTry = `request failed: ${url} net::ERR_CONNECTION_REFUSED`;
