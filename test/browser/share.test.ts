@@ -229,6 +229,14 @@ describe('shareable links', () => {
     await again.locator(`[role=grid] [aria-selected=true][aria-rowindex="${seen.row}"]`).waitFor();
     expect(await shown(again)).toEqual(seen);
     expect(await downloadShown(again, 'vmlinux.o')).toBe(sha);
+    // A link changed in the address bar reopens; a row far down the unfiltered table is scrolled to.
+    const far = decodeState(new URL(link).hash);
+    far.view = { artifact: 'vmlinux.o', pane: 'symbols', row: '3000' };
+    await again.evaluate((hash) => { location.hash = hash; }, encodeState(far));
+    await request.waitFor();
+    await again.locator('input[type=file]').setInputFiles(tiny('inputs', 'vmlinux.o'));
+    await again.locator('[role=grid] [aria-selected=true][aria-rowindex="3002"]').waitFor();
+    expect(await again.getByRole('searchbox', { name: 'Search symbols' }).inputValue()).toBe('');
     expect(againProblems).toEqual([]);
     await again.context().close();
     await page.context().close();
