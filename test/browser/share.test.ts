@@ -171,18 +171,23 @@ describe('shareable links', () => {
     await page.getByRole('tab', { name: /^Symbols/ }).click();
     await page.getByRole('searchbox', { name: 'Search symbols' }).fill('ldplay_shared');
     const grid = page.getByRole('grid', { name: 'Symbols of vmlinux' });
+    // Sorted by value, descending (two clicks on the header), then the mark selected.
+    await grid.getByRole('columnheader', { name: /^Value/ }).getByRole('button').click();
+    await grid.getByRole('columnheader', { name: /^Value/ }).getByRole('button').click();
+    await expect.poll(() => grid.getByRole('columnheader', { name: /^Value/ }).getAttribute('aria-sort')).toBe('descending');
     await grid.getByRole('gridcell', { name: 'ldplay_shared_mark', exact: true }).click();
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
     const link = page.url();
     const state = decodeState(new URL(link).hash);
     expect(state.script).toContain('ldplay_shared_mark = 0x1234;');
-    expect(state.view).toEqual({ artifact: 'vmlinux', pane: 'symbols', filter: 'ldplay_shared', row: '0' });
+    expect(state.view).toEqual({ artifact: 'vmlinux', pane: 'symbols', filter: 'ldplay_shared', row: '0', sort: { column: 'value', descending: true } });
     const seen = await shown(page);
     expect(seen.row).toBe('2');
     const sha = await downloadShown(page, 'vmlinux');
     expect(problems).toEqual([]);
     const again = await reopen(link, seen, sha);
+    expect(await again.getByRole('columnheader', { name: /^Value/ }).getAttribute('aria-sort')).toBe('descending');
     // The edited script itself came along.
     await again.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
     const edited = await downloadShown(again, 'kernel.lds');

@@ -1,5 +1,5 @@
 // The workspace as a shareable PlaygroundState (src/ui/url): sample or user files, edited linker
-// script, kernel version, step, and the shown artifact, view, symbol search and selected row.
+// script, kernel version, step, and the shown artifact, view, symbol search, sort and selected row.
 // Small user files are embedded; large ones travel by name, size and SHA-256 (FileHasher).
 import { CURRENT_VERSION, type EmbeddedFile, type PlaygroundState, type ReferencedFile } from '../url/state.ts';
 import type { Workspace } from '../state/workspace.svelte.ts';
@@ -36,6 +36,7 @@ function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
   if (ws.pane === 'symbols') {
     if (ws.filter) view.filter = ws.filter;
     if (ws.row >= 0) view.row = String(ws.row);
+    if (ws.sort) view.sort = { ...ws.sort };
   }
   return { version: CURRENT_VERSION, options: { kernel: ws.kernel }, mode: 'declarative', step: Math.max(0, ws.cursor + 1), view };
 }

@@ -2,11 +2,13 @@
 // referenced ones supplied by the user and checked by size and SHA-256), the edited script, the
 // kernel graph, the steps up to the linked one, then the artifact, view, search and row.
 import { UrlStateError, type PlaygroundState, type ReferencedFile } from '../url/state.ts';
+import type { SymbolColumn } from '../../worker/api.ts';
 import type { Sample } from '../state/samples.ts';
 import type { Pane, Workspace } from '../state/workspace.svelte.ts';
 import type { FileHasher } from './link-state.ts';
 
 const panes: Pane[] = ['sections', 'map', 'symbols', 'relocations', 'hex', 'text', 'script'];
+const symbolColumns: readonly string[] = ['index', 'name', 'value', 'size', 'type', 'bind', 'section'] satisfies SymbolColumn[];
 
 /** The referenced files of a state that `provided` does not hold yet. */
 export function missingFiles(state: PlaygroundState, provided: ReadonlyMap<string, File>): ReferencedFile[] {
@@ -51,6 +53,7 @@ export async function restoreState(ws: Workspace, state: PlaygroundState, sample
   if (ws.artifacts.some((a) => a.name === view.artifact)) {
     ws.select(view.artifact, panes.includes(view.pane as Pane) ? (view.pane as Pane) : 'sections');
     ws.filter = view.filter ?? '';
+    ws.sort = view.sort && symbolColumns.includes(view.sort.column) ? view.sort : null;
     const row = Number(view.row ?? -1);
     ws.row = Number.isSafeInteger(row) && row >= 0 ? row : -1;
   }

@@ -47,6 +47,8 @@ export class Workspace {
   /** The symbols view's search text and selected row, kept here so a link can carry them. */
   filter = $state('');
   row = $state(-1);
+  /** The symbols view's sort column (a SymbolColumn) and direction; null: by index. */
+  sort = $state.raw<{ column: string; descending: boolean } | null>(null);
   /** Linker scripts edited in this session (artifact name → text), so a link can carry them. */
   editedScripts = $state.raw<Record<string, string>>({});
   /** The user's files by the artifact name they are open as (a link embeds or references them). */
@@ -86,7 +88,7 @@ export class Workspace {
   }
 
   select(name: string, pane?: Pane): void {
-    if (name !== this.selected) { this.relocationSection = -1; this.hexFocus = null; this.filter = ''; this.row = -1; }
+    if (name !== this.selected) { this.relocationSection = -1; this.hexFocus = null; this.filter = ''; this.row = -1; this.sort = null; }
     this.selected = name;
     const a = this.current;
     if (pane) this.pane = pane;
