@@ -11,18 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ElfFormatError, readElf, SHT_DYNSYM, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, type ElfFile } from '../../src/elf/index.ts';
 import { writeReadelfFile, type ReadelfOptions } from '../../src/readelf/index.ts';
 import { repoRoot, tiny } from '../helpers.ts';
-
-/** mulberry32: a tiny seeded PRNG so every run mutates the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../fuzz/mutate.ts';
 
 const SOURCES = [
   join(repoRoot, 'samples/common-symbols/a.o'),
