@@ -1,8 +1,9 @@
 // The production build on a plain static host under a sub-path: dist/ copied to <tmp>/a/b/ and
 // served by `python3 -m http.server` from <tmp>. The page loads (workers, wasm, samples relative
-// to the base), links a sample; then with the server stopped a reload still works and links again,
-// served by public/sw.js from its precache.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// to the base), links a sample and opens Monaco; a redeploy (new precache version) replaces the
+// service worker's cache on the next online visit; then with the server stopped a reload restores
+// the session and a new tab links again, served by public/sw.js from its precache.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -68,6 +69,16 @@ describe('static deploy', () => {
     expect(cached.keys.length).toBe(1);
     expect(cached.scope).toBe(url);
     expect(new Set(cached.urls)).toEqual(new Set([url, ...files.map((f) => url + f)]));
+
+    // A new deploy (new index.html and precache version): an online visit replaces the old cache.
+    const site = join(root, 'site', 'a', 'b');
+    const manifest = JSON.parse(readFileSync(join(site, 'precache.json'), 'utf8')) as { version: string; files: string[] };
+    writeFileSync(join(site, 'index.html'), readFileSync(join(site, 'index.html'), 'utf8').replace('</body>', '<!-- redeployed --></body>'));
+    writeFileSync(join(site, 'precache.json'), JSON.stringify({ ...manifest, version: 'feedface' }));
+    await page.reload();
+    await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 }).toEqual(['ldplay-feedface']);
+    expect(await page.evaluate(async (u) => (await (await caches.match(u))!.text()).includes('<!-- redeployed -->'), url)).toBe(true);
 
     await server.stop();
     server = undefined;
