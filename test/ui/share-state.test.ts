@@ -1,7 +1,9 @@
 // Link state for user files (embedded and referenced files mixed, "use as" names, the edited
 // script's file) through the real codec, and the non-ELF descriptions on real file heads.
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { describeNonElf } from '../../src/ui/share/identify-file.ts';
@@ -43,6 +45,9 @@ describe('describeNonElf', () => {
   it('names what the first bytes are, and stays quiet for ELF magic', () => {
     expect(describeNonElf(load(tiny('inputs', 'vmlinux.export.o')))).toBe('');
     expect(describeNonElf(new Uint8Array(gzipSync(Buffer.from('x'))))).toMatch(/^it starts with 1f 8b 08 .*: gzip-compressed$/);
+    const lib = join(mkdtempSync(join(tmpdir(), 'ldplay-ar-')), 'libx.a');
+    execSync(`ar rc ${lib} ${tiny('inputs', 'version-timestamp.o')}`);
+    expect(describeNonElf(load(lib))).toMatch(/^it starts with 21 3c 61 72 63 68 3e 0a, .*: an ar archive \(a static library\)/);
     expect(describeNonElf(new Uint8Array(0))).toBe('it starts with nothing (empty file), not ELF\'s 7f 45 4c 46 ("\\x7fELF")');
   });
 

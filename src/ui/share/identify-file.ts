@@ -8,6 +8,7 @@ const starts = (b: Uint8Array, magic: number[], at = 0) => magic.every((m, i) =>
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
 
 const formats: [string, (b: Uint8Array) => boolean][] = [
+  ['an ar archive (a static library): the playground opens its member objects, extracted with `ar x`', (b) => starts(b, ascii('!<arch>\n')) || starts(b, ascii('!<thin>\n'))],
   ['gzip-compressed', (b) => starts(b, [0x1f, 0x8b])],
   ['xz-compressed', (b) => starts(b, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
   ['zstd-compressed', (b) => starts(b, [0x28, 0xb5, 0x2f, 0xfd])],
