@@ -2,7 +2,8 @@
 // built site: the section table appears (time measured), a symbol search finds do_sys_open, the
 // file is used as the 6.1 graph's `vmlinux` and the relocs stage's download is byte-identical to
 // `node bin/ldplay.mjs relocs --format=6.1` output. Main-thread long tasks are measured throughout.
-// Files that are not ELF (Debian's real vmlinuz, compressed or foreign files) are refused with what they are.
+// Files that are not ELF (Debian's real vmlinuz, compressed or foreign files) are refused with what they
+// are; AArch64 and RISC-V objects open with a notice naming the machine as readelf does.
 import { execFileSync, execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -105,7 +106,7 @@ describe('a 632 MB vmlinux in the browser', () => {
 const imageDeb = '/var/cache/ldplay/linux-image-6.1.0-53-amd64_6.1.187-1_amd64.deb';
 
 describe('files that are not ELF', () => {
-  it.runIf(hasBigVmlinux)('say what they are: a real vmlinuz (bzImage), gzip, PNG, and unknown bytes', async () => {
+  it.runIf(hasBigVmlinux)('say what they are: a real vmlinuz (bzImage), gzip, PNG, unknown bytes; AArch64/RISC-V objects get a notice', async () => {
     const files: [string, RegExp][] = [];
     if (existsSync(imageDeb)) {
       execSync(`dpkg-deb --fsys-tarfile ${imageDeb} | tar -x -C ${root} ./boot/vmlinuz-6.1.0-53-amd64`);
@@ -130,6 +131,17 @@ describe('files that are not ELF', () => {
       await alert.getByRole('button', { name: 'Dismiss' }).click();
     }
     expect(files.length).toBe(existsSync(imageDeb) ? 4 : 3);
+    // ELF for another machine opens (its views work) with a notice naming the machine as readelf does.
+    writeFileSync(join(root, 'f.c'), 'int f(void) { return 1; }\n');
+    for (const [gcc, object] of [['aarch64-linux-gnu-gcc', 'arm64.o'], ['riscv64-linux-gnu-gcc', 'riscv.o']]) {
+      execFileSync(gcc, ['-c', join(root, 'f.c'), '-o', join(root, object)]);
+      const machine = /Machine:\s+(.*)/.exec(runTool('readelf', ['-h', join(root, object)]))![1].trim();
+      await page.locator('input[type=file]').setInputFiles(join(root, object));
+      await page.getByRole('table', { name: `Sections of ${object}` }).waitFor();
+      const notice = page.locator('.banner.notice');
+      await expect.poll(() => notice.textContent()).toContain(`${object} is an ELF64 file for ${machine} (e_machine `);
+      await notice.getByRole('button', { name: 'Dismiss' }).click();
+    }
     expect(problems).toEqual([]);
     await context.close();
   });

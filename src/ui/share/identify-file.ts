@@ -1,5 +1,6 @@
 // Says what a file that is not ELF looks like, from its first bytes, so a refused drop explains
-// itself ("an x86 bzImage (vmlinuz)", "xz-compressed", ...). Magic numbers per each format's spec;
+// itself ("an x86 bzImage (vmlinuz)", "xz-compressed", ...), and notes ELF files of machines the
+// linker does not model. Opens nothing, changes nothing. Magic numbers per each format's spec;
 // the bzImage check follows the x86 boot protocol (Documentation/arch/x86/boot.rst: "HdrS" at 0x202).
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -38,4 +39,13 @@ export function describeNonElf(head: Uint8Array): string {
 /** Reads the first bytes of a user's file and describes them. */
 export async function describeNonElfFile(file: Blob): Promise<string> {
   return describeNonElf(new Uint8Array(await file.slice(0, 0x400).arrayBuffer()));
+}
+
+/** EM_X86_64: the machine the mini-linker and the relocs stage (arch/x86/tools/relocs) model. */
+const EM_X86_64 = 62;
+
+/** A notice for an ELF file of another architecture (its views work; link and relocs are x86-64 only), or ''. */
+export function foreignMachineNotice(name: string, header: { machine: number; machineName: string; elfClass: number } | undefined): string {
+  if (!header || header.machine === EM_X86_64) return '';
+  return `${name} is an ELF${header.elfClass} file for ${header.machineName} (e_machine ${header.machine}): its sections, symbols, relocations and bytes can be explored, but the mini-linker and the relocs stage here model x86-64 only.`;
 }

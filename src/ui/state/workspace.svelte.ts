@@ -4,7 +4,7 @@
 
 import type { ArtifactSummary, Outcome, StageInfo, WorkerFailure } from '../../worker/api.ts';
 import { ElfClient, WorkerStoppedError, type Source, type WorkerFactory } from '../../worker/client.ts';
-import { describeNonElfFile } from '../share/identify-file.ts';
+import { describeNonElfFile, foreignMachineNotice } from '../share/identify-file.ts';
 import { readFileWithProgress } from './read-file.ts';
 import type { Sample } from './samples.ts';
 
@@ -195,7 +195,11 @@ export class Workspace {
         const load = () => readFileWithProgress(file, (done, total) => { this.task = { label: `Reading ${file.name}`, done, total }; }, signal);
         this.task = { label: `Reading ${file.name}`, done: 0, total: file.size };
         const summary = await this.openSource({ name: file.name, load });
-        if (summary) { last = summary; this.userFiles = { ...this.userFiles, [file.name]: file }; }
+        if (summary) {
+          last = summary;
+          this.userFiles = { ...this.userFiles, [file.name]: file };
+          this.notice = foreignMachineNotice(file.name, summary.header) || this.notice;
+        }
         else if (this.problem && /not an ELF file|too short for e_ident/.test(this.problem.message)) {
           const what = await describeNonElfFile(file);
           if (what) this.problem = { ...this.problem, message: `${this.problem.message}; ${what}` };
