@@ -1,6 +1,7 @@
 // Fuzz findings kept as regression cases: each replays one seed of a target (test/fuzz/run.ts) and must
 // end in success or a typed error with a message. kaslr: PT_LOADs past the end of the file and
-// relocation tables outside it (fixed in src/kernel/kaslr.ts). link: absurd section sizes from mutated
+// relocation tables outside it (fixed in src/kernel/kaslr.ts); sorttable: a symbol table running past
+// the end of the file hung the symbol search (fixed in src/kernel/sorttable/sorttable.ts). link: absurd section sizes from mutated
 // objects are refused before allocation (src/link/output-limits.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargets } from './targets.ts';
@@ -15,6 +16,7 @@ const cases: [string, number, string][] = [
   ['kaslr', 406, 'PT_LOAD p_filesz beyond the file'],
   ['kaslr', 624, '.rela section beyond the file (coverage walk)'],
   ['kaslr', 782, '.rela section beyond the file (coverage walk)'],
+  ['sorttable', 46626, 'symbol table size past the end of the file: the name search ran 10^13 iterations'],
   ['link-objects', 103, 'section names lose NULs: output image size from an address'],
   ['link-objects', 474, 'section size 0x537 << 32: output buffer of 5.5 TB'],
   ['link-objects', 700, 'bit flips in a section size: output buffer of 1 PB'],

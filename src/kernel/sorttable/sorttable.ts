@@ -211,6 +211,9 @@ function findSymbol(elf: ElfFile, found: Located, name: string, objectOnly: bool
   const entsize = elf.is64 ? 24 : 16;
   const base = Number(symtab.offset);
   let count = Math.floor(Number(symtab.size) / entsize);
+  if (symtab.offset + symtab.size > BigInt(elf.bytes.length)) {
+    fail(`symbol table at offset 0x${symtab.offset.toString(16)} (0x${symtab.size.toString(16)} bytes) runs past the end of file: ${elf.fileName}`, elf.fileName, Math.min(Number(symtab.offset), elf.bytes.length));
+  }
   if (skipLast) count--;
   const target = Array.from(name, (c) => c.charCodeAt(0));
   const d = elf.data;
