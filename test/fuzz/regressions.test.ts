@@ -2,7 +2,8 @@
 // end in success or a typed error with a message. kaslr: PT_LOADs and relocation tables past the end of
 // the file (fixed in src/kernel/kaslr.ts); sorttable: a symbol table past the end of the file hung the
 // symbol search (fixed in src/kernel/sorttable/sorttable.ts); link: absurd section sizes are refused
-// before allocation (src/link/output-limits.ts, seeds 103/474/700); seed 21768 is still open.
+// before allocation (src/link/output-limits.ts, seeds 103/474/700); seed 21768
+// (a relocation patching a section with no contents) is refused by checkRelocationTargets.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargets } from './targets.ts';
 import { replayCase } from './run.ts';

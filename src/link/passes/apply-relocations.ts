@@ -3,13 +3,14 @@
 // loop (applyRelocationPlan) that does nothing else — the WebAssembly candidate. Formulas, range
 // rules and instruction rewrites come from arch/x86_64.ts.
 import { StageError } from '../../pipeline/stage.ts';
-import { Fit, Relax, X86_64_KINDS, rewriteInstruction } from '../arch/x86_64.ts';
+import { Fit, Relax, X86_64_KINDS, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
 import type { LinkContext } from '../context.ts';
 import { fillIplt, referenceAddress } from '../chunks/iplt.ts';
 import { localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
 import { overflowMessage, recordStep } from '../relocation-messages.ts';
+import { describeLocation } from '../diagnostics.ts';
 import { planRelocations, type RelocationPlan } from '../relocation-plan.ts';
 
 export function applyRelocations(ctx: LinkContext): void {
@@ -18,11 +19,31 @@ export function applyRelocations(ctx: LinkContext): void {
   fillIplt(ctx, buffers);
   const plan = planRelocations(ctx);
   ctx.plan = plan;
+  checkRelocationTargets(plan, buffers);
   const overflows = applyRelocationPlan(plan, buffers, RECORDED_RELOCATION_LIMIT, (i, before, after) => recordStep(ctx, plan, i, before, after));
   ctx.record.relocationCount = plan.count;
   if (overflows.length) {
     const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
     throw new StageError(messages.join('\n'), messages.map((message) => ({ severity: 'error', message })));
+  }
+}
+
+/** Damaged objects can aim a relocation outside its section, or at one with no contents
+ *  (SHT_NOBITS); ld reports those per relocation, and so do we, before the loop writes anything. */
+function checkRelocationTargets(plan: RelocationPlan, buffers: (Uint8Array | undefined)[]): void {
+  for (let i = 0; i < plan.count; i++) {
+    if (plan.formula[i] === 0 && plan.relax[i] === Relax.None) continue;
+    const kind = X86_64_KINDS[plan.type[i]];
+    const buf = buffers[plan.out[i]];
+    const at = plan.at[i];
+    if (kind && buf && at >= 0 && at + kind.size <= buf.length) continue;
+    const s = plan.sections[plan.source[i]];
+    const table = s.file.elf.relocationTable(s.relocationSection);
+    const where = describeLocation(s.file, s.index, table.offset(plan.index[i]));
+    const problem = !buf
+      ? `patches ${s.name}, a section with no contents (SHT_NOBITS)`
+      : `reaches past the end of ${s.name} (offset 0x${(at - s.offset).toString(16)}, section size 0x${s.size.toString(16)})`;
+    throw new StageError(`${where}: relocation ${relocationName(plan.type[i])} ${problem}`);
   }
 }
 
