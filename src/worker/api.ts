@@ -2,6 +2,7 @@
 // No logic here; the worker implements `WorkerApi` (session.ts) and the page calls it via client.ts.
 // Big buffers cross as transferred ArrayBuffers; rows come back in pages, never whole tables.
 
+import type { ProgramHeader, SectionHeader } from '../elf/types.ts';
 import type { Diagnostic } from '../pipeline/stage.ts';
 import type { PreviewValue } from './record-preview.ts';
 import type { Disassembly, DisassemblyQuery } from './disassemble.ts';
@@ -26,37 +27,19 @@ export interface HeaderSummary {
   shstrndx: number;
 }
 
-export interface SectionRow {
-  index: number;
-  name: string;
-  type: number;
+/** A section header as the UI lists it: the ELF record plus readelf's names for it. */
+export interface SectionRow extends Omit<SectionHeader, 'nameOffset'> {
   typeName: string;
-  flags: bigint;
   /** readelf's flag letters (W A X M S I L O G T C E R). */
   flagLetters: string;
-  addr: bigint;
-  offset: bigint;
-  size: bigint;
-  link: number;
-  info: number;
-  addralign: bigint;
-  entsize: bigint;
   /** Entries when the section is a symbol or relocation table, else 0. */
   entries: number;
 }
 
-export interface SegmentRow {
-  index: number;
-  type: number;
+/** A program header as the UI lists it: the ELF record plus readelf's names. */
+export interface SegmentRow extends ProgramHeader {
   typeName: string;
-  flags: number;
   flagLetters: string;
-  offset: bigint;
-  vaddr: bigint;
-  paddr: bigint;
-  filesz: bigint;
-  memsz: bigint;
-  align: bigint;
   /** Indices of the allocated sections that lie inside this segment's memory image. */
   sections: number[];
 }

@@ -11,15 +11,11 @@ import {
 
 export function summarizeElf(elf: ElfFile): ArtifactSummary {
   const h = elf.header;
-  const sections: SectionRow[] = elf.sections.map((s) => ({
-    index: s.index, name: s.name, type: s.type, typeName: sectionTypeName(s.type), flags: s.flags,
-    flagLetters: sectionFlagLetters(s.flags), addr: s.addr, offset: s.offset, size: s.size, link: s.link,
-    info: s.info, addralign: s.addralign, entsize: s.entsize, entries: tableEntries(elf, s.index),
+  const sections: SectionRow[] = elf.sections.map(({ nameOffset: _, ...s }) => ({
+    ...s, typeName: sectionTypeName(s.type), flagLetters: sectionFlagLetters(s.flags), entries: tableEntries(elf, s.index),
   }));
   const segments: SegmentRow[] = elf.segments.map((p) => ({
-    index: p.index, type: p.type, typeName: segmentTypeName(p.type), flags: p.flags,
-    flagLetters: segmentFlagLetters(p.flags), offset: p.offset, vaddr: p.vaddr, paddr: p.paddr,
-    filesz: p.filesz, memsz: p.memsz, align: p.align,
+    ...p, typeName: segmentTypeName(p.type), flagLetters: segmentFlagLetters(p.flags),
     sections: sections
       .filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.addr >= p.vaddr && s.addr + s.size <= p.vaddr + p.memsz && (s.size > 0n || s.addr < p.vaddr + p.memsz))
       .map((s) => s.index),
