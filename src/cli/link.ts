@@ -31,6 +31,7 @@ export const linkCommand: Command = {
       if (options.script) add(options.script);
       const result = link([...files].map(([name, bytes]) => ({ name, bytes })), options);
       for (const d of result.diagnostics) process.stderr.write(d.message + '\n');
+      if (options.perf) for (const p of result.record.passes) process.stderr.write(`${String(p.milliseconds).padStart(6)} ms  ${p.name}\n`);
       for (const [name, bytes] of Object.entries(result.outputs)) writeFileSync(name, bytes);
       if (existsSync(options.output)) chmodSync(options.output, 0o755);
       return 0;

@@ -29,6 +29,8 @@ export interface LinkOptions {
   relax: boolean;
   /** Warnings from the command line itself (ld's "-z X ignored"). */
   warnings: string[];
+  /** `--perf` (mold's spelling): the CLI prints each pass's time to stderr. */
+  perf?: boolean;
   /** SHA-1 for --build-id; the CLI passes the platform's native one, otherwise chunks/sha1.ts. */
   sha1?: (data: Uint8Array) => Uint8Array;
 }
@@ -74,6 +76,7 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
       case '--gc-sections': o.gcSections = true; break;
       case '--no-gc-sections': o.gcSections = false; break;
       case '--no-relax': o.relax = false; break;
+      case '--perf': o.perf = true; break;
       case '--whole-archive': whole = true; break;
       case '--no-whole-archive': whole = false; break;
       case '-(': case '--start-group': group = ++groupCounter; break;

@@ -3,7 +3,7 @@
 // --emit-relocs relocations as sets. Allowed differences, named here: section/symbol/relocation
 // order, .strtab/.shstrtab layout (ld shares string suffixes), non-allocated file offsets, and the
 // build-id descriptor (a hash over a file whose string tables differ).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,14 @@ describe('ldplay link of the x86_64-tiny kernel fixture equals GNU ld 2.40', () 
     expect(stderr).toBe('');
     expect(mine.header.type).toBe(expected.header.type);
     expect(hex(mine.header.entry)).toBe(hex(expected.header.entry));
+  });
+
+  it('--perf (mold\'s spelling) prints every pass with its time, in pass order', () => {
+    const out = join(dir, 'perf.out');
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin/ldplay.mjs'), 'link', '--perf', ...ARGS, '-o', out, ...INPUTS], { cwd: tiny('inputs'), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const names = r.stderr.trim().split('\n').map((l) => /^\s*\d+ ms {2}(\w+)$/.exec(l)?.[1]);
+    expect(names).toEqual(['readInputs', 'resolveSymbols', 'scanRelocations', 'readScript', 'placeSections', 'editEhFrames', 'mergeSections', 'assignAddresses', 'applyRelocations', 'buildSymbolTable', 'emitRelocations', 'writeOutput', 'verify']);
   });
 
   it('has the same program headers', () => {
