@@ -197,6 +197,53 @@ describe('shareable links', () => {
     await page.context().close();
   });
 
+  it('a selected relocation travels in "Copy link": the same section, row, bytes and disassembly reopen', async () => {
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('combobox', { name: 'Kernel version' }).selectOption('6.1');
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
+    await page.getByRole('tab', { name: /^Relocations/ }).click();
+    const sectionPicker = page.getByRole('combobox', { name: 'Relocation section' });
+    const rela = await sectionPicker.locator('option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, text: o.textContent! })));
+    const text = rela.find((o) => o.text.startsWith('.rela.text '))!;
+    expect(text, JSON.stringify(rela)).toBeDefined();
+    await sectionPicker.selectOption(text.value);
+    const grid = page.getByRole('grid', { name: 'Relocations in .rela.text' });
+    await grid.locator('[role=row][aria-rowindex="6"]').click();
+    await grid.locator('[role=row][aria-selected=true][aria-rowindex="6"]').waitFor();
+    const caption = (await page.locator('.caption').textContent())!.trim();
+    expect(caption).toMatch(/^R_X86_64_\w+ at /);
+    const region = page.getByRole('region', { name: /^Disassembly/ });
+    await expect.poll(async () => (await region.count()) && !/Decoding/.test((await region.textContent())!)).toBeTruthy();
+    const disassembly = (await region.textContent())!;
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    expect(decodeState(new URL(link).hash).view).toEqual({ artifact: 'vmlinux.unsorted', pane: 'relocations', row: `${text.value}:4` });
+    expect(problems).toEqual([]);
+
+    const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
+    await again.goto(link);
+    const againGrid = again.getByRole('grid', { name: 'Relocations in .rela.text' });
+    await againGrid.locator('[role=row][aria-selected=true][aria-rowindex="6"]').waitFor({ timeout: 60_000 });
+    expect(await again.getByRole('combobox', { name: 'Relocation section' }).inputValue()).toBe(text.value);
+    await expect.poll(async () => (await again.locator('.caption').textContent())!.trim()).toBe(caption);
+    await expect.poll(() => again.getByRole('region', { name: /^Disassembly/ }).textContent()).toBe(disassembly);
+    await again.screenshot({ path: join(repoRoot, 'test-results', 'screenshots', 'share-relocation.png') });
+    // A link to a relocation past the section's end says so instead of selecting another one.
+    const far = decodeState(new URL(link).hash);
+    far.view.row = `${text.value}:999999`;
+    await again.goto(`${server.origin}/#${encodeState(far)}`);
+    await again.getByRole('alert').filter({ hasText: /relocation #999999 is past the end of this section/ }).waitFor({ timeout: 60_000 });
+    expect(againProblems).toEqual([]);
+    await again.context().close();
+    await page.context().close();
+  });
+
   it("a link to the user's own files embeds small ones and asks for large ones again, checking their SHA-256", async () => {
     const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
     await page.goto(`${server.origin}/`);

@@ -30,13 +30,16 @@ function hex(digest: ArrayBuffer): string {
 
 const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
 
-/** The view part every link shares: kernel, step, artifact, pane and (in the symbols view) search and row. */
+/** The view part every link shares: kernel, step, artifact, pane and (in the symbols view) search and
+ *  row; in the relocations view the section and relocation, as "section:index" ("look at this relocation"). */
 function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
   const view: PlaygroundState['view'] = { artifact: ws.selected, pane: ws.pane };
   if (ws.pane === 'symbols') {
     if (ws.filter) view.filter = ws.filter;
     if (ws.row >= 0) view.row = String(ws.row);
     if (ws.sort) view.sort = { ...ws.sort };
+  } else if (ws.pane === 'relocations' && ws.relocationSection >= 0) {
+    view.row = ws.row >= 0 ? `${ws.relocationSection}:${ws.row}` : String(ws.relocationSection);
   }
   return { version: CURRENT_VERSION, options: { kernel: ws.kernel }, mode: 'declarative', step: Math.max(0, ws.cursor + 1), view };
 }

@@ -54,8 +54,15 @@ export async function restoreState(ws: Workspace, state: PlaygroundState, sample
     ws.select(view.artifact, panes.includes(view.pane as Pane) ? (view.pane as Pane) : 'sections');
     ws.filter = view.filter ?? '';
     ws.sort = view.sort && symbolColumns.includes(view.sort.column) ? view.sort : null;
-    const row = Number(view.row ?? -1);
-    ws.row = Number.isSafeInteger(row) && row >= 0 ? row : -1;
+    if (view.pane === 'relocations') {
+      // "section:index" (a relocation), or "section" alone; the pane says so if either is out of range.
+      const [section, index] = (view.row ?? '').split(':').map((p) => (/^\d{1,9}$/.test(p) ? Number(p) : -1));
+      ws.relocationSection = section ?? -1;
+      ws.row = ws.relocationSection >= 0 && index !== undefined ? index : -1;
+    } else {
+      const row = Number(view.row ?? -1);
+      ws.row = Number.isSafeInteger(row) && row >= 0 ? row : -1;
+    }
   }
 }
 

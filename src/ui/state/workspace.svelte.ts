@@ -32,7 +32,10 @@ export class Workspace {
   readonly client: ElfClient;
   artifacts = $state.raw<ArtifactSummary[]>([]);
   selected = $state('');
-  pane = $state<Pane>('sections');
+  #pane = $state<Pane>('sections');
+  /** The shown view; a row selected in one view means nothing in another, so changing it clears `row`. */
+  get pane(): Pane { return this.#pane; }
+  set pane(next: Pane) { if (next !== this.#pane) this.row = -1; this.#pane = next; }
   sample = $state('');
   stages = $state.raw<StageInfo[]>([]);
   /** Index into `stages` of the step being looked at (-1: before the first). */
@@ -44,7 +47,8 @@ export class Workspace {
   hexFocus = $state<HexFocus | null>(null);
   /** The relocation section shown in the relocations pane (-1: the first one). */
   relocationSection = $state(-1);
-  /** The symbols view's search text and selected row, kept here so a link can carry them. */
+  /** The symbols view's search text and the selected row (a symbol, or in the relocations view a
+   *  relocation of `relocationSection`), kept here so a link can carry them. */
   filter = $state('');
   row = $state(-1);
   /** The symbols view's sort column (a SymbolColumn) and direction; null: by index. */
