@@ -61,7 +61,15 @@ export interface ArtifactSummary {
   relocationSections: number[];
   /** Line count for text artifacts. */
   lines: number;
+  /** True for the early summary of a file still being read: headers only, no table or byte can be
+   *  queried yet (the worker does not hold the artifact until the read completes). */
+  loading?: boolean;
 }
+
+/** What `openFile` reports before it resolves: the headers' summary once, then read progress. */
+export type OpenEvent =
+  | { kind: 'headers'; summary: ArtifactSummary }
+  | { kind: 'progress'; done: number; total: number };
 
 export type SymbolColumn = 'index' | 'name' | 'value' | 'size' | 'type' | 'bind' | 'section';
 
@@ -194,6 +202,11 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WorkerFail
 export interface WorkerApi {
   /** Opens ELF or text bytes; other binary files only with `allowBinary`. */
   open(name: string, buffer: ArrayBuffer, allowBinary?: boolean): Promise<Outcome<ArtifactSummary>>;
+  /** Reads a user's file in the worker, headers first (`onEvent` gets their summary before the rest
+   *  of the file is read), then opens it as `open` does. */
+  openFile(name: string, file: Blob, allowBinary?: boolean, onEvent?: (e: OpenEvent) => void): Promise<Outcome<ArtifactSummary>>;
+  /** Stops every `openFile` read in flight; they resolve with an AbortError failure. */
+  cancelReads(): Promise<void>;
   close(name: string): Promise<void>;
   list(): Promise<ArtifactSummary[]>;
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>>;

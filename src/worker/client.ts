@@ -5,7 +5,7 @@
 
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type {
-  ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, Outcome, PostlinkOptions, PostlinkView, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
+  ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, OpenEvent, Outcome, PostlinkOptions, PostlinkView, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi,
 } from './api.ts';
 
@@ -21,6 +21,8 @@ export type WorkerFactory = () => WorkerHandle;
 export interface Source {
   name: string;
   load(): Promise<ArrayBuffer>;
+  /** A user's file: the worker reads it itself, headers first (then `load` is not called). */
+  file?: Blob;
   allowBinary?: boolean;
 }
 
@@ -91,14 +93,19 @@ export class ElfClient {
     this.onRestart(reason, reopened);
   }
 
-  private async sendSource(source: Source): Promise<Outcome<ArtifactSummary>> {
+  private async sendSource(source: Source, onEvent?: (e: OpenEvent) => void): Promise<Outcome<ArtifactSummary>> {
+    if (source.file) {
+      const file = source.file;
+      return this.call<Outcome<ArtifactSummary>>((api) => api.openFile(source.name, file, source.allowBinary ?? false, onEvent ? proxy(onEvent) : undefined));
+    }
     const buffer = await source.load();
     return this.call<Outcome<ArtifactSummary>>((api) => api.open(source.name, transfer(buffer, [buffer]), source.allowBinary ?? false));
   }
 
-  /** Loads and transfers an input to the worker (the buffer is moved, not copied). */
-  async open(source: Source): Promise<Outcome<ArtifactSummary>> {
-    const r = await this.sendSource(source);
+  /** Loads and transfers an input to the worker (the buffer is moved, not copied); a `file` source
+   *  is read by the worker, with `onEvent` told of its headers and progress. */
+  async open(source: Source, onEvent?: (e: OpenEvent) => void): Promise<Outcome<ArtifactSummary>> {
+    const r = await this.sendSource(source, onEvent);
     if (r.ok) this.sources.set(source.name, source);
     return r;
   }
@@ -116,6 +123,9 @@ export class ElfClient {
     this.sources.delete(name);
     await this.call((api) => api.close(name));
   }
+
+  /** Stops the worker's file reads in flight (their opens fail with an AbortError). */
+  cancelReads(): Promise<void> { return this.call<void>((api) => api.cancelReads()); }
 
   /** Stops whatever the worker is doing by replacing it; in-flight calls reject with WorkerStoppedError. */
   cancel(): Promise<void> {

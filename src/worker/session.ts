@@ -6,10 +6,11 @@
 import { ElfFormatError, isElf, readElf, type ElfFile } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type {
-  ArtifactSummary, Outcome, Progress, RelocationPage, RelocationQuery, StepRun, SymbolPage,
+  ArtifactSummary, OpenEvent, Outcome, Progress, RelocationPage, RelocationQuery, StepRun, SymbolPage,
   SymbolQuery, TextPage, WorkerApi, WorkerFailure,
 } from './api.ts';
 import { diffSections } from './diff.ts';
+import { readFileHeadersFirst } from './file-read.ts';
 import { disassembleAround, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
@@ -32,7 +33,7 @@ const MAX_READ = 1 << 20;
 export function failure(err: unknown): WorkerFailure {
   if (err instanceof ElfFormatError) return { name: err.name, message: err.message, file: err.file, offset: err.offset };
   if (err instanceof StageError) return { name: err.name, message: err.message, diagnostics: err.diagnostics };
-  if (err instanceof Error) return { name: err.name, message: err.message };
+  if (err instanceof Error || err instanceof DOMException) return { name: err.name, message: err.message };
   return { name: 'Error', message: String(err) };
 }
 
@@ -60,6 +61,8 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
   const postlink = createPostlinkRunner();
   const artifacts = new Map<string, Artifact>();
   const pipeline = new PipelineRunner();
+  /** Reads of user files in flight, stopped together by `cancelReads`. */
+  const reads = new Set<AbortController>();
   /** Per link record: the before-bytes of its recorded relocation steps, by address. */
   const beforeMaps = new WeakMap<object, Map<bigint, number[]>>();
 
@@ -121,6 +124,22 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       await pipeline.put(name, bytes);
       return summary;
     }),
+    openFile: (name, file, allowBinary = false, onEvent?: (e: OpenEvent) => void) => attempt(async () => {
+      const abort = new AbortController();
+      reads.add(abort);
+      try {
+        const bytes = await readFileHeadersFirst(file, name, {
+          onHeaders: (elf) => onEvent?.({ kind: 'headers', summary: { ...summarizeElf(elf), loading: true } }),
+          onProgress: (done, total) => onEvent?.({ kind: 'progress', done, total }),
+        }, abort.signal);
+        const summary = add(name, bytes, allowBinary);
+        await pipeline.put(name, bytes);
+        return summary;
+      } finally {
+        reads.delete(abort);
+      }
+    }),
+    cancelReads: async () => { for (const r of reads) r.abort(); },
     close: async (name) => { artifacts.delete(name); pipeline.remove(name); },
     list: async () => [...artifacts.values()].map((a) => a.summary),
     querySymbols: (q: SymbolQuery) => attempt<SymbolPage>(() => {

@@ -2,10 +2,9 @@
 // and which view is shown, the stage timeline, the task in progress and what went wrong.
 // All ELF work goes through the ElfClient; this module only orchestrates and remembers.
 
-import type { ArtifactSummary, Outcome, StageInfo, WorkerFailure } from '../../worker/api.ts';
+import type { ArtifactSummary, OpenEvent, Outcome, StageInfo, WorkerFailure } from '../../worker/api.ts';
 import { ElfClient, WorkerStoppedError, type Source, type WorkerFactory } from '../../worker/client.ts';
 import { describeNonElfFile, foreignMachineNotice } from '../share/identify-file.ts';
-import { readFileWithProgress } from './read-file.ts';
 import type { Sample } from './samples.ts';
 
 export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script';
@@ -125,9 +124,12 @@ export class Workspace {
     }
   }
 
-  private async openSource(source: Source): Promise<ArtifactSummary | undefined> {
-    const r: Outcome<ArtifactSummary> = await this.client.open(source);
-    if (!r.ok) { this.fail(`Could not open ${source.name}`, r.error); return undefined; }
+  private async openSource(source: Source, onEvent?: (e: OpenEvent) => void): Promise<ArtifactSummary | undefined> {
+    const r: Outcome<ArtifactSummary> = await this.client.open(source, onEvent);
+    if (!r.ok) {
+      if (r.error.name !== 'AbortError') this.fail(`Could not open ${source.name}`, r.error);
+      return undefined;
+    }
     this.remember(r.value);
     await this.loadStages();
     return r.value;
@@ -168,9 +170,15 @@ export class Workspace {
     this.userFiles = {};
   }
 
-  async openSample(sample: Sample): Promise<void> {
+  /** Opens a built-in sample, on the kernel graph it is laid out for unless `keepKernel` (a link
+   *  names its own). */
+  async openSample(sample: Sample, keepKernel = false): Promise<void> {
     await this.guard(`Opening sample ${sample.id}`, async () => {
       await this.closeAll();
+      if (!keepKernel && sample.kernel && sample.kernel !== this.kernel) {
+        const r = await this.client.setKernel(sample.kernel);
+        if (r.ok) { this.kernel = sample.kernel; this.stages = r.value; this.cursor = -1; }
+      }
       this.sample = sample.id;
       for (const [i, f] of sample.files.entries()) {
         this.task = { label: `Opening ${f.name}`, done: i, total: sample.files.length };
@@ -188,17 +196,31 @@ export class Workspace {
     });
   }
 
-  /** Opens user files; each File stays the source, so a restarted worker can read it again. */
+  /** Opens user files; each File stays the source, so a restarted worker can read it again. The worker
+   *  reads it headers first: their summary (marked `loading`) is listed and selected at once, so the
+   *  section table shows while the rest streams in; views needing the whole file wait for it. */
   async openFiles(files: File[]): Promise<void> {
     if (files.length === 0) return;
     this.abort = new AbortController();
     const signal = this.abort.signal;
+    signal.addEventListener('abort', () => { void this.client.cancelReads(); });
     await this.guard(`Opening ${files.map((f) => f.name).join(', ')}`, async () => {
       let last: ArtifactSummary | undefined;
       for (const file of files) {
-        const load = () => readFileWithProgress(file, (done, total) => { this.task = { label: `Reading ${file.name}`, done, total }; }, signal);
-        this.task = { label: `Reading ${file.name}`, done: 0, total: file.size };
-        const summary = await this.openSource({ name: file.name, load });
+        const previous = this.artifacts.find((a) => a.name === file.name);
+        const reading = (done: number) => { this.task = { label: `Reading ${file.name}`, done, total: file.size }; };
+        reading(0);
+        const summary = await this.openSource({ name: file.name, file, load: () => file.arrayBuffer() }, (e) => {
+          if (e.kind === 'progress') reading(e.done);
+          else if (!signal.aborted) { this.remember(e.summary); this.select(e.summary.name, 'sections'); }
+        });
+        if (!summary) {
+          // Take back the headers-only entry; a file of that name opened before stays as it was.
+          this.artifacts = this.artifacts.filter((a) => a.name !== file.name);
+          if (previous) this.remember(previous);
+          else if (this.selected === file.name) this.selected = last?.name ?? this.artifacts[0]?.name ?? '';
+        }
+        if (signal.aborted) throw new DOMException('Reading was cancelled', 'AbortError');
         if (summary) {
           last = summary;
           this.userFiles = { ...this.userFiles, [file.name]: file };
