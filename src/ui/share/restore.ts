@@ -34,7 +34,7 @@ export async function restoreState(ws: Workspace, state: PlaygroundState, sample
     const id = state.input.id;
     const sample = samples.find((s) => s.id === id);
     if (!sample) throw new UrlStateError(`no sample named "${id.slice(0, 60)}" in this build`);
-    await ws.openSample(sample);
+    await ws.openSample(sample, typeof kernel === 'string');
   } else {
     const files = state.input.files.map((f) => ('bytes' in f ? new File([f.bytes as Uint8Array<ArrayBuffer>], f.name) : provided.get(f.name)));
     const absent = state.input.files.filter((_, i) => !files[i]).map((f) => f.name);

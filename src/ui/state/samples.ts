@@ -17,6 +17,9 @@ export interface Sample {
   sources: SampleFile[];
   /** GNU ld's arguments for this sample's link, as sample.json records them. */
   ld?: string[];
+  /** The kernel graph the sample is laid out for (the mini kernel's zero-based per-CPU data is
+   *  x86-64 before 6.15; the 6.15 relocs tool rejects it); opening the sample selects it. */
+  kernel?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -66,6 +69,7 @@ export function listSamples(): Sample[] {
       files,
       sources: all.filter((f) => sourceName.test(f.name)),
       ld: Array.isArray(manifest.ld) && manifest.ld.every((a) => typeof a === 'string') ? (manifest.ld as string[]) : undefined,
+      kernel: typeof manifest.kernel === 'string' ? manifest.kernel : undefined,
     };
   });
 }
