@@ -1,6 +1,7 @@
 // Bench row: `ldplay sorttable` against the kernel's own scripts/sorttable on Debian's 632 MB vmlinux.
 // The kernel tool sorts in place, so both sides start from the input file and end with a sorted
-// copy: ldplay reads IN and writes OUT; the native row copies IN to OUT and sorts OUT in place.
+// copy: ldplay reads IN's headers and tables by range, copies IN to OUT with copy_file_range while it
+// sorts, then writes the changed ranges; the native row copies IN to OUT (cp) and sorts OUT in place.
 // The native binary comes from LDPLAY_KERNEL_SORTTABLE or /var/cache/ldplay/tools/sorttable (built from
 // the kernel tree, see README); neither → skipped.
 import { tmpdir } from 'node:os';

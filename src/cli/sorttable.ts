@@ -1,12 +1,18 @@
 // `ldplay sorttable IN [-o OUT] [--kernel=X.Y] [--mcount] [--system-map=FILE] [-s NM-FILE] [--no-orc]`:
 // the kernel's scripts/sorttable. Without -o it rewrites IN in place, as the kernel tool does.
-// Node adapter only: reads files, calls sorttable(), writes the copy; messages are the tool's.
+// Node adapter only: reads the file by range (headers, names, the tables; a few MB of a 632 MB
+// vmlinux), runs the stage in that sparse buffer, then writes only the ranges it changed: into IN,
+// or into a copy of IN made by fs.copyFile (copy_file_range, like the kernel flow's `cp`, running
+// while the tables sort) that then replaces OUT.
+// Messages are the tool's.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { ElfFormatError } from '../elf/index.ts';
-import { sorttable, type SorttableOptions } from '../kernel/sorttable/sorttable.ts';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { ElfFormatError, readElf } from '../elf/index.ts';
+import { sorttableSectionRanges, sorttableSymbolRanges } from '../kernel/sorttable/input-ranges.ts';
+import { sortTablesInPlace, type SorttableOptions } from '../kernel/sorttable/sorttable.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
+import { RangedFile, startCopy, writeRanges } from './ranged-file.ts';
 
 const usage = 'usage: ldplay sorttable IN [-o OUT] [--kernel=X.Y] [--mcount] [--system-map=FILE] [-s NM-FILE] [--no-orc] [--verbose]\n';
 
@@ -62,22 +68,33 @@ export const sorttableCommand: Command = {
       return 2;
     }
     const { options } = parsed;
-    let bytes: Uint8Array;
+    const inPlace = parsed.output === parsed.input || (existsSync(parsed.output) && sameFile(parsed.input, parsed.output));
+    let fd: number;
     try {
-      const b = readFileSync(parsed.input);
-      bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       // 6.1–6.13 read ./System.map (through grep) for the mcount bounds; 6.15+ take -s nm-file.
       const mapPath = parsed.systemMapPath ?? (options.mcount && existsSync('System.map') ? 'System.map' : undefined);
       if (mapPath) options.systemMap = readText(mapPath);
       if (parsed.nmPath) options.nmSymbols = readText(parsed.nmPath);
+      fd = openSync(parsed.input, inPlace ? 'r+' : 'r');
     } catch (e) {
       process.stderr.write(`ldplay sorttable: ${(e as Error).message}\n`);
       return 1;
     }
+    // OUT is copied by the kernel (copy_file_range) while the tables are read and sorted here.
+    const copy = inPlace ? null : startCopy(parsed.input, parsed.output);
     try {
-      const { outputs, record, diagnostics } = sorttable(bytes, options);
+      let result;
+      try {
+        const file = loadForSorttable(fd, options);
+        result = { ...sortTablesInPlace(file.bytes, options), bytes: file.bytes };
+      } catch (e) {
+        await copy?.abandon();
+        throw e;
+      }
+      const { record, diagnostics, written, bytes } = result;
       for (const d of diagnostics) process.stderr.write(`${d.severity}: ${d.message}\n`);
-      writeFileSync(parsed.output, outputs[parsed.input], { mode: 0o755 });
+      if (copy) await copy.commit((out) => writeRanges(out, bytes, written));
+      else writeRanges(fd, bytes, written);
       if (parsed.verbose) {
         for (const t of record.tables) process.stdout.write(`${t.table}: ${t.entries} entries, ${t.moved} moved (${t.comparator})\n`);
         if (record.zeroedRelocations) process.stdout.write(`zeroed ${record.zeroedRelocations.section} (${record.zeroedRelocations.bytes} bytes)\n`);
@@ -89,7 +106,36 @@ export const sorttableCommand: Command = {
         process.stderr.write(`${e.message}\n`);
         return e instanceof StageError ? e.exitCode : 1;
       }
+      if ((e as NodeJS.ErrnoException).code) {
+        process.stderr.write(`ldplay sorttable: ${(e as Error).message}\n`);
+        return 1;
+      }
       throw e;
+    } finally {
+      closeSync(fd);
     }
   },
 };
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/** The file as a sparse buffer holding what sortTablesInPlace reads: headers and names, the
+ *  tables (phase 1), then what symbol values locate (phase 2). */
+function loadForSorttable(fd: number, options: SorttableOptions): RangedFile {
+  const file = new RangedFile(fd);
+  const name = options.fileName ?? 'vmlinux';
+  const elf = file.loadElfHeaders(name);
+  if (elf) {
+    file.loadOrAll(() => {
+      file.load(sorttableSectionRanges(elf, options));
+      file.load(sorttableSymbolRanges(readElf(file.bytes, name), options));
+    });
+  }
+  return file;
+}

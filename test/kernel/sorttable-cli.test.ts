@@ -2,10 +2,12 @@
 // compared with the fixtures and GNU nm, errors checked for the tool's wording and exit codes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, tiny } from '../helpers.ts';
+import { bigVmlinux, hasBigVmlinux, load, repoRoot, tiny } from '../helpers.ts';
+import { readElf } from '../../src/elf/index.ts';
+import { sorttable, type SorttableOptions } from '../../src/kernel/sorttable/sorttable.ts';
 
 const ldplay = (args: string[], cwd = repoRoot) =>
   spawnSync(process.execPath, [join(repoRoot, 'bin/ldplay.mjs'), ...args], { cwd, encoding: 'latin1', maxBuffer: 1 << 28 });
@@ -24,11 +26,83 @@ describe('kernel stage commands', () => {
     expect(readFileSync(out).equals(readFileSync(tiny('expected', 'vmlinux.unstripped')))).toBe(true);
   });
 
+  // The CLI reads only headers, names and tables and writes only what changed (into a copy made by
+  // copy_file_range, or into IN); the whole-file stage is the reference it must equal.
+  const stageOutput = (bytes: Uint8Array, options: SorttableOptions = {}) => asBuffer(sorttable(bytes, options).outputs.vmlinux);
+  const expectCliEqualsStage = (input: Uint8Array, args: string[] = [], options: SorttableOptions = {}) => {
+    const expected = stageOutput(input, options);
+    const inPath = join(dir, 'in.vmlinux');
+    const outPath = join(dir, 'out.vmlinux');
+    rmSync(outPath, { force: true });
+    writeFileSync(inPath, input);
+    const copied = ldplay(['sorttable', inPath, '-o', outPath, ...args]);
+    expect(copied.stderr).toBe('');
+    expect(copied.status).toBe(0);
+    expect(readFileSync(outPath).equals(expected)).toBe(true);
+    expect(readFileSync(inPath).equals(input)).toBe(true);
+    expect(statSync(outPath).mode & 0o111).not.toBe(0);
+    const inPlace = ldplay(['sorttable', inPath, ...args]);
+    expect(inPlace.status).toBe(0);
+    expect(readFileSync(inPath).equals(expected)).toBe(true);
+  };
+
+  it('reads and writes by range, giving the whole-file stage output, with -o and in place', () => {
+    const unsorted = load(tiny('expected', 'vmlinux.unsorted'));
+    expectCliEqualsStage(unsorted);
+    expectCliEqualsStage(unsorted, ['--kernel=6.14'], { kernel: '6.14' });
+  });
+
+  it('sorts shuffled __ex_table and ORC tables by range as the stage does', () => {
+    const shuffled = shuffleTables(load(tiny('expected', 'vmlinux.unstripped')), 7);
+    expect(stageOutput(shuffled).equals(shuffled)).toBe(false);
+    expectCliEqualsStage(shuffled);
+  });
+
+  it.runIf(hasBigVmlinux)("sorts Debian's vmlinux by range: shuffled tables and a reversed 6.14 mcount table", () => {
+    const big = load(bigVmlinux);
+    const scrambled = shuffleTables(big, 99);
+    const elf = readElf(big);
+    const init = elf.sectionByName('.init.data')!;
+    const symbols = elf.symbolTable(elf.sectionByName('.symtab')!.index);
+    const value = (name: string) => { for (let i = 0; i < symbols.count; i++) if (symbols.name(i) === name) return symbols.value(i); throw new Error(name); };
+    const start = Number(value('__start_mcount_loc') - init.addr + init.offset);
+    const stop = Number(value('__stop_mcount_loc') - init.addr + init.offset);
+    scrambled.set(new Uint8Array(new BigUint64Array(scrambled.slice(start, stop).buffer).reverse().buffer), start);
+    // 6.14 rules: mcount bounds from .symtab (the CLI's second read phase); ORC ties by type (6.4+).
+    const expected = stageOutput(scrambled, { kernel: '6.14', mcount: true });
+    const inPath = join(dir, 'big.vmlinux');
+    writeFileSync(inPath, scrambled);
+    const r = ldplay(['sorttable', inPath, '--kernel=6.14', '--mcount', '--verbose']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^__mcount_loc: \d+ entries, \d{5,} moved/m);
+    expect(readFileSync(inPath).equals(expected)).toBe(true);
+    rmSync(inPath);
+  }, 120_000);
+
   it('ldplay sorttable fails like the tool on a relocatable object', () => {
     const r = ldplay(['sorttable', tiny('inputs', 'vmlinux.o'), '-o', join(dir, 'x')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`unrecognized ET_EXEC/ET_DYN file ${tiny('inputs', 'vmlinux.o')}\n`);
     expect(existsSync(join(dir, 'x'))).toBe(false);
+    // Malformed tables: the ranged CLI reports what the whole-file stage reports, and writes nothing.
+    const unsorted = load(tiny('expected', 'vmlinux.unsorted'));
+    const elf = readElf(unsorted);
+    for (const [name, cut] of [['truncated', unsorted.subarray(0, 0x1000000)], ['no-symtab', renamed(unsorted, '.symtab', '.symtaX')]] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, cut);
+      let message = '';
+      try {
+        stageOutput(cut, { fileName: path });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).not.toBe('');
+      const r = ldplay(['sorttable', path, '-o', join(dir, 'y')]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`${message}\n`);
+      expect(existsSync(join(dir, 'y'))).toBe(false);
+    }
+    expect(elf.sectionByName('.symtab')).toBeDefined();
     expect(ldplay(['sorttable']).status).toBe(2);
     expect(ldplay(['sorttable', join(dir, 'missing')]).status).toBe(1);
   });
@@ -65,3 +139,47 @@ describe('kernel stage commands', () => {
     expect(r.stderr).toBe(readFileSync(join(repoRoot, 'test/golden/mismatch/minimal.modpost.txt'), 'latin1'));
   });
 });
+
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** `bytes` with a section name changed in .shstrtab (same length). */
+function renamed(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const elf = readElf(bytes);
+  const names = elf.sections[elf.header.shstrndx];
+  const out = bytes.slice();
+  const at = Buffer.from(out.buffer, Number(names.offset), Number(names.size)).indexOf(`${from}\0`, 0, 'latin1');
+  out.set(Buffer.from(to, 'latin1'), Number(names.offset) + at);
+  return out;
+}
+
+/** A seeded shuffle of __ex_table (12-byte entries) and the ORC tables that keeps each entry's
+ *  meaning: self-relative words are rebased to the entry's new position. */
+function shuffleTables(sorted: Uint8Array, seed: number): Uint8Array {
+  const elf = readElf(sorted);
+  const out = sorted.slice();
+  const view = new DataView(out.buffer);
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const shuffle = (name: string, size: number, relativeWords: number[], companion?: { name: string; size: number }) => {
+    const s = elf.sectionByName(name)!;
+    const n = Number(s.size) / size;
+    const perm = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = random(i + 1);
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    const at = Number(s.offset);
+    const c = companion && elf.sectionByName(companion.name)!;
+    for (let i = 0; i < n; i++) {
+      const j = perm[i];
+      out.set(sorted.subarray(at + j * size, at + (j + 1) * size), at + i * size);
+      for (const w of relativeWords) view.setInt32(at + i * size + w, (elf.data.i32(at + j * size + w) + (j - i) * size) | 0, true);
+      if (c && companion) {
+        const co = Number(c.offset);
+        out.set(sorted.subarray(co + j * companion.size, co + (j + 1) * companion.size), co + i * companion.size);
+      }
+    }
+  };
+  shuffle('__ex_table', 12, [0, 4]);
+  shuffle('.orc_unwind_ip', 4, [0], { name: '.orc_unwind', size: 6 });
+  return out;
+}

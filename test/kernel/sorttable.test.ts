@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigVmlinux, hasBigVmlinux, load, repoRoot, runTool, tiny } from '../helpers.ts';
 import { sorttable } from '../../src/kernel/sorttable/sorttable.ts';
-import { mergeSortIndices } from '../../src/kernel/sorttable/msort.ts';
-import { orcComparator } from '../../src/kernel/sorttable/orc.ts';
+import { mergeSortByKeys, mergeSortIndices } from '../../src/kernel/sorttable/msort.ts';
+import { orcComparator, orcSortKeys } from '../../src/kernel/sorttable/orc.ts';
 import { ElfFormatError, readElf } from '../../src/elf/index.ts';
 import { sysmap } from '../../src/kernel/sysmap.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
@@ -190,6 +190,29 @@ int main(void) {
     const weak = Uint8Array.from(lines, (l) => l[2]);
     const order = mergeSortIndices(lines.length, orcComparator(ip, weak));
     expect(Array.from(order)).toEqual(lines.map((l) => l[0]));
+    const keys = orcSortKeys(ip, weak);
+    expect(Array.from(mergeSortByKeys(keys.left, keys.right))).toEqual(lines.map((l) => l[0]));
+  });
+
+  it('the two-key ORC sort gives the comparator sort\'s permutation, sorted inputs included', () => {
+    let seed = 5;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + random(400);
+      const range = 1 + random(round % 3 === 0 ? 4 : 1000);
+      const ip = Float64Array.from({ length: n }, () => random(range) - (range >> 1) + (round % 5 === 0 ? 2 ** 33 : 0));
+      const weak = Uint8Array.from({ length: n }, () => Number(random(3) === 0));
+      // Every fourth round starts from the tool's own output (the identity fast path, or not when a
+      // non-weak entry precedes an equal IP).
+      if (round % 4 === 1) {
+        const sorted = mergeSortIndices(n, orcComparator(ip, weak));
+        const [ip2, weak2] = [Float64Array.from(sorted, (j) => ip[j]), Uint8Array.from(sorted, (j) => weak[j])];
+        ip.set(ip2);
+        weak.set(weak2);
+      }
+      const keys = orcSortKeys(ip, weak);
+      expect(Array.from(mergeSortByKeys(keys.left, keys.right))).toEqual(Array.from(mergeSortIndices(n, orcComparator(ip, weak))));
+    }
   });
 });
 

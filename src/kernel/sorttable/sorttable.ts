@@ -1,6 +1,7 @@
 // The `sorttable` stage: the kernel's `scripts/sorttable` as a pure function. Copies the input,
 // sorts `__ex_table`, the ORC tables and (if configured) the mcount table in the copy, zeroes
 // `.rela__ex_table` (6.1–6.13) and clears `main_extable_sort_needed`. Never edits its input.
+// `sortTablesInPlace` is the same work on a caller's buffer, listing the ranges it wrote (the CLI).
 // Follows scripts/sorttable.{c,h} as described in docs/kernel-pipeline.md §2; errors use its wording.
 
 import { ByteView, EM_AARCH64, readElf, SHN_LORESERVE, SHN_XINDEX, SHT_REL, SHT_RELA, SHT_SYMTAB_SHNDX, STT_OBJECT } from '../../elf/index.ts';
@@ -38,7 +39,7 @@ export interface SorttableRecord {
 }
 
 /** Located sections, by the tool's rules: by name, a later duplicate wins. */
-interface Located {
+export interface Located {
   extable?: SectionHeader;
   symtab?: SectionHeader;
   strtab?: SectionHeader;
@@ -50,24 +51,46 @@ interface Located {
 }
 
 export function sorttable(input: Uint8Array, options: SorttableOptions = {}): StageResult<SorttableRecord> {
+  const out = input.slice();
+  const { record, diagnostics } = sortTablesInPlace(out, options);
+  return { outputs: { [options.fileName ?? 'vmlinux']: out }, record, diagnostics };
+}
+
+/** A byte range of the file: [offset, size]. */
+export type SorttableRange = [offset: number, size: number];
+
+export interface InPlaceResult {
+  record: SorttableRecord;
+  diagnostics: Diagnostic[];
+  /** Every range the run wrote (tables, zeroed relocations, the flag word): all a caller holding
+   *  the rest of the file elsewhere must copy back. */
+  written: SorttableRange[];
+}
+
+/**
+ * The stage's work done in `bytes` itself, as the tool edits its mmap()ed file. Reads only the
+ * header tables, section names and the ranges `sorttableSectionRanges`/`sorttableSymbolRanges`
+ * name, so a caller may pass a file-sized buffer holding just those.
+ */
+export function sortTablesInPlace(bytes: Uint8Array, options: SorttableOptions = {}): InPlaceResult {
   const fileName = options.fileName ?? 'vmlinux';
   const features = sorttableFeatures(options.kernel);
-  checkHeader(input, fileName);
-  const elf = readElf(input, fileName);
+  checkHeader(bytes, fileName);
+  const elf = readElf(bytes, fileName);
   const format = extableFormat(elf.header.machine, elf.is64, features.loongarchRelative);
   if (!format) fail(`unrecognized e_machine ${elf.header.machine} ${fileName}`, fileName);
-  const out = input.slice();
-  const view = new ByteView(out, elf.header.littleEndian);
+  const view = new ByteView(bytes, elf.header.littleEndian);
   const limit = options.sampleLimit ?? 64;
   const found = locateSections(elf);
   const tables: TableRecord[] = [];
   const diagnostics: Diagnostic[] = [];
+  const written: SorttableRange[] = [];
 
   const useOrc = options.orc ?? elf.header.machine === 62;
-  if (useOrc && elf.is64) tables.push(sortOrc(found, view, features, limit, fileName));
+  if (useOrc && elf.is64) tables.push(sortOrc(found, view, features, limit, fileName, written));
   let mcountZeroed = 0;
   const runMcount = () => {
-    const m = sortMcount(elf, found, view, features, options, limit, fileName);
+    const m = sortMcount(elf, found, view, features, options, limit, fileName, written);
     tables.push(m.record);
     mcountZeroed = m.zeroed;
   };
@@ -80,25 +103,28 @@ export function sorttable(input: Uint8Array, options: SorttableOptions = {}): St
   if (options.mcount && !mcountFirst) runMcount();
 
   const ex = found.extable;
-  const exOffset = sectionRange(ex, input.length, fileName);
+  const exOffset = sectionRange(ex, bytes.length, fileName);
   if (Number(ex.size) % format.entrySize !== 0) {
     diagnostics.push({ severity: 'warning', file: fileName, offset: exOffset,
       message: `__ex_table size ${ex.size} is not a multiple of ${format.entrySize}: the trailing partial entry is left as it is` });
   }
   tables.unshift(sortExceptionTable(format, { view, offset: exOffset, size: Number(ex.size), address: ex.addr, is64: elf.is64, sampleLimit: limit }));
+  written.push([exOffset, Number(ex.size)]);
 
   let zeroedRelocations: SorttableRecord['zeroedRelocations'] = null;
   if (features.zeroExtableRelocs && found.extableRelocs) {
     const r = found.extableRelocs;
-    const at = sectionRange(r, input.length, fileName);
-    out.fill(0, at, at + Number(r.size));
+    const at = sectionRange(r, bytes.length, fileName);
+    bytes.fill(0, at, at + Number(r.size));
+    written.push([at, Number(r.size)]);
     zeroedRelocations = { section: r.name, bytes: Number(r.size) };
   }
   const sortNeeded = clearSortNeeded(elf, found, view, features, fileName);
+  written.push([sortNeeded.fileOffset, 4]);
   return {
-    outputs: { [fileName]: out },
     record: { kernel: options.kernel ?? '6.1', machine: elf.header.machine, tables, sortNeeded, zeroedRelocations, mcountZeroed },
     diagnostics,
+    written,
   };
 }
 
@@ -123,7 +149,7 @@ function checkHeader(b: Uint8Array, file: string): void {
   if (b.length < ehsize || u16(o) !== ehsize || u16(o + 6) !== shentsize) fail(`unrecognized ET_EXEC/ET_DYN file: ${file}`, file, o);
 }
 
-function locateSections(elf: ElfFile): Located {
+export function locateSections(elf: ElfFile): Located {
   const found: Located = {};
   let extableIndex = 0;
   for (const s of elf.sections) {
@@ -151,7 +177,7 @@ function sectionRange(s: SectionHeader, length: number, file: string): number {
   return Number(s.offset);
 }
 
-function sortOrc(found: Located, view: ByteView, features: SorttableFeatures, limit: number, file: string): TableRecord {
+function sortOrc(found: Located, view: ByteView, features: SorttableFeatures, limit: number, file: string, written: SorttableRange[]): TableRecord {
   const { orcIp, orc } = found;
   if (!orcIp || !orc) fail(`incomplete ORC unwind tables in file: ${file}`, file);
   const ipSize = Number(orcIp.size);
@@ -162,21 +188,26 @@ function sortOrc(found: Located, view: ByteView, features: SorttableFeatures, li
   }
   const ipOffset = sectionRange(orcIp, view.bytes.length, file);
   const orcOffset = sectionRange(orc, view.bytes.length, file);
-  return sortOrcTables({ view, ipOffset, ipAddress: orcIp.addr, orcOffset, count, weakByType: features.orcWeakByType, sampleLimit: limit });
+  const record = sortOrcTables({ view, ipOffset, ipAddress: orcIp.addr, orcOffset, count, weakByType: features.orcWeakByType, sampleLimit: limit });
+  written.push([ipOffset, ipSize], [orcOffset, orcSize]);
+  return record;
+}
+
+/** The mcount table's address bounds as the tool finds them (0 when missing): ./System.map for
+ *  6.1–6.13, __start/__stop_mcount_loc in .symtab for 6.14+. */
+export function mcountBounds(elf: ElfFile, found: Located, features: SorttableFeatures, options: SorttableOptions): { start: bigint; stop: bigint } {
+  if (features.mcountBounds === 'system-map') {
+    return { start: systemMapBound(options.systemMap ?? '', 'start_mcount'), stop: systemMapBound(options.systemMap ?? '', 'stop_mcount') };
+  }
+  if (!found.symtab || !found.strtab) return { start: 0n, stop: 0n };
+  return { start: symbolValue(elf, found, '__start_mcount_loc') ?? 0n, stop: symbolValue(elf, found, '__stop_mcount_loc') ?? 0n };
 }
 
 function sortMcount(
   elf: ElfFile, found: Located, view: ByteView, features: SorttableFeatures, options: SorttableOptions, limit: number, file: string,
+  written: SorttableRange[],
 ): { record: TableRecord; zeroed: number } {
-  let start = 0n;
-  let stop = 0n;
-  if (features.mcountBounds === 'system-map') {
-    start = systemMapBound(options.systemMap ?? '', 'start_mcount');
-    stop = systemMapBound(options.systemMap ?? '', 'stop_mcount');
-  } else if (found.symtab && found.strtab) {
-    start = symbolValue(elf, found, '__start_mcount_loc') ?? 0n;
-    stop = symbolValue(elf, found, '__stop_mcount_loc') ?? 0n;
-  }
+  const { start, stop } = mcountBounds(elf, found, features, options);
   const init = found.initData;
   if (!init || start === 0n || stop === 0n) fail(`incomplete mcount's sort in file: ${file}`, file);
   const width = elf.is64 ? 8 : 4;
@@ -201,7 +232,10 @@ function sortMcount(
     }
   }
   const functions = newest && options.nmSymbols !== undefined ? functionsFromNm(options.nmSymbols) : undefined;
-  return sortMcountTable({ view, storage, count: Math.floor(count), is64: elf.is64, functions, before: arm64 ? 8n : 0n, sampleLimit: limit });
+  const result = sortMcountTable({ view, storage, count: Math.floor(count), is64: elf.is64, functions, before: arm64 ? 8n : 0n, sampleLimit: limit });
+  if (storage.kind === 'words') written.push([storage.offset, Math.floor(count) * width]);
+  else for (const entry of storage.entries) written.push([entry + 16, 8]);
+  return result;
 }
 
 /** Index of the first symbol (optionally STT_OBJECT only) named `name`, comparing .strtab bytes. */
@@ -234,7 +268,9 @@ function symbolValue(elf: ElfFile, found: Located, name: string): bigint | undef
   return i < 0 ? undefined : elf.symbolTable(found.symtab!.index).value(i);
 }
 
-function clearSortNeeded(elf: ElfFile, found: Located, view: ByteView, features: SorttableFeatures, file: string): SorttableRecord['sortNeeded'] {
+/** Where main_extable_sort_needed lives: its symbol index and file offset (needs .symtab, .strtab
+ *  and the extended index table read; the tool's errors otherwise). */
+export function sortNeededLocation(elf: ElfFile, found: Located, features: SorttableFeatures, file: string): { symbol: number; fileOffset: number } {
   const i = findSymbol(elf, found, 'main_extable_sort_needed', true, features.skipLastSymbol);
   if (i < 0) fail(`no main_extable_sort_needed symbol in file: ${file}`, file);
   const symtab = elf.symbolTable(found.symtab!.index);
@@ -244,9 +280,13 @@ function clearSortNeeded(elf: ElfFile, found: Located, view: ByteView, features:
   const sec = elf.sections[shndx];
   if (!sec) fail(`main_extable_sort_needed names section ${shndx}, which does not exist, in file: ${file}`, file);
   const at = sec.offset + symtab.value(i) - sec.addr;
-  if (at < 0n || at + 4n > BigInt(view.bytes.length)) fail(`main_extable_sort_needed lies outside the file (offset 0x${at.toString(16)}) in file: ${file}`, file);
-  const fileOffset = Number(at);
+  if (at < 0n || at + 4n > BigInt(elf.bytes.length)) fail(`main_extable_sort_needed lies outside the file (offset 0x${at.toString(16)}) in file: ${file}`, file);
+  return { symbol: i, fileOffset: Number(at) };
+}
+
+function clearSortNeeded(elf: ElfFile, found: Located, view: ByteView, features: SorttableFeatures, file: string): SorttableRecord['sortNeeded'] {
+  const { symbol, fileOffset } = sortNeededLocation(elf, found, features, file);
   const oldValue = view.u32(fileOffset);
   view.setU32(fileOffset, 0);
-  return { symbol: i, fileOffset, oldValue };
+  return { symbol, fileOffset, oldValue };
 }
