@@ -1,13 +1,15 @@
 // `ldplay strip IN -o OUT [--remove-section=PATTERN…]`: the strip stage with objcopy's option
 // spelling (`-R PATTERN` too) plus `--rules=6.2|6.14|6.15|6.18` for the kernel's rule sets.
 // Node adapter only: reads the file by range (the static relocations it drops stay unread), calls
-// strip(), writes the result with one write.
+// stripImage(), and writes each output section straight from the input buffer with one positional
+// write (no second file-sized buffer).
 
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ElfFormatError, readElf } from '../elf/index.ts';
-import { strip, stripInputRanges, stripRuleSets, type StripOptions, type StripRuleSet } from '../kernel/strip.ts';
+import { stripImage, stripInputRanges, stripRuleSets, type StripOptions, type StripRuleSet } from '../kernel/strip.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
+import { writeImageFile } from './write-image.ts';
 
 const usage = 'usage: ldplay strip IN -o OUT [--remove-section=PATTERN | -R PATTERN]... [--rules=6.2|6.14|6.15|6.18] [--verbose]\n';
 
@@ -65,9 +67,9 @@ export const stripCommand: Command = {
     }
     try {
       const bytes = readStripInput(fd, parsed.options);
-      const { outputs, record } = strip(bytes, parsed.options);
+      const { image, record } = stripImage(bytes, parsed.options);
       // Executables come out executable, as BFD makes them (mode applies when the file is created).
-      writeFileSync(parsed.output, outputs.vmlinux, { mode: 0o755 });
+      await writeImageFile(parsed.output, image, 'vmlinux', 0o755);
       if (parsed.verbose) {
         for (const r of record.removed) process.stdout.write(`removed ${r.kind === 'section' ? 'section' : 'relocations'} ${r.name} (${r.size} bytes) by '${r.pattern}'\n`);
         process.stdout.write(`${record.sectionsIn} → ${record.sectionsOut} sections, ${record.inputSize} → ${record.outputSize} bytes (saved ${record.bytesSaved})\n`);
@@ -76,6 +78,10 @@ export const stripCommand: Command = {
     } catch (e) {
       if (e instanceof StageError || e instanceof ElfFormatError) {
         process.stderr.write(`ldplay strip: ${e.message}\n`);
+        return 1;
+      }
+      if ((e as NodeJS.ErrnoException).code) {
+        process.stderr.write(`ldplay strip: cannot write ${parsed.output}: ${(e as Error).message}\n`);
         return 1;
       }
       throw e;

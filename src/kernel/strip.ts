@@ -66,6 +66,16 @@ export const stripDescription: StageDescription = {
 };
 
 export function strip(input: Uint8Array, options: StripOptions = {}): StageResult<StripRecord> {
+  const { image, record } = stripImage(input, options);
+  return { outputs: { vmlinux: writeElf(image, 'vmlinux') }, record, diagnostics: [] };
+}
+
+/**
+ * The stripped file as an ElfImage (section data are views of `input` where unchanged) and its
+ * record: strip() serialises it with writeElf; the CLI writes it piece by piece from the input's
+ * own bytes instead of assembling a second file-sized buffer.
+ */
+export function stripImage(input: Uint8Array, options: StripOptions = {}): { image: ElfImage; record: StripRecord } {
   const elf = readElf(input, options.fileName ?? 'vmlinux.unstripped');
   const patterns = [...(options.removeSections ?? ['.rel*'])];
   const plan = planStrip(elf, new RemovePatterns(patterns), options.noload ?? false);
@@ -84,13 +94,12 @@ export function strip(input: Uint8Array, options: StripOptions = {}): StageResul
     fill: [],
     size,
   };
-  const output = writeElf(image, 'vmlinux');
   const sections = placed.map((p, i) => ({
     name: p.header.name, role: p.role, fromIndex: p.header.index, toIndex: i + 1,
     fromOffset: Number(elf.sections[p.header.index].offset), toOffset: Number(p.header.offset), size: Number(p.header.size),
   }));
   return {
-    outputs: { vmlinux: output },
+    image,
     record: {
       patterns,
       removed: plan.removed,
@@ -101,10 +110,9 @@ export function strip(input: Uint8Array, options: StripOptions = {}): StageResul
       sectionsIn: elf.sections.length,
       sectionsOut: shnum,
       inputSize: input.length,
-      outputSize: output.length,
-      bytesSaved: input.length - output.length,
+      outputSize: size,
+      bytesSaved: input.length - size,
     },
-    diagnostics: [],
   };
 }
 

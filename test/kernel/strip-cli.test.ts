@@ -1,7 +1,7 @@
 // `ldplay strip` end to end through bin/ldplay.mjs: objcopy's option spelling, byte-identical output
 // to the fixture's objcopy result, and clear messages with exit codes for bad input.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,20 @@ describe('ldplay strip', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(Buffer.compare(readFileSync(out), readFileSync(tiny('expected', 'vmlinux')))).toBe(0);
+  });
+
+  it('replaces an existing output (keeping its mode) and writes through non-regular outputs', () => {
+    const out = join(dir, 'existing');
+    writeFileSync(out, Buffer.alloc(40 << 20, 0xaa));
+    chmodSync(out, 0o640);
+    expect(ldplay('strip', tiny('expected', 'vmlinux.unstripped'), '-o', out).status).toBe(0);
+    expect(Buffer.compare(readFileSync(out), readFileSync(tiny('expected', 'vmlinux')))).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+    const fresh = join(dir, 'fresh');
+    expect(ldplay('strip', tiny('expected', 'vmlinux.unstripped'), '-o', fresh).status).toBe(0);
+    expect(statSync(fresh).mode & 0o111).not.toBe(0);
+    expect(ldplay('strip', tiny('expected', 'vmlinux.unstripped'), '-o', '/dev/null').status).toBe(0);
   });
 
   it('--verbose lists what was removed', () => {
