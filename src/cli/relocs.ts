@@ -1,13 +1,15 @@
 // `ldplay relocs [--abs-syms|--abs-relocs|--reloc-info|--text|--realmode] [--format=6.1|6.15] [--no-inverse]
 // [-o FILE] [--record] vmlinux`: the kernel's arch/x86/tools/relocs. Node adapter only: argument parsing,
 // reading the file by range (headers, symbol tables and the allocated .rela sections, not 600 MB of DWARF
-// relocations), and writing. Messages and exit status 1 are the tool's; the logic is src/kernel/relocs.
+// relocations) straight into the WebAssembly memory the scan runs in, and writing. Messages and exit status 1 are the tool's; the logic is src/kernel/relocs.
 
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { ElfFormatError, readElf } from '../elf/index.ts';
-import { relocs, relocsInputSections, relocsMode, type RelocsOptions } from '../kernel/relocs/relocs.ts';
+import { closeSync, fstatSync, openSync, writeFileSync } from 'node:fs';
+import { ElfFormatError, readElf, SHT_NOBITS } from '../elf/index.ts';
+import { HotMemory, HotMemoryError } from '../hot/memory.ts';
+import { relocs, relocsInputSections, relocsMode, relocsScratchBytes, type RelocsOptions } from '../kernel/relocs/relocs.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
+import { RangedFile, type ByteRange } from './ranged-file.ts';
 
 const USAGE = 'relocs [--abs-syms|--abs-relocs|--reloc-info|--text|--realmode] vmlinux\n'
   + '  ldplay extras: [--format=6.1|6.15] [--no-inverse|--keep-inverse] [-o FILE] [--record]\n';
@@ -43,52 +45,52 @@ function parseRelocsArgs(args: string[]): RelocsArgs | null {
 
 const ERRNO_TEXT: Record<string, string> = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory' };
 
-/** Reads [at, at+length) of the file into the same offsets of `buffer` (clipped to the file). */
-function readRange(fd: number, buffer: Uint8Array, at: number, length: number): void {
-  const end = Math.min(buffer.length, at + length);
-  for (let pos = at; pos < end;) {
-    const n = readSync(fd, buffer, pos, end - pos, pos);
-    if (n <= 0) break;
-    pos += n;
-  }
-}
-
 /**
  * The file as a buffer of its full size in which only what the stage reads is filled in: the ELF
- * header, program and section header tables, then the sections relocsInputSections names. The rest
- * stays zero (and is never touched). Falls back to reading everything when the headers do not parse.
+ * header, header tables and section names, then the sections relocsInputSections names; the rest
+ * stays zero (and is never touched). The buffer lives in a HotMemory sized for the largest scan, so
+ * the WebAssembly scan reads the relocation entries where they were read to (no copy per section).
+ * Headers that do not parse load the whole file, so the stage reports them as on a full read.
  */
-function readForRelocs(path: string, withRelocations: boolean): Uint8Array {
+function readForRelocs(path: string, options: RelocsOptions): { bytes: Uint8Array; memory?: HotMemory } {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const buffer = new Uint8Array(size);
-    readRange(fd, buffer, 0, 64);
-    const is64 = buffer[4] === 2;
-    const view = new DataView(buffer.buffer);
-    const word = (o: number) => (is64 ? Number(view.getBigUint64(o, true)) : view.getUint32(o, true));
-    const phoff = word(is64 ? 32 : 28);
-    const shoff = word(is64 ? 40 : 32);
-    const h = is64 ? 52 : 40;
-    const phnum = view.getUint16(h + 4, true);
-    let shnum = view.getUint16(h + 8, true);
-    const shentsize = is64 ? 64 : 40;
-    readRange(fd, buffer, phoff, phnum * (is64 ? 56 : 32));
-    readRange(fd, buffer, shoff, shentsize);
-    if (shnum === 0 && shoff + shentsize <= size) shnum = word(shoff + (is64 ? 32 : 20));
-    readRange(fd, buffer, shoff, Math.min(shnum, size / shentsize) * shentsize);
-    let elf;
+    let memory: HotMemory | undefined = new HotMemory();
+    let base = 0;
     try {
-      elf = readElf(buffer, path);
-    } catch {
-      readRange(fd, buffer, 0, size);
-      return buffer;
+      base = memory.alloc(size);
+    } catch (e) {
+      if (!(e instanceof HotMemoryError) && !(e instanceof RangeError)) throw e;
+      memory = undefined;
     }
-    for (const i of relocsInputSections(elf, withRelocations)) {
-      const s = elf.sections[i];
-      if (s.type !== 8 && s.offset < BigInt(size)) readRange(fd, buffer, Number(s.offset), Number(s.size > BigInt(size) ? BigInt(size) : s.size));
+    const inMemory = (m: HotMemory) => () => m.bytes(base, size);
+    let file = new RangedFile(fd, memory ? inMemory(memory) : undefined);
+    let elf = file.loadElfHeaders(path);
+    if (!elf) return { bytes: file.bytes };
+    if (memory) {
+      try {
+        // Grows the memory now (which detaches views), so the scans never have to.
+        memory.reserve(relocsScratchBytes(elf, options));
+        file = new RangedFile(fd, inMemory(memory));
+        elf = readElf(file.bytes, path);
+      } catch (e) {
+        if (!(e instanceof HotMemoryError) && !(e instanceof RangeError) && !(e instanceof ElfFormatError)) throw e;
+        // Past wasm32's 4 GiB or malformed relocation headers: the scanner copies in per section.
+        file = new RangedFile(fd, inMemory(memory));
+        elf = readElf(file.bytes, path);
+        memory = undefined;
+      }
     }
-    return buffer;
+    const loaded = elf;
+    file.loadOrAll(() => {
+      const ranges: ByteRange[] = relocsInputSections(loaded, relocsMode(options) !== 'abs-syms')
+        .map((i) => loaded.sections[i])
+        .filter((s) => s.type !== SHT_NOBITS)
+        .map((s) => [Number(s.offset), Number(s.size)]);
+      file.load(ranges);
+    });
+    return { bytes: file.bytes, memory };
   } finally {
     closeSync(fd);
   }
@@ -105,7 +107,9 @@ export const relocsCommand: Command = {
     const { input, options } = parsed;
     let bytes: Uint8Array;
     try {
-      bytes = readForRelocs(input, relocsMode(options) !== 'abs-syms');
+      const read = readForRelocs(input, options);
+      bytes = read.bytes;
+      options.memory = read.memory;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';
       const text = ERRNO_TEXT[code] ?? (e as Error).message;

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { bigVmlinux, fixturesDir, hasBigVmlinux, load, tiny } from '../helpers.ts';
-import { relocs, type RelocsOptions } from '../../src/kernel/relocs/relocs.ts';
+import { relocs, relocsScratchBytes, type RelocsOptions } from '../../src/kernel/relocs/relocs.ts';
+import { HotMemory } from '../../src/hot/memory.ts';
 import { readElf } from '../../src/elf/index.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
 
@@ -188,5 +189,34 @@ describe.runIf(hasBigVmlinux)("relocs on Debian's 632 MB vmlinux", () => {
     const expected = load(`${fixturesDir}/debian-6.1.0-53/vmlinux.relocs`);
     expect(Buffer.compare(Buffer.from(outputs['vmlinux.relocs']), Buffer.from(expected))).toBe(0);
     expect(record.relocationsWalked).toBeGreaterThan(1_000_000);
+  });
+});
+
+describe('relocs over a file read into the HotMemory (the CLI path)', () => {
+  it('scans the entries in place: same output, and the memory never grows under the input', () => {
+    const file = load(tiny('expected', 'vmlinux.unstripped'));
+    for (const options of [{}, { text: true }, { kernel: '6.15', inverse: false }] as RelocsOptions[]) {
+      let expected: Uint8Array | string;
+      try {
+        expected = Object.values(relocs(file, options).outputs)[0];
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      const memory = new HotMemory();
+      const base = memory.alloc(file.length);
+      memory.reserve(relocsScratchBytes(readElf(file), options));
+      const bytes = memory.bytes(base, file.length);
+      bytes.set(file);
+      let got: Uint8Array | string;
+      try {
+        got = Object.values(relocs(bytes, { ...options, memory }).outputs)[0];
+      } catch (e) {
+        got = (e as Error).message;
+      }
+      expect(got).toEqual(expected);
+      // A grow would have detached `bytes` (byteLength 0) and moved the memory to a new buffer.
+      expect(bytes.byteLength).toBe(file.length);
+      expect(memory.memory.buffer).toBe(bytes.buffer);
+    }
   });
 });

@@ -1,5 +1,7 @@
 // Options of the relocs stage: the tool's command-line switches plus the kernel version it models.
 // Pure data and the mode precedence rule; no behaviour beyond choosing.
+
+import type { HotMemory } from '../../hot/memory.ts';
 // Follows relocs_common.c main(): --abs-syms > --abs-relocs > --reloc-info > emit (6.1).
 
 export type RelocsKernel = '6.1' | '6.15';
@@ -22,6 +24,9 @@ export interface RelocsOptions {
   realMode?: boolean;
   /** Entries per list kept in the record with their symbol and section names (default 16). */
   sampleLimit?: number;
+  /** The HotMemory the input was read into (the CLI), so the WebAssembly scan reads entries in
+   *  place. It must already hold `relocsScratchBytes` free: growing would detach the input. */
+  memory?: HotMemory;
 }
 
 export function relocsMode(o: RelocsOptions): RelocsMode {

@@ -5,7 +5,7 @@
 
 import { readElf } from '../../elf/index.ts';
 import type { ElfFile } from '../../elf/index.ts';
-import { relocsScanner } from '../../hot/relocs-scan.ts';
+import { relocsScanner, relocsScanScratchBytes } from '../../hot/relocs-scan.ts';
 import { sorter } from '../../hot/sort.ts';
 import type { Diagnostic, StageDescription, StageResult } from '../../pipeline/stage.ts';
 import { classifySymbols, findSymbolValue, symbolName, SYM_ABS } from './classify.ts';
@@ -87,6 +87,18 @@ export function relocs(input: Uint8Array, options: RelocsOptions = {}): StageRes
   return { outputs: { [name]: bytes }, record, diagnostics: ctx.diagnostics };
 }
 
+/** Scratch a run's largest scan needs in the HotMemory beyond the input (see RelocsOptions.memory):
+ *  the walked sections of `elf`, whose headers must be readable. */
+export function relocsScratchBytes(elf: ElfFile, options: RelocsOptions = {}): number {
+  const walked = walkedSections(elf, []);
+  let most = 0;
+  for (const w of walked) {
+    const symbols = Math.floor(Number(w.symtab.size) / (elf.is64 ? 24 : 16));
+    most = Math.max(most, relocsScanScratchBytes(w.count, symbols, options.sampleLimit ?? 16));
+  }
+  return most + 64;
+}
+
 /** percpu_init(): the first section named .data..percpu; if linked at 0, __per_cpu_load must exist. */
 export function perCpuArea(elf: ElfFile): { shndx: number; load: bigint } | null {
   const section = elf.sections.find((s) => s.name === '.data..percpu');
@@ -102,7 +114,7 @@ function collectRelocations(ctx: RelocsContext, walked: WalkedSection[], lists: 
   const features = ctx.options.realMode ? FEATURE_REAL_MODE : kernel === '6.1' ? (perCpu ? FEATURE_PERCPU : 0) : FEATURE_REX_GOTPCRELX;
   const flagsBySymtab = new Map<number, Uint8Array>();
   const histogram = new Uint32Array(TYPE_BUCKETS);
-  const scanner = relocsScanner();
+  const scanner = relocsScanner(ctx.options.memory);
   for (const w of walked) {
     let symbolFlags = flagsBySymtab.get(w.symtab.index);
     if (!symbolFlags) {
