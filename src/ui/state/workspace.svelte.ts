@@ -125,7 +125,10 @@ export class Workspace {
   }
 
   private async openSource(source: Source, onEvent?: (e: OpenEvent) => void): Promise<ArtifactSummary | undefined> {
-    const r: Outcome<ArtifactSummary> = await this.client.open(source, onEvent);
+    // Events are messages of their own: drop any that arrive after the open settled.
+    let settled = false;
+    const r: Outcome<ArtifactSummary> = await this.client.open(source, onEvent && ((e) => { if (!settled) onEvent(e); }));
+    settled = true;
     if (!r.ok) {
       if (r.error.name !== 'AbortError') this.fail(`Could not open ${source.name}`, r.error);
       return undefined;
@@ -211,8 +214,9 @@ export class Workspace {
         const reading = (done: number) => { this.task = { label: `Reading ${file.name}`, done, total: file.size }; };
         reading(0);
         const summary = await this.openSource({ name: file.name, file, load: () => file.arrayBuffer() }, (e) => {
+          if (signal.aborted) return;
           if (e.kind === 'progress') reading(e.done);
-          else if (!signal.aborted) { this.remember(e.summary); this.select(e.summary.name, 'sections'); }
+          else { this.remember(e.summary); this.select(e.summary.name, 'sections'); }
         });
         if (!summary) {
           // Take back the headers-only entry; a file of that name opened before stays as it was.
