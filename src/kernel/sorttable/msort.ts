@@ -42,81 +42,26 @@ function mergeRuns(order: Uint32Array, tmp: Uint32Array, start: number, n1: numb
 }
 
 /**
- * The permutation mergeSortIndices gives for a comparator expressible by two keys per element:
- * compare(a, b) <= 0 exactly when leftKey[a] <= rightKey[b] (a total order has leftKey = rightKey;
- * the ORC tie rule needs two). The merge "take left" test is then one float comparison: keys move
- * with the indices, no comparator call. Same splits, so the same order as glibc for any such keys.
- * When every pair i < j already has leftKey[i] <= rightKey[j], each merge only ever takes left, so
- * the result is the identity and the sort is skipped (a vmlinux sorted by an earlier run).
+ * mergeSortIndices for a comparator that can also be put as two keys per element: compare(a, b)
+ * <= 0 exactly when leftKey[a] <= rightKey[b] (a total order has leftKey = rightKey; the ORC tie
+ * rule needs two). When every pair i < j already has leftKey[i] <= rightKey[j], each merge only
+ * ever takes left, so glibc's result is the identity and the sort is skipped (a vmlinux sorted by an
+ * earlier run: one O(n) pass instead of ~20 merge levels). Otherwise the comparator sort runs.
  */
-export function mergeSortByKeys(leftKey: Float64Array, rightKey: Float64Array): Uint32Array {
+export function mergeSortUnlessInOrder(compare: IndexComparator, leftKey: Float64Array, rightKey: Float64Array): Uint32Array {
   const n = leftKey.length;
+  if (!inFinalOrder(leftKey, rightKey)) return mergeSortIndices(n, compare);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 2 || inFinalOrder(leftKey, rightKey)) return order;
-  const runs: KeyedRuns = {
-    order, left: leftKey.slice(), right: rightKey.slice(),
-    tmpOrder: new Uint32Array(n), tmpLeft: new Float64Array(n), tmpRight: new Float64Array(n),
-  };
-  sortKeyedRange(runs, 0, n);
   return order;
 }
 
 /** Is leftKey[i] <= rightKey[j] for every i < j? (running maximum of the left keys) */
 function inFinalOrder(leftKey: Float64Array, rightKey: Float64Array): boolean {
-  let max = leftKey[0];
-  for (let j = 1; j < leftKey.length; j++) {
+  let max = -Infinity;
+  for (let j = 0; j < leftKey.length; j++) {
     if (max > rightKey[j]) return false;
     if (leftKey[j] > max) max = leftKey[j];
   }
   return true;
-}
-
-interface KeyedRuns {
-  order: Uint32Array;
-  left: Float64Array;
-  right: Float64Array;
-  tmpOrder: Uint32Array;
-  tmpLeft: Float64Array;
-  tmpRight: Float64Array;
-}
-
-function sortKeyedRange(r: KeyedRuns, start: number, n: number): void {
-  if (n <= 1) return;
-  const n1 = n >>> 1;
-  if (n > 2) {
-    sortKeyedRange(r, start, n1);
-    sortKeyedRange(r, start + n1, n - n1);
-  }
-  mergeKeyedRuns(r, start, n1, n - n1);
-}
-
-/** mergeRuns over the moving keys: take left while left[l] <= right[r]. */
-function mergeKeyedRuns(r: KeyedRuns, start: number, n1: number, n2: number): void {
-  const { order, left, right, tmpOrder, tmpLeft, tmpRight } = r;
-  let a = start;
-  let b = start + n1;
-  const aEnd = b;
-  const bEnd = b + n2;
-  let out = start;
-  while (a < aEnd && b < bEnd) {
-    if (left[a] <= right[b]) {
-      tmpOrder[out] = order[a];
-      tmpLeft[out] = left[a];
-      tmpRight[out++] = right[a++];
-    } else {
-      tmpOrder[out] = order[b];
-      tmpLeft[out] = left[b];
-      tmpRight[out++] = right[b++];
-    }
-  }
-  for (; a < aEnd; a++, out++) {
-    tmpOrder[out] = order[a];
-    tmpLeft[out] = left[a];
-    tmpRight[out] = right[a];
-  }
-  // What is left of the right run is already in place.
-  order.set(tmpOrder.subarray(start, out), start);
-  left.set(tmpLeft.subarray(start, out), start);
-  right.set(tmpRight.subarray(start, out), start);
 }

@@ -5,7 +5,7 @@
 // Follows docs/kernel-pipeline.md §2.6.
 
 import type { ByteView } from '../../elf/index.ts';
-import { mergeSortByKeys } from './msort.ts';
+import { mergeSortUnlessInOrder } from './msort.ts';
 import { recordMoves, type TableRecord } from './record.ts';
 
 export const ORC_ENTRY_SIZE = 6;
@@ -33,7 +33,7 @@ export function orcComparator(ip: Float64Array, weak: Uint8Array): (a: number, b
   };
 }
 
-/** orc_sort_cmp as two keys for mergeSortByKeys: compare(a, b) <= 0 exactly when ip[a] < ip[b], or
+/** orc_sort_cmp as two keys for mergeSortUnlessInOrder: compare(a, b) <= 0 exactly when ip[a] < ip[b], or
  *  the IPs are equal and a is weak; i.e. left(a) = 2·ip + (weak ? 0 : 2) <= right(b) = 2·ip + (weak ? 0 : 1).
  *  IPs are integers below 2^34, so the doubled keys are exact in a double. */
 export function orcSortKeys(ip: Float64Array, weak: Uint8Array): { left: Float64Array; right: Float64Array } {
@@ -58,7 +58,7 @@ export function sortOrcTables(t: OrcTarget): TableRecord {
     weak[i] = t.weakByType ? Number((bits & 0x700) === 0) : Number((bits & 0xf) === 0 && (bits & 0x400) === 0);
   }
   const keys = orcSortKeys(ip, weak);
-  const order = mergeSortByKeys(keys.left, keys.right);
+  const order = mergeSortUnlessInOrder(orcComparator(ip, weak), keys.left, keys.right);
   const oldOrc = view.bytes.slice(t.orcOffset, t.orcOffset + n * ORC_ENTRY_SIZE);
   for (let i = 0; i < n; i++) {
     const j = order[i];
