@@ -32,6 +32,7 @@ export class ElfFile {
   readonly segments: ProgramHeader[];
   private readonly symbolTables = new Map<number, SymbolTable>();
   private readonly stringTables = new Map<number, StringTable>();
+  private readonly relocationTables = new Map<number, RelocationTable>();
 
   constructor(bytes: Uint8Array, fileName: string) {
     this.fileName = fileName;
@@ -220,8 +221,14 @@ export class ElfFile {
     return t;
   }
 
+  /** The relocation table in section `index`, checked once and then shared (the linker asks per pass). */
   relocationTable(index: number): RelocationTable {
-    return new RelocationTable(this, index);
+    let t = this.relocationTables.get(index);
+    if (!t) {
+      t = new RelocationTable(this, index);
+      this.relocationTables.set(index, t);
+    }
+    return t;
   }
 
   /** Decodes an SHT_RELR section into the addresses it relocates (gABI RELR encoding). */

@@ -14,38 +14,49 @@ export function verify(ctx: LinkContext): void {
   // TLS symbols hold template offsets in the output, so TPOFF is S + A - alignUp(size, align).
   const tpOffset = threadPointer(ctx) - (ctx.outputSections.find((o) => (o.flags & 0x400n) !== 0n)?.address ?? 0n);
   const result = ctx.record.verified;
+  const tp = BigInt.asUintN(64, tpOffset);
+  const tpLo = Number(tp & 0xffffffffn);
+  const tpHi = Number(tp >> 32n);
   for (const [os, rela] of ctx.emitted) {
     const data = os.data;
     if (!data) continue;
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const entries = new DataView(rela.buffer, rela.byteOffset, rela.byteLength);
+    const base = BigInt.asUintN(64, os.address);
+    const baseLo = Number(base & 0xffffffffn);
+    const baseHi = Number(base >> 32n);
     for (let at = 0; at < rela.length; at += 24) {
       const type = entries.getUint32(at + 8, true);
       const kind = X86_64_KINDS[type];
       if (!kind || kind.size === 0 || kind.formula === Formula.GotP || kind.formula === Formula.Z_A) continue;
       const symbol = entries.getUint32(at + 12, true) * 24 + 8;
-      const offset = Number(BigInt.asUintN(64, entries.getBigUint64(at, true) - os.address));
+      const placeLo = entries.getUint32(at, true);
+      const placeHi = entries.getUint32(at + 4, true);
+      const offset = (placeHi - baseHi) * 4294967296 + (placeLo - baseLo);
       result.checked++;
-      let expected: bigint | number;
-      let written: bigint | number;
+      // S + A (- P) (- TP) on 32-bit halves: no bigint per relocation. Narrower fields only see the
+      // low 32 bits of the sum.
+      let lo = symbols.getUint32(symbol, true) + entries.getUint32(at + 16, true);
+      let hi = symbols.getUint32(symbol + 4, true) + entries.getUint32(at + 20, true);
+      if (kind.formula === Formula.SAP) { lo -= placeLo; hi -= placeHi; }
+      if (kind.formula === Formula.SA_TP) { lo -= tpLo; hi -= tpHi; }
+      const carry = Math.floor(lo / 4294967296);
+      lo -= carry * 4294967296;
+      hi = (hi + carry) >>> 0;
+      let expected: number;
+      let written: number;
+      let writtenHi = hi;
       if (kind.size === 8) {
-        // 64-bit fields: the whole sum, in bigint.
-        let value = symbols.getBigUint64(symbol, true) + entries.getBigInt64(at + 16, true);
-        if (kind.formula === Formula.SAP) value -= entries.getBigUint64(at, true);
-        if (kind.formula === Formula.SA_TP) value -= tpOffset;
-        expected = BigInt.asUintN(64, value);
-        written = view.getBigUint64(offset, true);
+        expected = lo;
+        written = view.getUint32(offset, true);
+        writtenHi = view.getUint32(offset + 4, true);
       } else {
-        // Narrower fields only see the low 32 bits of S + A - P: exact in doubles.
-        let value = symbols.getUint32(symbol, true) + entries.getUint32(at + 16, true);
-        if (kind.formula === Formula.SAP) value -= entries.getUint32(at, true);
-        if (kind.formula === Formula.SA_TP) value -= Number(BigInt.asUintN(32, tpOffset));
-        const mask = kind.size === 4 ? 4294967296 : 2 ** (8 * kind.size);
-        expected = ((value % mask) + mask) % mask;
+        expected = kind.size === 4 ? lo : lo % 2 ** (8 * kind.size);
         written = kind.size === 4 ? view.getUint32(offset, true) : kind.size === 2 ? view.getUint16(offset, true) : data[offset];
       }
-      if (expected !== written && result.mismatches.length < MAX_LISTED) {
-        result.mismatches.push(`${os.name}+0x${offset.toString(16)}: ${kind.name} expects 0x${expected.toString(16)}, found 0x${written.toString(16)}`);
+      if ((expected !== written || hi !== writtenHi) && result.mismatches.length < MAX_LISTED) {
+        const show = (h: number, l: number) => (kind.size === 8 ? (BigInt(h) << 32n) | BigInt(l) : l).toString(16);
+        result.mismatches.push(`${os.name}+0x${offset.toString(16)}: ${kind.name} expects 0x${show(hi, expected)}, found 0x${show(writtenHi, written)}`);
       }
     }
   }

@@ -1,0 +1,58 @@
+// The verify pass re-derives S + A (- P) from the output alone; here it must notice wrong bytes in
+// 64-bit and 32-bit fields (high and low halves, carries) and accept right ones.
+import { describe, expect, it } from 'vitest';
+import type { LinkContext, OutputSection } from '../../src/link/context.ts';
+import { verify } from '../../src/link/passes/verify.ts';
+
+const R_X86_64_64 = 1;
+const R_X86_64_PC32 = 2;
+
+function entry(rela: DataView, i: number, place: bigint, type: number, sym: number, addend: bigint): void {
+  rela.setBigUint64(i * 24, place, true);
+  rela.setUint32(i * 24 + 8, type, true);
+  rela.setUint32(i * 24 + 12, sym, true);
+  rela.setBigInt64(i * 24 + 16, addend, true);
+}
+
+function run(data: Uint8Array): { checked: number; mismatches: string[] } {
+  const address = 0xffffffff81000000n;
+  const symtab = new Uint8Array(2 * 24);
+  new DataView(symtab.buffer).setBigUint64(24 + 8, 0xffffffff80fffff0n, true); // symbol 1's value
+  const rela = new Uint8Array(2 * 24);
+  const r = new DataView(rela.buffer);
+  entry(r, 0, address, R_X86_64_64, 1, 0x20n); // 0xffffffff81000010: the add carries into the high half
+  entry(r, 1, address + 8n, R_X86_64_PC32, 1, -4n); // S - 4 - P = -0x1c
+  const os = { name: '.text', address, flags: 0n, data } as unknown as OutputSection;
+  const ctx = {
+    symbolTable: { symtab }, outputSections: [os], emitted: new Map([[os, rela]]),
+    record: { verified: { checked: 0, mismatches: [] } }, diagnostics: [],
+  } as unknown as LinkContext;
+  verify(ctx);
+  return ctx.record.verified;
+}
+
+function correct(): Uint8Array {
+  const data = new Uint8Array(12);
+  const v = new DataView(data.buffer);
+  v.setBigUint64(0, 0xffffffff81000010n, true);
+  v.setInt32(8, -0x1c, true);
+  return data;
+}
+
+describe('verify', () => {
+  it('accepts the values S + A and S + A - P', () => {
+    expect(run(correct())).toEqual({ checked: 2, mismatches: [] });
+  });
+
+  it('reports a wrong high half, a wrong low half and a wrong 32-bit field', () => {
+    const high = correct();
+    high[7] = 0;
+    expect(run(high).mismatches).toEqual(['.text+0x0: R_X86_64_64 expects 0xffffffff81000010, found 0xffffff81000010']);
+    const low = correct();
+    low[0] = 0x11;
+    expect(run(low).mismatches).toEqual(['.text+0x0: R_X86_64_64 expects 0xffffffff81000010, found 0xffffffff81000011']);
+    const narrow = correct();
+    narrow[8] ^= 1;
+    expect(run(narrow).mismatches).toEqual(['.text+0x8: R_X86_64_PC32 expects 0xffffffe4, found 0xffffffe5']);
+  });
+});
