@@ -241,7 +241,8 @@ export class Workspace {
         const build = await this.client.setBuild({});
         if (build.ok) this.stages = build.value;
       }
-      if (last) this.select(last.name, last.kind === 'elf' ? 'sections' : undefined);
+      // A file already shown from its headers keeps the view the user picked meanwhile.
+      if (last) this.select(last.name, last.kind === 'elf' && this.selected !== last.name ? 'sections' : undefined);
     });
   }
 
