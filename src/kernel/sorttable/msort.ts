@@ -16,12 +16,14 @@ export function mergeSortIndices(count: number, compare: IndexComparator): Uint3
   return order;
 }
 
-function sortRange(order: Uint32Array, tmp: Uint32Array, start: number, n: number, compare: IndexComparator): void {
-  if (n <= 1) return;
+/** `runStart[j]`, when given, is the first index s such that [s, j] is already in the final
+ *  order (see mergeSortUnlessInOrder): a range untouched so far that lies inside one is skipped. */
+function sortRange(order: Uint32Array, tmp: Uint32Array, start: number, n: number, compare: IndexComparator, runStart?: Uint32Array): void {
+  if (n <= 1 || (runStart && runStart[start + n - 1] <= start)) return;
   const n1 = n >>> 1;
   const n2 = n - n1;
-  sortRange(order, tmp, start, n1, compare);
-  sortRange(order, tmp, start + n1, n2, compare);
+  sortRange(order, tmp, start, n1, compare, runStart);
+  sortRange(order, tmp, start + n1, n2, compare, runStart);
   mergeRuns(order, tmp, start, n1, n2, compare);
 }
 
@@ -44,24 +46,37 @@ function mergeRuns(order: Uint32Array, tmp: Uint32Array, start: number, n1: numb
 /**
  * mergeSortIndices for a comparator that can also be put as two keys per element: compare(a, b)
  * <= 0 exactly when leftKey[a] <= rightKey[b] (a total order has leftKey = rightKey; the ORC tie
- * rule needs two). When every pair i < j already has leftKey[i] <= rightKey[j], each merge only
- * ever takes left, so glibc's result is the identity and the sort is skipped (a vmlinux sorted by an
- * earlier run: one O(n) pass instead of ~20 merge levels). Otherwise the comparator sort runs.
+ * rule needs two). A range whose pairs i < j all have leftKey[i] <= rightKey[j] is "in order":
+ * glibc's merge sort of it only ever takes left, so its result there is the identity. Ranges the
+ * recursion reaches still untouched and in order are therefore skipped: all of a table sorted by
+ * an earlier run, and the low levels of a linker's output (ascending runs, one per object).
  */
 export function mergeSortUnlessInOrder(compare: IndexComparator, leftKey: Float64Array, rightKey: Float64Array): Uint32Array {
   const n = leftKey.length;
-  if (!inFinalOrder(leftKey, rightKey)) return mergeSortIndices(n, compare);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  if (n > 1) sortRange(order, new Uint32Array(n), 0, n, compare, inOrderRunStarts(leftKey, rightKey));
   return order;
 }
 
-/** Is leftKey[i] <= rightKey[j] for every i < j? (running maximum of the left keys) */
-function inFinalOrder(leftKey: Float64Array, rightKey: Float64Array): boolean {
-  let max = -Infinity;
-  for (let j = 0; j < leftKey.length; j++) {
-    if (max > rightKey[j]) return false;
-    if (leftKey[j] > max) max = leftKey[j];
+/** For each j, the smallest s with [s, j] in order: two pointers, with a sliding-window maximum
+ *  of the left keys (a deque of indices whose left keys decrease), O(n) in all. */
+function inOrderRunStarts(leftKey: Float64Array, rightKey: Float64Array): Uint32Array {
+  const n = leftKey.length;
+  const starts = new Uint32Array(n);
+  const deque = new Uint32Array(n);
+  let head = 0;
+  let tail = 0;
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    // Move s right until max(leftKey[s..j-1]) <= rightKey[j].
+    while (head < tail && leftKey[deque[head]] > rightKey[j]) {
+      s = deque[head] + 1;
+      head++;
+    }
+    starts[j] = s;
+    while (head < tail && leftKey[deque[tail - 1]] <= leftKey[j]) tail--;
+    deque[tail++] = j;
   }
-  return true;
+  return starts;
 }
