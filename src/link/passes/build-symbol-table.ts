@@ -31,18 +31,28 @@ export function buildSymbolTable(ctx: LinkContext): void {
     if (withRelocations.has(os)) relaIndex.set(os, index++);
   }
   const symtabIndex = index;
-  const entries: number[] = [];
-  const values: bigint[] = [];
-  const sizes: bigint[] = [];
+  // Entries are written as they come, into a table sized for the most there can be: section
+  // symbols, every input local plus one STT_FILE per file, every global.
+  let most = 1 + ctx.outputSections.length + ctx.symbols.size;
+  for (const obj of ctx.objects) most += obj.symtab?.firstGlobal ?? 0;
+  const table = new Uint8Array(most * 24);
+  const view = new DataView(table.buffer);
+  let count = 0;
   const strings = new StringTableBuilder();
   // In an executable a TLS symbol's value is its offset in the TLS template (gABI "Thread-Local Storage").
   const tlsStart = ctx.outputSections.find((o) => (o.flags & BigInt(SHF_TLS)) !== 0n)?.address ?? 0n;
-  const push = (name: string, value: bigint, size: bigint, info: number, other: number, shndx: number) => {
-    entries.push(strings.add(name), info, other, shndx);
-    values.push((info & 0xf) === STT_TLS ? value - tlsStart : value);
-    sizes.push(size);
-    return values.length - 1;
+  const write = (nameOffset: number, value: bigint, size: bigint, info: number, other: number, shndx: number) => {
+    const at = count * 24;
+    view.setUint32(at, nameOffset, true);
+    table[at + 4] = info;
+    table[at + 5] = other;
+    view.setUint16(at + 6, shndx, true);
+    view.setBigUint64(at + 8, BigInt.asUintN(64, (info & 0xf) === STT_TLS ? value - tlsStart : value), true);
+    view.setBigUint64(at + 16, BigInt.asUintN(64, size), true);
+    return count++;
   };
+  const push = (name: string, value: bigint, size: bigint, info: number, other: number, shndx: number) =>
+    write(strings.add(name), value, size, info, other, shndx);
   push('', 0n, 0n, 0, 0, 0);
   const sectionSymbol = new Map<OutputSection, number>();
   // ld writes section symbols into an executable only when relocations refer to them (--emit-relocs).
@@ -50,6 +60,8 @@ export function buildSymbolTable(ctx: LinkContext): void {
   for (const obj of ctx.objects) {
     const t = obj.symtab;
     if (!t) continue;
+    // Local names are copied from the input's string table as bytes (no JS string per name).
+    const names = obj.elf.stringTable(obj.elf.sections[t.index].link).data;
     // ld names a file that has locals but no STT_FILE symbol with an STT_FILE of its own name.
     let fileNamed = false;
     for (let i = 1; i < t.firstGlobal; i++) {
@@ -63,11 +75,13 @@ export function buildSymbolTable(ctx: LinkContext): void {
         if (!s || s.discarded || !s.output || s.output.removed) continue; // ld drops locals of removed sections
         outShndx = keptSection(s.merge ? mergedOffset(s, Number(t.value(i))).holder.output! : s.output)!.index;
       }
-      const name = t.name(i);
-      if (!ctx.options.discardNone && name.startsWith('.L')) continue;
+      const start = t.nameOffset(i);
+      let end = names.indexOf(0, start);
+      if (end < 0) { t.name(i); end = start; } // raises the reader's error (an empty table reads as '')
+      if (!ctx.options.discardNone && names[start] === 0x2e && names[start + 1] === 0x4c) continue; // ".L"
       if (type === STT_FILE) fileNamed = true;
       else if (!fileNamed) { push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
-      obj.localOutputIndex[i] = push(name, localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
+      obj.localOutputIndex[i] = write(strings.addBytes(names, start, end), localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
     }
   }
   // Symbols whose section was discarded (/DISCARD/, --gc-sections) are not written, as in ld.
@@ -78,7 +92,7 @@ export function buildSymbolTable(ctx: LinkContext): void {
   // hidden symbols from objects stay global in a static link (both as ld 2.40 does).
   const linkerLocal = (g: GlobalSymbol) => g.scriptDefined === true && g.linkerHidden === true;
   for (const g of globals) if (linkerLocal(g)) g.outputIndex = pushGlobal(g, STB_LOCAL);
-  const firstGlobal = values.length;
+  const firstGlobal = count;
   for (const g of globals) if (!linkerLocal(g)) g.outputIndex = pushGlobal(g, g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL);
 
   function pushGlobal(g: GlobalSymbol, bind: number): number {
@@ -87,17 +101,6 @@ export function buildSymbolTable(ctx: LinkContext): void {
     return push(g.name, globalAddress(g), g.size, (bind << 4) | g.type, g.visibility, shndx);
   }
 
-  const count = values.length;
-  const symtab = new Uint8Array(count * 24);
-  const view = new DataView(symtab.buffer);
-  for (let i = 0; i < count; i++) {
-    const at = i * 24;
-    view.setUint32(at, entries[4 * i], true);
-    symtab[at + 4] = entries[4 * i + 1];
-    symtab[at + 5] = entries[4 * i + 2];
-    view.setUint16(at + 6, entries[4 * i + 3], true);
-    view.setBigUint64(at + 8, BigInt.asUintN(64, values[i]), true);
-    view.setBigUint64(at + 16, BigInt.asUintN(64, sizes[i]), true);
-  }
+  const symtab = table.slice(0, count * 24);
   ctx.symbolTable = { symtab, strtab: strings.bytes(), firstGlobal, symtabIndex, relaIndex, sectionSymbol, shnum: symtabIndex + 3 };
 }
