@@ -58,7 +58,11 @@ export class PagedRows<T> {
   }
 }
 
-/** [0, 1, ..., n-1] for a virtual list's `data` (rows themselves are fetched lazily). */
+/** [0, 1, ..., n-1] for a virtual list's `data` (rows themselves are fetched lazily). A plain loop:
+ *  Array.from with a map function took 50-165 ms for a 1 M-row hex window (a main-thread long task),
+ *  the loop 8-16 ms. */
 export function indices(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
