@@ -11,6 +11,7 @@ import { referenceAddress } from './chunks/iplt.ts';
 import { inputAddress, localAddress } from './layout/addresses.ts';
 import { symbolLabel } from './relocation-messages.ts';
 import { gotKey } from './passes/scan-relocations.ts';
+import { relocationWords, WORDS_PER_RELOCATION } from './relocation-words.ts';
 
 /** Every relocation of the link as columns; `at` is the offset in output buffer `out`. */
 export interface RelocationPlan {
@@ -57,7 +58,7 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
   live.forEach((s, si) => {
     const obj = s.file;
     const table = obj.elf.relocationTable(s.relocationSection);
-    const d = obj.elf.data;
+    const w = relocationWords(obj.elf, table);
     const relax = ctx.relaxations.get(s)!;
     const base = BigInt.asUintN(64, s.output!.address + BigInt(s.offset));
     const baseLo = Number(base & 0xffffffffn);
@@ -65,9 +66,9 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
     const out = outIndex.get(s.output!)!;
     const slots = targets.slotsFor(obj);
     for (let i = 0; i < table.count; i++, n++) {
-      const at = table.base + i * 24;
-      let offset = d.u32(at) + d.u32(at + 4) * 4294967296;
-      const type = d.u32(at + 8);
+      const at = i * WORDS_PER_RELOCATION;
+      let offset = w[at] + w[at + 1] * 4294967296;
+      const type = w[at + 2];
       if (s.ehFrame) {
         offset = ehFrameOffset(s, offset);
         if (offset < 0) { plan.dropped[n] = 1; plan.source[n] = si; plan.index[n] = i; continue; }
@@ -81,14 +82,14 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
       const lo = baseLo + offset;
       P32[2 * n] = lo >>> 0;
       P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
-      A32[2 * n] = d.u32(at + 16);
-      A32[2 * n + 1] = d.u32(at + 20);
+      A32[2 * n] = w[at + 4];
+      A32[2 * n + 1] = w[at + 5];
       const formula = X86_64_KINDS[type]?.formula ?? Formula.None;
       // None, or the __tls_get_addr call a GD/LD → LE rewrite replaced: nothing to patch.
       if (formula === Formula.None || relax[i] === Relax.Consumed) continue;
       if (formula === Formula.SA || formula === Formula.SAP) {
         // The common case: S from the per-symbol cache, copied as two 32-bit halves.
-        const sym = d.u32(at + 12);
+        const sym = w[at + 3];
         let slot = slots[sym];
         if (slot === -2) slot = targets.simple(obj, sym);
         if (slot >= 0) {

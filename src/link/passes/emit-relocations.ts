@@ -5,6 +5,7 @@
 import { STT_SECTION } from '../../elf/index.ts';
 import { relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
 import type { InputSection, LinkContext } from '../context.ts';
+import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { mergedOffset } from './merge-sections.ts';
 
 export function emitRelocations(ctx: LinkContext): void {
@@ -34,15 +35,15 @@ export function emitRelocations(ctx: LinkContext): void {
       const base = first.get(m)!.start;
       const rel = m.file.elf.relocationTable(m.relocationSection);
       const t = m.file.symtab!;
-      const d = m.file.elf.data;
+      const w = relocationWords(m.file.elf, rel);
       const sectionSymbolOf = new Map<number, { index: number; offset: number } | null>();
       for (let i = 0; i < rel.count; i++) {
         const n = base + i;
         if (plan.dropped[n]) continue; // went with its .eh_frame entry
-        const at = rel.base + i * 24;
-        const sym = d.u32(at + 12);
-        let addLo = d.u32(at + 16);
-        let addHi = d.u32(at + 20) | 0;
+        const at = i * WORDS_PER_RELOCATION;
+        const sym = w[at + 3];
+        let addLo = w[at + 4];
+        let addHi = w[at + 5] | 0;
         let index = 0;
         if (sym >= t.firstGlobal) index = m.file.globals[sym].outputIndex;
         else if (sym !== 0 && (t.info(sym) & 0xf) === STT_SECTION) {
@@ -65,7 +66,7 @@ export function emitRelocations(ctx: LinkContext): void {
           index = m.file.localOutputIndex[sym];
         }
         const relax = plan.relax[n] as Relax;
-        const type = relaxedType(relax, d.u32(at + 8));
+        const type = relaxedType(relax, w[at + 2]);
         let placeLo = P32[2 * n];
         let placeHi = P32[2 * n + 1];
         const shift = relaxedShift(relax);

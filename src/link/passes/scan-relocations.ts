@@ -8,6 +8,7 @@ import {
 } from '../arch/x86_64.ts';
 import { createIplt, STT_GNU_IFUNC } from '../chunks/iplt.ts';
 import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
+import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 
 export function scanRelocations(ctx: LinkContext): void {
   const errors: string[] = [];
@@ -17,14 +18,14 @@ export function scanRelocations(ctx: LinkContext): void {
     for (const s of obj.sections) {
       if (!s || s.relocationSection < 0) continue;
       const table = obj.elf.relocationTable(s.relocationSection);
-      const d = obj.elf.data;
+      const w = relocationWords(obj.elf, table);
       const relax = new Uint8Array(table.count);
       for (let i = 0; i < table.count; i++) {
         const at = table.base + i * table.entsize;
-        const type = d.u32(at + 8);
+        const type = w[i * WORDS_PER_RELOCATION + 2];
         const kind = X86_64_KINDS[type];
-        const offset = d.u32(at) + d.u32(at + 4) * 4294967296;
-        const sym = d.u32(at + 12);
+        const offset = w[i * WORDS_PER_RELOCATION] + w[i * WORDS_PER_RELOCATION + 1] * 4294967296;
+        const sym = w[i * WORDS_PER_RELOCATION + 3];
         if (sym >= (obj.symtab?.count ?? 0)) {
           throw new ElfFormatError(obj.name, `relocation ${i} of ${obj.elf.sections[s.relocationSection].name}`, at + 12, `symbol index ${sym} is out of range (${obj.symtab?.count ?? 0} symbols)`);
         }
@@ -44,7 +45,7 @@ export function scanRelocations(ctx: LinkContext): void {
         if (type === R_X86_64_TLSGD || type === R_X86_64_TLSLD) {
           // GD/LD → LE: the call to __tls_get_addr that follows is consumed by the rewrite.
           const r = tlsDynamicRelaxation(s.data, offset, type);
-          const next = i + 1 < table.count ? d.u32(table.base + (i + 1) * table.entsize) : -1;
+          const next = i + 1 < table.count ? w[(i + 1) * WORDS_PER_RELOCATION] : -1;
           if (!r || next !== r.callOffset) {
             errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: ${kind.name} is not followed by a call to __tls_get_addr ldplay can relax`);
             continue;
