@@ -1,6 +1,6 @@
 // `ldplay sorttable|sysmap|nm|mismatch` as a user runs them: spawned `node bin/ldplay.mjs`, outputs
 // compared with the fixtures and GNU nm, errors checked for the tool's wording and exit codes.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ describe('kernel stage commands', () => {
     if (!existsSync(join(repoRoot, 'dist-cli/ldplay.mjs'))) spawnSync(process.execPath, [join(repoRoot, 'scripts/build-cli.mjs')]);
   });
   const dir = mkdtempSync(join(tmpdir(), 'ldplay-sorttable-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ldplay sorttable IN -o OUT writes the kernel tool output', () => {
     const out = join(dir, 'vmlinux');
@@ -71,12 +72,15 @@ describe('kernel stage commands', () => {
     // 6.14 rules: mcount bounds from .symtab (the CLI's second read phase); ORC ties by type (6.4+).
     const expected = stageOutput(scrambled, { kernel: '6.14', mcount: true });
     const inPath = join(dir, 'big.vmlinux');
-    writeFileSync(inPath, scrambled);
-    const r = ldplay(['sorttable', inPath, '--kernel=6.14', '--mcount', '--verbose']);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^__mcount_loc: \d+ entries, \d{5,} moved/m);
-    expect(readFileSync(inPath).equals(expected)).toBe(true);
-    rmSync(inPath);
+    try {
+      writeFileSync(inPath, scrambled);
+      const r = ldplay(['sorttable', inPath, '--kernel=6.14', '--mcount', '--verbose']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^__mcount_loc: \d+ entries, \d{5,} moved/m);
+      expect(readFileSync(inPath).equals(expected)).toBe(true);
+    } finally {
+      rmSync(inPath, { force: true });
+    }
   }, 120_000);
 
   it('ldplay sorttable fails like the tool on a relocatable object', () => {
