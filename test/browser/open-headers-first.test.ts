@@ -3,7 +3,8 @@
 // at the moment the table's rows first appear (a MutationObserver in the page records it), never on
 // wall time: the progress strip still says "Reading …" below 100 %, the title says headers only,
 // and views that need the whole file wait. Then the load completes (same rows, symbols searchable),
-// and a second drop is cancelled from that same moment and leaves nothing half-open.
+// and a second drop is cancelled from that same moment and leaves nothing half-open. The Symbols tab,
+// clicked at that moment, shows that it waits for the whole file, and becomes the table once read.
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,16 +24,28 @@ interface FirstSight {
   headersOnly: boolean;
   download: boolean;
   cancelled: boolean;
+  /** After the Symbols tab is clicked at first sight: its waiting text, while the read still runs. */
+  symbolsWhileLoading?: { text: string; progress: boolean; grid: boolean };
 }
 
-/** Records the page's state when the section table of `name` first has rows; clicks the task
- *  strip's Cancel right then when `cancel` is set. */
+/** Records the page's state when the section table of `name` first has rows; then clicks the task
+ *  strip's Cancel right away (`cancel`) or the Symbols tab, recording what that view shows. */
 function watchFirstSight(page: Page, name: string, cancel: boolean): Promise<void> {
   return page.evaluate(({ name, cancel }) => {
     const w = window as unknown as { __firstSight?: FirstSight };
     delete w.__firstSight;
     const look = () => {
-      if (w.__firstSight) return;
+      if (w.__firstSight) {
+        const waiting = document.querySelector('#view .waiting');
+        if (!waiting) return;
+        w.__firstSight.symbolsWhileLoading = {
+          text: waiting.textContent ?? '',
+          progress: !!document.querySelector('[role=progressbar]'),
+          grid: !!document.querySelector(`[role=grid][aria-label="Symbols of ${name}"]`),
+        };
+        observer.disconnect();
+        return;
+      }
       const rows = document.querySelectorAll(`table[aria-label="Sections of ${name}"] tbody tr`).length;
       if (!rows) return;
       const bar = document.querySelector('[role=progressbar]');
@@ -48,8 +61,8 @@ function watchFirstSight(page: Page, name: string, cancel: boolean): Promise<voi
         const button = [...document.querySelectorAll<HTMLButtonElement>('.status button')].find((b) => b.textContent === 'Cancel');
         button?.click();
         w.__firstSight.cancelled = !!button;
-      }
-      observer.disconnect();
+        observer.disconnect();
+      } else document.querySelector<HTMLButtonElement>('#tab-symbols')?.click();
     };
     const observer = new MutationObserver(look);
     observer.observe(document.body, { childList: true, subtree: true, attributes: true });
@@ -78,15 +91,23 @@ describe('headers-first open of a 632 MB vmlinux', () => {
     expect(seen.progressNow!).toBeLessThan(100);
     expect(seen.headersOnly).toBe(true);
     expect(seen.download).toBe(false);
+    // The symbols view, asked for while the rest is read, says it waits instead of showing a table.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __firstSight: FirstSight }).__firstSight.symbolsWhileLoading), { timeout: 60_000 }).toBeDefined();
+    const symbols = (await page.evaluate(() => (window as unknown as { __firstSight: FirstSight }).__firstSight.symbolsWhileLoading))!;
+    expect(symbols.text).toMatch(/^Loading .*needs the whole file/);
+    expect(symbols.progress).toBe(true);
+    expect(symbols.grid).toBe(false);
 
-    // Once read: no progress strip, no "headers only", the same rows, and the symbols view works.
+    // Once read: no progress strip, no "headers only", the Symbols tab (still chosen) searchable, and
+    // the same section rows.
     await expect.poll(() => page.locator('.status').textContent(), { timeout: 120_000 }).toMatch(/artifacts? in the worker/);
     await expect.poll(() => page.locator('.artifact .title').textContent()).not.toMatch(/headers only/);
-    expect(await page.getByRole('table', { name: `Sections of ${name}` }).locator('tbody tr').count()).toBe(want);
-    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    expect(await page.getByRole('tab', { name: /^Symbols/ }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('searchbox', { name: 'Search symbols' }).fill('do_sys_open');
     await page.getByRole('grid', { name: `Symbols of ${name}` }).getByRole('gridcell', { name: 'do_sys_open', exact: true }).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(screenshotDir, 'open-headers-first-loaded.png') });
+    await page.getByRole('tab', { name: /^Sections/ }).click();
+    expect(await page.getByRole('table', { name: `Sections of ${name}` }).locator('tbody tr').count()).toBe(want);
     expect(problems).toEqual([]);
   });
 
