@@ -87,7 +87,7 @@ export function writeAt(fd: number, data: Uint8Array, position: number): void {
  * meanwhile. `commit()` removes the old `to`, waits for the copy, lets `edit` write into it, gives
  * it the mode writeFileSync(to, …, { mode: 0o755 }) would leave (an existing `to` keeps its mode, a
  * new one gets 0755 less the umask) and renames it to `to`; `abandon()` removes the copy, leaving
- * `to` untouched (a failed stage changes nothing).
+ * `to` untouched (a failed stage changes nothing). `to` must be a regular file or not exist yet.
  */
 export function startCopy(from: string, to: string): { commit(edit: (fd: number) => void): Promise<void>; abandon(): Promise<void> } {
   const temp = join(dirname(to), `.${basename(to)}.ldplay-${process.pid}.tmp`);

@@ -6,13 +6,13 @@
 // while the tables sort) that then replaces OUT.
 // Messages are the tool's.
 
-import { closeSync, existsSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { ElfFormatError, readElf } from '../elf/index.ts';
 import { sorttableSectionRanges, sorttableSymbolRanges } from '../kernel/sorttable/input-ranges.ts';
 import { sortTablesInPlace, type SorttableOptions } from '../kernel/sorttable/sorttable.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
-import { RangedFile, startCopy, writeRanges } from './ranged-file.ts';
+import { isRegularFile, RangedFile, startCopy, writeRanges } from './ranged-file.ts';
 
 const usage = 'usage: ldplay sorttable IN [-o OUT] [--kernel=X.Y] [--mcount] [--system-map=FILE] [-s NM-FILE] [--no-orc] [--verbose]\n';
 
@@ -80,12 +80,16 @@ export const sorttableCommand: Command = {
       process.stderr.write(`ldplay sorttable: ${(e as Error).message}\n`);
       return 1;
     }
+    // An existing OUT that is not a regular file (a device, a symlink) is written through with the
+    // whole sorted file, as before; never replaced by a rename.
+    const special = !inPlace && existsSync(parsed.output) && !isRegularFile(parsed.output);
     // OUT is copied by the kernel (copy_file_range) while the tables are read and sorted here.
-    const copy = inPlace ? null : startCopy(parsed.input, parsed.output);
+    const copy = inPlace || special ? null : startCopy(parsed.input, parsed.output);
     try {
       let result;
       try {
         const file = loadForSorttable(fd, options);
+        if (special) file.loadAll();
         result = { ...sortTablesInPlace(file.bytes, options), bytes: file.bytes };
       } catch (e) {
         await copy?.abandon();
@@ -94,6 +98,7 @@ export const sorttableCommand: Command = {
       const { record, diagnostics, written, bytes } = result;
       for (const d of diagnostics) process.stderr.write(`${d.severity}: ${d.message}\n`);
       if (copy) await copy.commit((out) => writeRanges(out, bytes, written));
+      else if (special) writeFileSync(parsed.output, bytes);
       else writeRanges(fd, bytes, written);
       if (parsed.verbose) {
         for (const t of record.tables) process.stdout.write(`${t.table}: ${t.entries} entries, ${t.moved} moved (${t.comparator})\n`);

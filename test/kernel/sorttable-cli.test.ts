@@ -2,7 +2,7 @@
 // compared with the fixtures and GNU nm, errors checked for the tool's wording and exit codes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigVmlinux, hasBigVmlinux, load, repoRoot, tiny } from '../helpers.ts';
@@ -51,6 +51,20 @@ describe('kernel stage commands', () => {
     const unsorted = load(tiny('expected', 'vmlinux.unsorted'));
     expectCliEqualsStage(unsorted);
     expectCliEqualsStage(unsorted, ['--kernel=6.14'], { kernel: '6.14' });
+  });
+
+  it('writes through an OUT that is not a regular file (a symlink, /dev/null), never replacing it', () => {
+    const unsorted = load(tiny('expected', 'vmlinux.unsorted'));
+    const target = join(dir, 'link-target');
+    const link = join(dir, 'link');
+    writeFileSync(target, 'old');
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
+    expect(ldplay(['sorttable', tiny('expected', 'vmlinux.unsorted'), '-o', link]).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target).equals(stageOutput(unsorted))).toBe(true);
+    expect(ldplay(['sorttable', tiny('expected', 'vmlinux.unsorted'), '-o', '/dev/null']).status).toBe(0);
+    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 
   it('sorts shuffled __ex_table and ORC tables by range as the stage does', () => {
