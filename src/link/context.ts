@@ -234,8 +234,11 @@ export function createContext(options: LinkOptions, inputs: LinkInput[], record:
 }
 
 export function newGlobal(name: string): GlobalSymbol {
+  // Every field present from the start: all globals share one object shape, so the per-symbol
+  // loops of later passes read them through monomorphic property accesses.
   return {
-    name, fileIndex: 0, binding: 1, type: 0, visibility: 0, size: 0n, value: 0n, defined: false,
-    common: false, referenced: false, address: 0n, outputIndex: 0,
+    name, file: undefined, fileIndex: 0, binding: 1, type: 0, visibility: 0, size: 0n, section: undefined, value: 0n,
+    defined: false, common: false, scriptDefined: false, linkerHidden: false, outputSection: undefined,
+    referenced: false, address: 0n, outputIndex: 0,
   };
 }

@@ -4,7 +4,7 @@
 // addend grown by the input section's offset (or its merged position); relaxed types renamed.
 import { STT_SECTION } from '../../elf/index.ts';
 import { relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
-import type { InputSection, LinkContext } from '../context.ts';
+import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { mergedOffset } from './merge-sections.ts';
 
@@ -19,6 +19,12 @@ export function emitRelocations(ctx: LinkContext): void {
     start += s.file.elf.relocationTable(s.relocationSection).count;
   });
   const P32 = new Uint32Array(plan.P.buffer, plan.P.byteOffset, plan.count * 2);
+  const outputSymbols = new Map<ObjectFile, OutputSymbols>();
+  const outputSymbolsOf = (file: ObjectFile) => {
+    let known = outputSymbols.get(file);
+    if (!known) { known = outputSymbolsFor(ctx, file); outputSymbols.set(file, known); }
+    return known;
+  };
   for (const os of ctx.outputSections) {
     if (!table.relaIndex.has(os)) continue;
     const members = os.members.filter((m) => first.has(m));
@@ -34,9 +40,8 @@ export function emitRelocations(ctx: LinkContext): void {
     for (const m of members) {
       const base = first.get(m)!.start;
       const rel = m.file.elf.relocationTable(m.relocationSection);
-      const t = m.file.symtab!;
       const w = relocationWords(m.file.elf, rel);
-      const sectionSymbolOf = new Map<number, { index: number; offset: number } | null>();
+      const symbols = outputSymbolsOf(m.file);
       for (let i = 0; i < rel.count; i++) {
         const n = base + i;
         if (plan.dropped[n]) continue; // went with its .eh_frame entry
@@ -44,32 +49,24 @@ export function emitRelocations(ctx: LinkContext): void {
         const sym = w[at + 3];
         let addLo = w[at + 4];
         let addHi = w[at + 5] | 0;
-        let index = 0;
-        if (sym >= t.firstGlobal) index = m.file.globals[sym].outputIndex;
-        else if (sym !== 0 && (t.info(sym) & 0xf) === STT_SECTION) {
-          const target = m.file.sections[t.shndx(sym)];
-          if (target?.merge) {
-            // A merged string: the addend selects a piece, which may now live in another section.
-            const mapped = mergedOffset(target, Number(rel.addend(i)));
-            index = table.sectionSymbol.get(mapped.holder.output!) ?? 0;
-            addLo = mapped.holder.offset + mapped.offset;
-            addHi = 0;
-          } else if (target?.output) {
-            let known = sectionSymbolOf.get(sym);
-            if (known === undefined) { known = { index: table.sectionSymbol.get(target.output) ?? 0, offset: target.offset }; sectionSymbolOf.set(sym, known); }
-            index = known!.index;
-            const lo = addLo + known!.offset; // addend grows by the input section's offset in the output
-            addLo = lo >>> 0;
-            addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
-          }
-        } else if (sym !== 0) {
-          index = m.file.localOutputIndex[sym];
+        let index = symbols.index[sym];
+        if (index === MERGED) {
+          // A merged string: the addend selects a piece, which may now live in another section.
+          const target = m.file.sections[m.file.symtab!.shndx(sym)]!;
+          const mapped = mergedOffset(target, Number(rel.addend(i)));
+          index = table.sectionSymbol.get(mapped.holder.output!) ?? 0;
+          addLo = mapped.holder.offset + mapped.offset;
+          addHi = 0;
+        } else if (symbols.growth[sym]) {
+          const lo = addLo + symbols.growth[sym]; // addend grows by the input section's offset in the output
+          addLo = lo >>> 0;
+          addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
         }
         const relax = plan.relax[n] as Relax;
-        const type = relaxedType(relax, w[at + 2]);
+        const type = relax ? relaxedType(relax, w[at + 2]) : w[at + 2];
         let placeLo = P32[2 * n];
         let placeHi = P32[2 * n + 1];
-        const shift = relaxedShift(relax);
+        const shift = relax ? relaxedShift(relax) : 0;
         if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
         const o = k++ * 24;
         view.setUint32(o, placeLo, true);
@@ -83,4 +80,33 @@ export function emitRelocations(ctx: LinkContext): void {
     ctx.emitted.set(os, out);
     ctx.record.emittedRelocations += total;
   }
+}
+
+/** `index` marks section symbols of merged sections: their output symbol depends on the addend. */
+const MERGED = -1;
+
+interface OutputSymbols {
+  /** Output .symtab index per input symbol (0 for none), or MERGED. */
+  index: Int32Array;
+  /** For section symbols: how much the addend grows (the input section's offset in its output). */
+  growth: Float64Array;
+}
+
+/** The output symbol each input symbol of `file` becomes: globals and kept locals by their output
+ *  index, section symbols by their output section's symbol (ld's rewrite for --emit-relocs). */
+function outputSymbolsFor(ctx: LinkContext, file: ObjectFile): OutputSymbols {
+  const t = file.symtab!;
+  const index = new Int32Array(t.count);
+  const growth = new Float64Array(t.count);
+  const sectionSymbol = ctx.symbolTable!.sectionSymbol;
+  for (let sym = 1; sym < t.count; sym++) {
+    if (sym >= t.firstGlobal) index[sym] = file.globals[sym].outputIndex;
+    else if ((t.info(sym) & 0xf) !== STT_SECTION) index[sym] = file.localOutputIndex[sym];
+    else {
+      const target = file.sections[t.shndx(sym)];
+      if (target?.merge) index[sym] = MERGED;
+      else if (target?.output) { index[sym] = sectionSymbol.get(target.output) ?? 0; growth[sym] = target.offset; }
+    }
+  }
+  return { index, growth };
 }
