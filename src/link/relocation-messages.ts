@@ -7,6 +7,7 @@ import type { InputSection, LinkContext } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
 import { RECORDED_RELOCATION_LIMIT } from './record.ts';
 import type { RelocationPlan } from './relocation-plan.ts';
+import { relocationWords, WORDS_PER_RELOCATION } from './relocation-words.ts';
 
 export function symbolLabel(obj: InputSection['file'], sym: number): string {
   const t = obj.symtab!;
@@ -39,11 +40,23 @@ export function recordStep(ctx: LinkContext, plan: RelocationPlan, i: number, be
   const list = ctx.record.relocations;
   if (list.length >= RECORDED_RELOCATION_LIMIT) return;
   const s = plan.sections[plan.source[i]];
-  const table = s.file.elf.relocationTable(s.relocationSection);
-  const r = plan.index[i];
+  const w = relocationWords(s.file.elf, s.file.elf.relocationTable(s.relocationSection));
+  const at = plan.index[i] * WORDS_PER_RELOCATION;
+  const P = new Uint32Array(plan.P.buffer, plan.P.byteOffset + 8 * i, 2);
   list.push({
-    file: s.file.name, section: s.name, offset: Number(table.offset(r)), type: relocationName(plan.type[i]),
-    symbol: symbolLabel(s.file, table.sym(r)), addend: table.addend(r).toString(), address: `0x${BigInt.asUintN(64, plan.P[i]).toString(16)}`,
+    file: s.file.name, section: s.name, offset: w[at] + w[at + 1] * 4294967296, type: relocationName(plan.type[i]),
+    symbol: symbolLabel(s.file, w[at + 3]), addend: signedDecimal(w[at + 5], w[at + 4]), address: `0x${hex64(P[1], P[0])}`,
     before: hex(before), after: hex(after), relaxed: plan.relax[i] ? `relaxation ${plan.relax[i]}` : undefined,
   });
+}
+
+/** A 64-bit value given as 32-bit halves, in hex without leading zeros (bigint's toString(16)). */
+function hex64(hi: number, lo: number): string {
+  return hi ? hi.toString(16) + lo.toString(16).padStart(8, '0') : lo.toString(16);
+}
+
+/** A signed 64-bit value given as halves, in decimal; exact in a double unless beyond 2^53. */
+function signedDecimal(hi: number, lo: number): string {
+  const value = (hi | 0) * 4294967296 + lo;
+  return Number.isSafeInteger(value) ? String(value) : BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
 }

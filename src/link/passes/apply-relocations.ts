@@ -89,7 +89,7 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     else if (size === 8) { view.setUint32(at, lo, true); view.setUint32(at + 4, hi >>> 0, true); }
     else if (size === 2) view.setUint16(at, lo & 0xffff, true);
     else if (size === 1) buf[at] = lo & 0xff;
-    if (before) onStep!(i, before, buf.slice(Math.max(0, plan.at[i] - 3), plan.at[i] + kind.size));
+    if (before) onStep!(i, before, buf.subarray(Math.max(0, plan.at[i] - 3), plan.at[i] + kind.size)); // read at once, not kept
   }
   return overflows;
 }
