@@ -29,57 +29,66 @@ export function emitRelocations(ctx: LinkContext): void {
     if (!table.relaIndex.has(os)) continue;
     const members = os.members.filter((m) => first.has(m));
     let total = 0;
-    for (const m of members) {
-      const { start } = first.get(m)!;
-      const count = m.file.elf.relocationTable(m.relocationSection).count;
-      for (let i = 0; i < count; i++) if (!plan.dropped[start + i]) total++;
-    }
+    for (const m of members) total += keptCount(plan.dropped, first.get(m)!.start, m.file.elf.relocationTable(m.relocationSection).count);
     const out = new Uint8Array(total * 24);
     const view = new DataView(out.buffer);
     let k = 0;
-    for (const m of members) {
-      const base = first.get(m)!.start;
-      const rel = m.file.elf.relocationTable(m.relocationSection);
-      const w = relocationWords(m.file.elf, rel);
-      const symbols = outputSymbolsOf(m.file);
-      for (let i = 0; i < rel.count; i++) {
-        const n = base + i;
-        if (plan.dropped[n]) continue; // went with its .eh_frame entry
-        const at = i * WORDS_PER_RELOCATION;
-        const sym = w[at + 3];
-        let addLo = w[at + 4];
-        let addHi = w[at + 5] | 0;
-        let index = symbols.index[sym];
-        if (index === MERGED) {
-          // A merged string: the addend selects a piece, which may now live in another section.
-          const target = m.file.sections[m.file.symtab!.shndx(sym)]!;
-          const mapped = mergedOffset(target, Number(rel.addend(i)));
-          index = table.sectionSymbol.get(mapped.holder.output!) ?? 0;
-          addLo = mapped.holder.offset + mapped.offset;
-          addHi = 0;
-        } else if (symbols.growth[sym]) {
-          const lo = addLo + symbols.growth[sym]; // addend grows by the input section's offset in the output
-          addLo = lo >>> 0;
-          addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
-        }
-        const relax = plan.relax[n] as Relax;
-        const type = relax ? relaxedType(relax, w[at + 2]) : w[at + 2];
-        let placeLo = P32[2 * n];
-        let placeHi = P32[2 * n + 1];
-        const shift = relax ? relaxedShift(relax) : 0;
-        if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
-        const o = k++ * 24;
-        view.setUint32(o, placeLo, true);
-        view.setUint32(o + 4, placeHi, true);
-        view.setUint32(o + 8, type, true);
-        view.setUint32(o + 12, index, true);
-        view.setUint32(o + 16, addLo, true);
-        view.setUint32(o + 20, addHi >>> 0, true);
-      }
-    }
+    for (const m of members) k = emitMember(ctx, m, first.get(m)!.start, outputSymbolsOf(m.file), P32, view, k);
     ctx.emitted.set(os, out);
     ctx.record.emittedRelocations += total;
   }
+}
+
+/** How many of plan entries [start, start + count) were not dropped with their .eh_frame entry. */
+function keptCount(dropped: Uint8Array, start: number, count: number): number {
+  let kept = 0;
+  for (let i = start; i < start + count; i++) if (!dropped[i]) kept++;
+  return kept;
+}
+
+/** Writes the kept relocations of member `m` (plan entries from `base`) as entries `k`… of `view`;
+ *  returns the next entry. A function of its own so the engine optimizes this loop early and once. */
+function emitMember(ctx: LinkContext, m: InputSection, base: number, symbols: OutputSymbols, P32: Uint32Array, view: DataView, k: number): number {
+  const plan = ctx.plan!;
+  const rel = m.file.elf.relocationTable(m.relocationSection);
+  const w = relocationWords(m.file.elf, rel);
+  const dropped = plan.dropped;
+  const relaxations = plan.relax;
+  for (let i = 0; i < rel.count; i++) {
+    const n = base + i;
+    if (dropped[n]) continue; // went with its .eh_frame entry
+    const at = i * WORDS_PER_RELOCATION;
+    const sym = w[at + 3];
+    let addLo = w[at + 4];
+    let addHi = w[at + 5] | 0;
+    let index = symbols.index[sym];
+    if (index === MERGED) {
+      // A merged string: the addend selects a piece, which may now live in another section.
+      const target = m.file.sections[m.file.symtab!.shndx(sym)]!;
+      const mapped = mergedOffset(target, Number(rel.addend(i)));
+      index = ctx.symbolTable!.sectionSymbol.get(mapped.holder.output!) ?? 0;
+      addLo = mapped.holder.offset + mapped.offset;
+      addHi = 0;
+    } else if (symbols.growth[sym]) {
+      const lo = addLo + symbols.growth[sym]; // addend grows by the input section's offset in the output
+      addLo = lo >>> 0;
+      addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
+    }
+    const relax = relaxations[n] as Relax;
+    const type = relax ? relaxedType(relax, w[at + 2]) : w[at + 2];
+    let placeLo = P32[2 * n];
+    let placeHi = P32[2 * n + 1];
+    const shift = relax ? relaxedShift(relax) : 0;
+    if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
+    const o = k++ * 24;
+    view.setUint32(o, placeLo, true);
+    view.setUint32(o + 4, placeHi, true);
+    view.setUint32(o + 8, type, true);
+    view.setUint32(o + 12, index, true);
+    view.setUint32(o + 16, addLo, true);
+    view.setUint32(o + 20, addHi >>> 0, true);
+  }
+  return k;
 }
 
 /** `index` marks section symbols of merged sections: their output symbol depends on the addend. */
