@@ -8,9 +8,16 @@ export class StringTableBuilder {
   private out = new Uint8Array(4096);
   private length = 1;
   /** Open addressing: 0 is empty, else the name's offset in `out` (never 0: offset 0 is the NUL). */
-  private slots = new Int32Array(1024);
+  private slots: Int32Array;
   private count = 0;
   private scratch = new Uint8Array(256);
+
+  /** `expected`: about how many names will be added (sizes the table once; it still grows). */
+  constructor(expected = 256) {
+    let size = 1024;
+    while (size < expected * 2) size *= 2;
+    this.slots = new Int32Array(size);
+  }
 
   /** Offset of `name` (Latin-1, one byte per char), adding it on first sight. */
   add(name: string): number {

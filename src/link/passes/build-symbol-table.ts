@@ -60,10 +60,11 @@ export function buildSymbolTable(ctx: LinkContext): void {
 /** .symtab entries written as they come, names through one StringTableBuilder. */
 class SymtabWriter {
   readonly table: Uint8Array;
-  readonly strings = new StringTableBuilder();
+  readonly strings: StringTableBuilder;
   count = 0;
   private readonly view: DataView;
   constructor(most: number, private readonly tlsStart: bigint) {
+    this.strings = new StringTableBuilder(most);
     this.table = new Uint8Array(most * 24);
     this.view = new DataView(this.table.buffer);
   }
