@@ -29,10 +29,12 @@ export function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: numbe
 }
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, x) => x.toString(16).padStart(2, '0'));
-/** "0f 1f 00": bytes as the record shows them (one table lookup per byte; 4096 steps per link). */
+const SPACED_HEX_BYTE = HEX_BYTE.map((h) => ' ' + h);
+/** "0f 1f 00": bytes as the record shows them (table lookups: 4096 steps per link, and
+ *  Number#toString(16) is slow in code that runs once). */
 function hex(b: Uint8Array): string {
   let s = b.length ? HEX_BYTE[b[0]] : '';
-  for (let i = 1; i < b.length; i++) s += ' ' + HEX_BYTE[b[i]];
+  for (let i = 1; i < b.length; i++) s += SPACED_HEX_BYTE[b[i]];
   return s;
 }
 
@@ -52,7 +54,14 @@ export function recordStep(ctx: LinkContext, plan: RelocationPlan, i: number, be
 
 /** A 64-bit value given as 32-bit halves, in hex without leading zeros (bigint's toString(16)). */
 function hex64(hi: number, lo: number): string {
-  return hi ? hi.toString(16) + lo.toString(16).padStart(8, '0') : lo.toString(16);
+  const digits = hi ? hex32(hi) + hex32(lo) : hex32(lo);
+  let first = 0;
+  while (first < digits.length - 1 && digits.charCodeAt(first) === 0x30) first++;
+  return digits.slice(first);
+}
+
+function hex32(v: number): string {
+  return HEX_BYTE[v >>> 24] + HEX_BYTE[(v >>> 16) & 255] + HEX_BYTE[(v >>> 8) & 255] + HEX_BYTE[v & 255];
 }
 
 /** A signed 64-bit value given as halves, in decimal; exact in a double unless beyond 2^53. */

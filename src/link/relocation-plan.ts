@@ -48,62 +48,69 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
     formula: new Uint8Array(total), relax: new Uint8Array(total), S: new BigInt64Array(total), A: new BigInt64Array(total),
     P: new BigInt64Array(total), dropped: new Uint8Array(total), source: new Uint32Array(total), index: new Uint32Array(total), sections: live,
   };
-  const S32 = new Uint32Array(plan.S.buffer);
-  const A32 = new Uint32Array(plan.A.buffer);
-  const P32 = new Uint32Array(plan.P.buffer);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
   const targets = new TargetCache(ctx);
   const errors: string[] = [];
   let n = 0;
-  live.forEach((s, si) => {
-    const obj = s.file;
-    const table = obj.elf.relocationTable(s.relocationSection);
-    const w = relocationWords(obj.elf, table);
-    const relax = ctx.relaxations.get(s)!;
-    const base = BigInt.asUintN(64, s.output!.address + BigInt(s.offset));
-    const baseLo = Number(base & 0xffffffffn);
-    const baseHi = Number(base >> 32n);
-    const out = outIndex.get(s.output!)!;
-    const slots = targets.slotsFor(obj);
-    for (let i = 0; i < table.count; i++, n++) {
-      const at = i * WORDS_PER_RELOCATION;
-      let offset = w[at] + w[at + 1] * 4294967296;
-      const type = w[at + 2];
-      if (s.ehFrame) {
-        offset = ehFrameOffset(s, offset);
-        if (offset < 0) { plan.dropped[n] = 1; plan.source[n] = si; plan.index[n] = i; continue; }
-      }
-      plan.out[n] = out;
-      plan.at[n] = s.offset + offset;
-      plan.type[n] = type;
-      plan.relax[n] = relax[i];
-      plan.source[n] = si;
-      plan.index[n] = i;
-      const lo = baseLo + offset;
-      P32[2 * n] = lo >>> 0;
-      P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
-      A32[2 * n] = w[at + 4];
-      A32[2 * n + 1] = w[at + 5];
-      const formula = X86_64_KINDS[type]?.formula ?? Formula.None;
-      // None, or the __tls_get_addr call a GD/LD → LE rewrite replaced: nothing to patch.
-      if (formula === Formula.None || relax[i] === Relax.Consumed) continue;
-      if (formula === Formula.SA || formula === Formula.SAP) {
-        // The common case: S from the per-symbol cache, copied as two 32-bit halves.
-        const sym = w[at + 3];
-        let slot = slots[sym];
-        if (slot === -2) slot = targets.simple(obj, sym);
-        if (slot >= 0) {
-          S32[2 * n] = targets.halves[2 * slot];
-          S32[2 * n + 1] = targets.halves[2 * slot + 1];
-          plan.formula[n] = formula === Formula.SAP ? 2 : 1;
-          continue;
-        }
-      }
-      planSlowPath(ctx, plan, n, s, table, i, errors);
-    }
-  });
+  // S, A and P written as 32-bit halves (no bigint per relocation).
+  const halves: Halves = { S: new Uint32Array(plan.S.buffer), A: new Uint32Array(plan.A.buffer), P: new Uint32Array(plan.P.buffer) };
+  for (let si = 0; si < live.length; si++) n = planSection(ctx, plan, halves, live[si], si, n, outIndex.get(live[si].output!)!, targets, errors);
   if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
   return plan;
+}
+
+/** Fills plan entries n… for the relocations of live section `s` (number `si`); returns the next
+ *  entry. A function of its own so the engine optimizes it per call, not by OSR of the whole pass. */
+interface Halves { S: Uint32Array; A: Uint32Array; P: Uint32Array }
+
+function planSection(ctx: LinkContext, plan: RelocationPlan, halves: Halves, s: InputSection, si: number, n: number, out: number, targets: TargetCache, errors: string[]): number {
+  const obj = s.file;
+  const table = obj.elf.relocationTable(s.relocationSection);
+  const w = relocationWords(obj.elf, table);
+  const relax = ctx.relaxations.get(s)!;
+  const base = BigInt.asUintN(64, s.output!.address + BigInt(s.offset));
+  const baseLo = Number(base & 0xffffffffn);
+  const baseHi = Number(base >> 32n);
+  const slots = targets.slotsFor(obj);
+  const { out: outColumn, at: atColumn, type: typeColumn, relax: relaxColumn, source, index, formula: formulaColumn, dropped } = plan;
+  const { S: S32, A: A32, P: P32 } = halves;
+  for (let i = 0; i < table.count; i++, n++) {
+    const at = i * WORDS_PER_RELOCATION;
+    let offset = w[at] + w[at + 1] * 4294967296;
+    const type = w[at + 2];
+    if (s.ehFrame) {
+      offset = ehFrameOffset(s, offset);
+      if (offset < 0) { dropped[n] = 1; source[n] = si; index[n] = i; continue; }
+    }
+    outColumn[n] = out;
+    atColumn[n] = s.offset + offset;
+    typeColumn[n] = type;
+    relaxColumn[n] = relax[i];
+    source[n] = si;
+    index[n] = i;
+    const lo = baseLo + offset;
+    P32[2 * n] = lo >>> 0;
+    P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
+    A32[2 * n] = w[at + 4];
+    A32[2 * n + 1] = w[at + 5];
+    const formula = X86_64_KINDS[type]?.formula ?? Formula.None;
+    // None, or the __tls_get_addr call a GD/LD → LE rewrite replaced: nothing to patch.
+    if (formula === Formula.None || relax[i] === Relax.Consumed) continue;
+    if (formula === Formula.SA || formula === Formula.SAP) {
+      // The common case: S from the per-symbol cache, copied as two 32-bit halves.
+      const sym = w[at + 3];
+      let slot = slots[sym];
+      if (slot === -2) slot = targets.simple(obj, sym);
+      if (slot >= 0) {
+        S32[2 * n] = targets.halves[2 * slot];
+        S32[2 * n + 1] = targets.halves[2 * slot + 1];
+        formulaColumn[n] = formula === Formula.SAP ? 2 : 1;
+        continue;
+      }
+    }
+    planSlowPath(ctx, plan, n, s, table, i, errors);
+  }
+  return n;
 }
 
 /** Symbol addresses computed once per (file, symbol), as 32-bit halves; -1 marks symbols that need
