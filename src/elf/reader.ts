@@ -336,10 +336,19 @@ export class SymbolTable {
   private readonly strings: StringTable;
   private shndxTable: Uint32Array | DataView | null = null;
   private shndxBase = 0;
+  private readonly bytes: Uint8Array;
+  private readonly le: boolean;
+  private readonly is64: boolean;
+  /** Offset of st_info in an entry; st_other and st_shndx follow it in both classes. */
+  private readonly infoField: number;
 
   constructor(private readonly elf: ElfFile, index: number) {
     const s = elf.section(index);
     this.index = index;
+    this.bytes = elf.bytes;
+    this.le = elf.data.le;
+    this.is64 = elf.is64;
+    this.infoField = elf.is64 ? 4 : 12;
     this.entsize = SYM_SIZE[elf.header.elfClass];
     const data = elf.sectionData(index);
     this.base = Number(s.offset);
@@ -375,28 +384,34 @@ export class SymbolTable {
     return this.base + i * this.entsize;
   }
 
+  // Field reads straight from the bytes (Elf64_Sym: name 0, info 4, other 5, shndx 6, value 8,
+  // size 16; Elf32_Sym: name 0, value 4, size 8, info 12, other 13, shndx 14): the linker calls
+  // these per symbol and per relocation, often before the engine has optimized anything.
   nameOffset(i: number): number {
-    return this.elf.data.u32(this.at(i));
+    const at = this.at(i);
+    const b = this.bytes;
+    return this.le ? (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0 : this.elf.data.u32(at);
   }
   name(i: number): string {
     return this.strings.get(this.nameOffset(i), `symbol ${i} st_name`);
   }
   value(i: number): bigint {
     const at = this.at(i);
-    return this.elf.is64 ? this.elf.data.u64(at + 8) : BigInt(this.elf.data.u32(at + 4));
+    return this.is64 ? this.elf.data.u64(at + 8) : BigInt(this.elf.data.u32(at + 4));
   }
   size(i: number): bigint {
     const at = this.at(i);
-    return this.elf.is64 ? this.elf.data.u64(at + 16) : BigInt(this.elf.data.u32(at + 8));
+    return this.is64 ? this.elf.data.u64(at + 16) : BigInt(this.elf.data.u32(at + 8));
   }
   info(i: number): number {
-    return this.elf.bytes[this.at(i) + (this.elf.is64 ? 4 : 12)];
+    return this.bytes[this.at(i) + this.infoField];
   }
   other(i: number): number {
-    return this.elf.bytes[this.at(i) + (this.elf.is64 ? 5 : 13)];
+    return this.bytes[this.at(i) + this.infoField + 1];
   }
   rawShndx(i: number): number {
-    return this.elf.data.u16(this.at(i) + (this.elf.is64 ? 6 : 14));
+    const at = this.at(i) + this.infoField + 2;
+    return this.le ? this.bytes[at] | (this.bytes[at + 1] << 8) : (this.bytes[at] << 8) | this.bytes[at + 1];
   }
   shndx(i: number): number {
     const raw = this.rawShndx(i);
