@@ -2,7 +2,7 @@
 // Every view points into the caller's bytes; nothing here copies section contents or does I/O.
 // Malformed input raises ElfFormatError naming the file, structure and byte offset.
 
-import { ByteView, readCString } from './bytes.ts';
+import { ByteView, latin1, readCString } from './bytes.ts';
 import {
   EHDR_SIZE, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFDATA2MSB, PHDR_SIZE, REL_SIZE, RELA_SIZE,
   SHDR_SIZE, SHN_LORESERVE, SHN_XINDEX, SHT_GROUP, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA,
@@ -302,6 +302,10 @@ function roundUp(v: number, a: number): number {
 
 export class StringTable {
   private readonly cache = new Map<number, string>();
+  /** The whole table as one Latin-1 string, made once a caller has looked up many names: each
+   *  further name is then a slice of it (no per-name decode, no cache entry). */
+  private text: string | undefined;
+  private misses = 0;
   constructor(
     private readonly elf: ElfFile,
     readonly index: number,
@@ -309,6 +313,11 @@ export class StringTable {
   ) {}
 
   get(offset: number, what: string): string {
+    const text = this.text;
+    if (text !== undefined && offset < text.length) {
+      const end = text.indexOf('\0', offset);
+      if (end >= 0) return text.slice(offset, end);
+    }
     const hit = this.cache.get(offset);
     if (hit !== undefined) return hit;
     if (offset >= this.data.length) {
@@ -316,15 +325,19 @@ export class StringTable {
       throw this.elf.error(`string table [${this.index}]`, Number(this.elf.sections[this.index].offset),
         `${what} offset ${offset} is past the table's end (${this.data.length} bytes)`);
     }
-    const { text, end } = readCString(this.data, offset, this.data.length);
+    const { text: name, end } = readCString(this.data, offset, this.data.length);
     if (end < 0) {
       throw this.elf.error(`string table [${this.index}]`, Number(this.elf.sections[this.index].offset) + offset,
         `${what}: string is not NUL-terminated before the table's end`);
     }
-    this.cache.set(offset, text);
-    return text;
+    this.cache.set(offset, name);
+    if (++this.misses === BULK_LOOKUPS) this.text = latin1(this.data, 0, this.data.length);
+    return name;
   }
 }
+
+/** Distinct lookups after which a string table is decoded whole (few-name readers never pay for it). */
+const BULK_LOOKUPS = 256;
 
 /** A symbol table (SHT_SYMTAB / SHT_DYNSYM) read in place; `get` builds one record on demand. */
 export class SymbolTable {
