@@ -1,22 +1,28 @@
-// `ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=X.Y]`: runs the build
-// graph (or the 6.2–6.14 postlink recipe) on a fixture-like directory and writes every artifact it
-// produced. Node adapter only: finds input files, feeds bytes to src/pipeline, prints a summary.
+// `ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=X.Y] [--jobs=N]`: runs the
+// build graph (or the 6.2–6.14 postlink recipe) on a fixture-like directory and writes every artifact
+// it produced. Node adapter only: finds input files, feeds bytes to src/pipeline, prints a summary.
+// With more than one job, independent rules run at once on a pool of worker threads (pipeline-pool.ts).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Pipeline } from '../pipeline/graph.ts';
 import { PostlinkBuild } from '../pipeline/postlink.ts';
 import { kernelVersion } from '../pipeline/rule.ts';
 import { declarativeRules, importableArtifacts, kernelLinkObjects, postlinkSteps } from '../pipeline/rules.ts';
 import type { Command } from './commands.ts';
+import { createPoolRunner } from './pipeline-pool.ts';
 
-const usage = 'usage: ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=MAJOR.MINOR]\n';
+const usage = 'usage: ldplay pipeline DIR [-o OUTDIR] [--mode=declarative|postlink] [--kernel=MAJOR.MINOR] [--jobs=N]\n';
 
 interface PipelineArgs {
   dir: string;
   out?: string;
   mode: 'declarative' | 'postlink';
   kernel: string;
+  /** Rules run at once (declarative mode): 1 runs them in this thread, one after another. */
+  jobs: number;
 }
 
 function parsePipelineArgs(args: string[]): PipelineArgs | string {
@@ -24,6 +30,7 @@ function parsePipelineArgs(args: string[]): PipelineArgs | string {
   let out: string | undefined;
   let mode: PipelineArgs['mode'] = 'declarative';
   let kernel: string | undefined;
+  let jobs = Math.min(availableParallelism(), 4);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '-o') {
@@ -34,6 +41,11 @@ function parsePipelineArgs(args: string[]): PipelineArgs | string {
       if (m !== 'declarative' && m !== 'postlink') return `unknown mode '${m}' (declarative or postlink)`;
       mode = m;
     } else if (a.startsWith('--kernel=')) kernel = a.slice(9);
+    else if (a.startsWith('--jobs=') || a === '-j') {
+      const v = a === '-j' ? args[++i] : a.slice(7);
+      if (!/^\d{1,3}$/.test(v ?? '') || Number(v) < 1) return `--jobs wants a number of workers (1 or more), got '${v ?? ''}'`;
+      jobs = Number(v);
+    }
     else if (a.startsWith('-')) return `unknown option '${a}'`;
     else if (dir === undefined) dir = a;
     else return `unexpected argument '${a}'`;
@@ -45,7 +57,7 @@ function parsePipelineArgs(args: string[]): PipelineArgs | string {
   } catch (e) {
     return (e as Error).message;
   }
-  return { dir, out, mode, kernel };
+  return { dir, out, mode, kernel, jobs };
 }
 
 /** Importable files found in DIR and DIR/inputs (first hit wins). */
@@ -65,16 +77,40 @@ function readBytes(path: string): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** A file read straight into a SharedArrayBuffer, which the pool's workers share without a copy. */
+function readShared(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = new Uint8Array(new SharedArrayBuffer(fstatSync(fd).size));
+    for (let at = 0; at < bytes.length;) {
+      const n = readSync(fd, bytes, at, bytes.length - at, at);
+      if (n === 0) throw new Error(`${path}: file shrank while being read`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const short = (hash: string) => hash.slice(0, 16);
+/** node:crypto's SHA-256, which (unlike WebCrypto) reads SharedArrayBuffer-backed bytes. */
+const sha256 = async (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function runDeclarative(a: PipelineArgs, inputs: Map<string, string>): Promise<number> {
-  const p = new Pipeline(declarativeRules({ kernel: a.kernel }), { kernel: a.kernel });
+  const pool = a.jobs > 1 ? createPoolRunner(new URL('./pipeline-worker.mjs', import.meta.url), a.jobs) : undefined;
+  const p = new Pipeline(declarativeRules({ kernel: a.kernel }), { kernel: a.kernel }, pool ? { run: pool.run, hash: sha256 } : {});
   for (const [name, path] of inputs) {
     // The final vmlinux is an output of this graph, never an input to it.
     if (name === 'vmlinux') continue;
-    await p.put(name, readBytes(path));
+    await p.put(name, pool ? readShared(path) : readBytes(path));
   }
-  const reports = await p.runAll();
+  let reports;
+  try {
+    reports = await p.runAll({ concurrent: pool !== undefined });
+  } finally {
+    pool?.close();
+  }
   const state = p.state();
   process.stdout.write(`pipeline (declarative, kernel ${a.kernel}): ${reports.length} rule(s) ran\n`);
   for (const r of state.rules) {

@@ -5,7 +5,20 @@
 
 import { artifactState, sha256Hex, type Artifact, type ArtifactState } from './artifact.ts';
 import { inputAlternatives, inputName, type PipelineOptions, type Rule } from './rule.ts';
-import { StageError, type Diagnostic } from './stage.ts';
+import { StageError, type Diagnostic, type StageResult } from './stage.ts';
+
+/** Runs one rule's stage on its resolved inputs: in this thread by default; the CLI passes one that
+ *  sends the rule to a worker pool (src/cli/pipeline-pool.ts) so independent rules run on other cores. */
+export type RuleRunner = (rule: Rule, inputs: Record<string, Uint8Array>, options: PipelineOptions) => Promise<StageResult<unknown>>;
+
+export interface PipelineHooks {
+  run?: RuleRunner;
+  /** SHA-256 as lowercase hex; default WebCrypto, which refuses SharedArrayBuffer views (the CLI's
+   *  pool shares artifacts that way and passes node:crypto's). */
+  hash?: (bytes: Uint8Array) => Promise<string>;
+}
+
+const inThisThread: RuleRunner = async (rule, inputs, options) => rule.run(inputs, options);
 
 export type RuleStatus = 'pending' | 'up-to-date' | 'failed' | 'blocked' | 'superseded';
 
@@ -60,11 +73,16 @@ export class Pipeline {
   private readonly artifacts = new Map<string, Artifact>();
   private readonly states = new Map<string, RuleState & { key?: string; failedKey?: string }>();
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly runner: RuleRunner;
+  private readonly hash: (bytes: Uint8Array) => Promise<string>;
 
   constructor(
     readonly rules: readonly Rule[],
     readonly options: PipelineOptions,
+    hooks: PipelineHooks = {},
   ) {
+    this.runner = hooks.run ?? inThisThread;
+    this.hash = hooks.hash ?? sha256Hex;
     const produced = new Set<string>();
     for (const r of rules) {
       if (this.states.has(r.id)) throw new Error(`rule id '${r.id}' is registered twice`);
@@ -81,7 +99,7 @@ export class Pipeline {
 
   /** Imports (or replaces) a user-supplied artifact. Returns false when the bytes are unchanged. */
   async put(name: string, bytes: Uint8Array): Promise<boolean> {
-    const hash = await sha256Hex(bytes);
+    const hash = await this.hash(bytes);
     const old = this.artifacts.get(name);
     if (old && old.producedBy === 'import' && old.hash === hash) return false;
     this.artifacts.set(name, { name, bytes, hash, producedBy: 'import', stale: false });
@@ -119,11 +137,35 @@ export class Pipeline {
     return null;
   }
 
-  async runAll(): Promise<StepReport[]> {
+  /** Runs every rule that has work to do. `concurrent`: in waves, each wave every rule that is ready
+   *  and reads nothing another pending rule will (re)write — e.g. sysmap beside sorttable, then relocs
+   *  beside strip — run together through the runner; the outcome equals the one-at-a-time order's. */
+  async runAll(options: { concurrent?: boolean } = {}): Promise<StepReport[]> {
     const reports: StepReport[] = [];
-    for (let r = await this.step(); r; r = await this.step()) reports.push(r);
+    if (!options.concurrent) {
+      for (let r = await this.step(); r; r = await this.step()) reports.push(r);
+    } else {
+      for (let wave = this.readyWave(); wave.length; wave = this.readyWave()) {
+        reports.push(...(await Promise.all(wave.map(({ rule, res }) => this.execute(rule, res)))));
+      }
+    }
     this.refresh();
     return reports;
+  }
+
+  /** The rules `step` would run, minus those that read (any alternative of) an output of another
+   *  rule in the list; never empty while work remains (the first pending rule is always ready). */
+  private readyWave(): { rule: Rule; res: Resolution }[] {
+    const pending: { rule: Rule; res: Resolution }[] = [];
+    for (const rule of this.rules) {
+      const res = this.resolve(rule);
+      if (!res) continue;
+      const st = this.states.get(rule.id)!;
+      if (this.upToDate(rule, res.key) || st.failedKey === res.key) continue;
+      pending.push({ rule, res });
+    }
+    const written = (except: Rule) => new Set(pending.filter((p) => p.rule !== except).flatMap((p) => p.rule.outputs));
+    return pending.filter(({ rule }, i) => i === 0 || !rule.inputs.some((input) => inputAlternatives(input).some((n) => written(rule).has(n))));
   }
 
   private publicState(id: string): RuleState {
@@ -199,12 +241,12 @@ export class Pipeline {
     const t0 = performance.now();
     try {
       const inputs = Object.fromEntries(res.inputs.map((i) => [i.declared, i.artifact.bytes]));
-      const result = await rule.run(inputs, this.options);
+      const result = await this.runner(rule, inputs, this.options);
       const outputs: Artifact[] = [];
       for (const name of rule.outputs) {
         const bytes = result.outputs[name];
         if (!bytes) throw new StageError(`${rule.id}: the stage produced no '${name}'`);
-        outputs.push({ name, bytes, hash: await sha256Hex(bytes), producedBy: rule.id, stale: false });
+        outputs.push({ name, bytes, hash: await this.hash(bytes), producedBy: rule.id, stale: false });
       }
       for (const a of outputs) this.artifacts.set(a.name, a);
       st.runs++;

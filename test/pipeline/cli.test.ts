@@ -42,6 +42,28 @@ describe('ldplay pipeline', () => {
     expect(sameFile(join(out, 'vmlinux.relocs'), tiny('expected', 'vmlinux.relocs'))).toBe(true);
   });
 
+  it('--jobs=2 (a worker-thread pool running independent rules at once) writes the same files as --jobs=1', () => {
+    for (const kernel of ['6.1', '6.15']) {
+      const one = join(dir, `jobs1-${kernel}`);
+      const two = join(dir, `jobs2-${kernel}`);
+      const a = ldplay('pipeline', join(fixturesDir, 'x86_64-tiny'), '-o', one, `--kernel=${kernel}`, '--jobs=1');
+      const b = ldplay('pipeline', join(fixturesDir, 'x86_64-tiny'), '-o', two, `--kernel=${kernel}`, '--jobs=2');
+      expect(b.stderr).toBe(a.stderr);
+      expect(b.status, kernel).toBe(a.status);
+      // The same rules end the same way (6.15's relocs rejects this 6.1 image in both).
+      const statuses = (out: string) => out.split('\n').filter((l) => /^  \w+\s+(up-to-date|failed|blocked|superseded|pending)/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '));
+      expect(statuses(b.stdout), kernel).toEqual(statuses(a.stdout));
+      expect(readdirSync(two).sort(), kernel).toEqual(readdirSync(one).sort());
+      for (const f of readdirSync(one)) expect(sameFile(join(one, f), join(two, f)), `${kernel} ${f}`).toBe(true);
+    }
+  });
+
+  it('--jobs wants a positive number', () => {
+    const r = ldplay('pipeline', join(fixturesDir, 'x86_64-tiny'), '--jobs=0');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--jobs wants a number of workers \(1 or more\), got '0'/);
+  });
+
   it('a directory without a link result fails with a message naming it', () => {
     const r = ldplay('pipeline', join(fixturesDir, 'debian-6.1.0-53'));
     expect(r.status).toBe(1);

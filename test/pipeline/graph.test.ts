@@ -220,3 +220,43 @@ describe('a failing rule', () => {
     expect(p.artifact('vmlinux')).toBeUndefined();
   });
 });
+
+describe('concurrent runAll (the CLI pool runs independent rules at once)', () => {
+  it('runs in waves of rules that read nothing a pending rule writes, with the sequential outcome', async () => {
+    const sequential = new Pipeline(declarativeRules({ kernel: '6.15' }), { kernel: '6.15' });
+    await sequential.put('vmlinux.unsorted', unsorted);
+    await sequential.runAll();
+    // A runner that records which rules were in flight together.
+    const running = new Set<string>();
+    const together: string[][] = [];
+    const runner = async (rule: Rule, inputs: Record<string, Uint8Array>, options: { kernel: string }) => {
+      running.add(rule.id);
+      together.push([...running].sort());
+      await new Promise((r) => setTimeout(r, 20));
+      try {
+        return await rule.run(inputs, options);
+      } finally {
+        running.delete(rule.id);
+      }
+    };
+    const concurrent = new Pipeline(declarativeRules({ kernel: '6.15' }), { kernel: '6.15' }, { run: runner });
+    await concurrent.put('vmlinux.unsorted', unsorted);
+    const reports = await concurrent.runAll({ concurrent: true });
+    expect(reports.map((r) => [r.rule, r.action])).toEqual([['sysmap', 'ran'], ['sorttable', 'ran'], ['relocs', 'failed'], ['strip', 'ran']]);
+    // Wave 1: sysmap beside sorttable; wave 2: relocs beside strip (both read vmlinux.unstripped).
+    expect(together).toEqual([['sysmap'], ['sorttable', 'sysmap'], ['relocs'], ['relocs', 'strip']]);
+    expect(concurrent.list().map((r) => [r.id, r.status])).toEqual(sequential.list().map((r) => [r.id, r.status]));
+    for (const a of sequential.state().artifacts) expect(concurrent.artifact(a.name)?.hash, a.name).toBe(a.hash);
+  });
+
+  it('a rule waits for a pending rule that writes (any alternative of) its input', async () => {
+    // 6.1: relocs reads vmlinux, which sorttable writes; sysmap reads vmlinux.unsorted first.
+    const order: string[] = [];
+    const p = new Pipeline(declarativeRules({ kernel: '6.1' }), { kernel: '6.1' }, { run: async (rule, inputs, o) => { order.push(rule.id); return rule.run(inputs, o); } });
+    await p.put('vmlinux.unsorted', unsorted);
+    const reports = await p.runAll({ concurrent: true });
+    expect(reports.every((r) => r.action === 'ran')).toBe(true);
+    expect(order.indexOf('relocs')).toBeGreaterThan(order.indexOf('sorttable'));
+    expect(same(p.artifact('System.map')?.bytes, systemMap)).toBe(true);
+  });
+});
