@@ -18,7 +18,7 @@ export function createBuildIdSection(ctx: LinkContext): void {
   data.set([0x47, 0x4e, 0x55, 0], 12);
   const section: InputSection = {
     file: ctx.objects[0], index: -1, name: '.note.gnu.build-id', type: SHT_NOTE, flags: BigInt(SHF_ALLOC), entsize: 0, align: 4,
-    size: NOTE_SIZE, data, relocationSection: -1, offset: 0, discarded: false, live: true, keep: true,
+    size: NOTE_SIZE, data, relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
   };
   ctx.synthetic.buildId = section;
 }

@@ -16,7 +16,7 @@ export function createIplt(ctx: LinkContext, symbols: GlobalSymbol[]): void {
   const owner = ctx.objects[0];
   const section = (name: string, type: number, flags: number, entsize: number, size: number): InputSection => ({
     file: owner, index: -1, name, type, flags: BigInt(flags), entsize, align: 8, size, data: new Uint8Array(size),
-    relocationSection: -1, offset: 0, discarded: false, live: true, keep: true,
+    relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
   });
   ctx.iplt = {
     symbols,

@@ -120,7 +120,8 @@ function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): voi
       file: obj, index: h.index, name: h.name, type: h.type, flags: h.flags, entsize: Number(h.entsize),
       align: Math.max(1, Number(h.addralign)), size: Number(h.size),
       data: h.type === SHT_NOBITS ? new Uint8Array(0) : elf.sectionData(h.index),
-      relocationSection: -1, offset: 0, discarded: false, live: !ctx.options.gcSections, keep: false,
+      relocationSection: -1, output: undefined, offset: 0, discarded: false, live: !ctx.options.gcSections, keep: false,
+      merge: undefined, ehFrame: undefined, // every field from the start: one object shape for all input sections
     };
     obj.sections[h.index] = section;
   }

@@ -79,7 +79,7 @@ function allocateCommons(ctx: LinkContext, commons: GlobalSymbol[]): void {
   }
   const section: InputSection = {
     file: owner, index: -1, name: 'COMMON', type: SHT_NOBITS, flags: BigInt(SHF_ALLOC | SHF_WRITE), entsize: 0, align,
-    size, data: new Uint8Array(0), relocationSection: -1, offset: 0, discarded: false, live: true, keep: true,
+    size, data: new Uint8Array(0), relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
   };
   for (const g of commons) { g.section = section; g.common = false; g.type = 1; }
   ctx.synthetic.common = section;

@@ -108,7 +108,7 @@ function createGotSection(ctx: LinkContext): void {
   const size = ctx.gotSlots.length * 8;
   const got: InputSection = {
     file: owner, index: -1, name: '.got', type: SHT_PROGBITS, flags: BigInt(SHF_ALLOC | SHF_WRITE), entsize: 8, align: 8,
-    size, data: new Uint8Array(size), relocationSection: -1, offset: 0, discarded: false, live: true, keep: true,
+    size, data: new Uint8Array(size), relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
   };
   ctx.synthetic.got = got;
 }
