@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { bigVmlinux, hasBigVmlinux, load, repoRoot, tiny } from '../helpers.ts';
 import { readElf } from '../../src/elf/index.ts';
 import { sorttable, type SorttableOptions } from '../../src/kernel/sorttable/sorttable.ts';
+import { shuffleTables } from './shuffle-tables.ts';
 
 const ldplay = (args: string[], cwd = repoRoot) =>
   spawnSync(process.execPath, [join(repoRoot, 'bin/ldplay.mjs'), ...args], { cwd, encoding: 'latin1', maxBuffer: 1 << 28 });
@@ -167,37 +168,5 @@ function renamed(bytes: Uint8Array, from: string, to: string): Uint8Array {
   const out = bytes.slice();
   const at = Buffer.from(out.buffer, Number(names.offset), Number(names.size)).indexOf(`${from}\0`, 0, 'latin1');
   out.set(Buffer.from(to, 'latin1'), Number(names.offset) + at);
-  return out;
-}
-
-/** A seeded shuffle of __ex_table (12-byte entries) and the ORC tables that keeps each entry's
- *  meaning: self-relative words are rebased to the entry's new position. */
-function shuffleTables(sorted: Uint8Array, seed: number): Uint8Array {
-  const elf = readElf(sorted);
-  const out = sorted.slice();
-  const view = new DataView(out.buffer);
-  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
-  const shuffle = (name: string, size: number, relativeWords: number[], companion?: { name: string; size: number }) => {
-    const s = elf.sectionByName(name)!;
-    const n = Number(s.size) / size;
-    const perm = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = random(i + 1);
-      [perm[i], perm[j]] = [perm[j], perm[i]];
-    }
-    const at = Number(s.offset);
-    const c = companion && elf.sectionByName(companion.name)!;
-    for (let i = 0; i < n; i++) {
-      const j = perm[i];
-      out.set(sorted.subarray(at + j * size, at + (j + 1) * size), at + i * size);
-      for (const w of relativeWords) view.setInt32(at + i * size + w, (elf.data.i32(at + j * size + w) + (j - i) * size) | 0, true);
-      if (c && companion) {
-        const co = Number(c.offset);
-        out.set(sorted.subarray(co + j * companion.size, co + (j + 1) * companion.size), co + i * companion.size);
-      }
-    }
-  };
-  shuffle('__ex_table', 12, [0, 4]);
-  shuffle('.orc_unwind_ip', 4, [0], { name: '.orc_unwind', size: 6 });
   return out;
 }

@@ -13,6 +13,7 @@ import { orcComparator, orcSortKeys } from '../../src/kernel/sorttable/orc.ts';
 import { ElfFormatError, readElf } from '../../src/elf/index.ts';
 import { sysmap } from '../../src/kernel/sysmap.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
+import { shuffleTables } from './shuffle-tables.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -249,33 +250,7 @@ describe.runIf(hasBigVmlinux)("sorttable on Debian's 632 MB vmlinux", () => {
   it('restores shuffled __ex_table and ORC tables to the bytes the kernel tool wrote', () => {
     // A seeded shuffle that keeps each entry's meaning: self-relative words are rebased to the
     // entry's new position. Sorting must give back Debian's file exactly (equal-IP ties included).
-    const elf = readElf(big);
-    const shuffled = big.slice();
-    const view = new DataView(shuffled.buffer);
-    let seed = 99;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
-    const shuffle = (name: string, size: number, relativeWords: number[], companion?: { name: string; size: number }) => {
-      const s = elf.sectionByName(name)!;
-      const n = Number(s.size) / size;
-      const perm = Array.from({ length: n }, (_, i) => i);
-      for (let i = n - 1; i > 0; i--) {
-        const j = random(i + 1);
-        [perm[i], perm[j]] = [perm[j], perm[i]];
-      }
-      const at = Number(s.offset);
-      const c = companion && elf.sectionByName(companion.name)!;
-      for (let i = 0; i < n; i++) {
-        const j = perm[i];
-        shuffled.set(big.subarray(at + j * size, at + (j + 1) * size), at + i * size);
-        for (const w of relativeWords) view.setInt32(at + i * size + w, (elf.data.i32(at + j * size + w) + (j - i) * size) | 0, true);
-        if (c && companion) {
-          const co = Number(c.offset);
-          shuffled.set(big.subarray(co + j * companion.size, co + (j + 1) * companion.size), co + i * companion.size);
-        }
-      }
-    };
-    shuffle('__ex_table', 12, [0, 4]);
-    shuffle('.orc_unwind_ip', 4, [0], { name: '.orc_unwind', size: 6 });
+    const shuffled = shuffleTables(big, 99);
     const r = sorttable(shuffled);
     expect(r.record.tables[1].moved).toBeGreaterThan(380_000);
     expect(sha(r.outputs.vmlinux)).toBe(sha(big));
