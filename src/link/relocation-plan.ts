@@ -4,7 +4,7 @@
 import { SHF_ALLOC, SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
 import { Formula, Relax, X86_64_KINDS } from './arch/x86_64.ts';
-import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from './context.ts';
+import type { InputSection, LinkContext, ObjectFile } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
 import { referenceAddress } from './chunks/iplt.ts';
@@ -119,7 +119,6 @@ class TargetCache {
   halves = new Uint32Array(1024);
   private count = 0;
   private readonly slots = new Map<ObjectFile, Int32Array>();
-  private readonly globalSlots = new Map<GlobalSymbol, number>();
   constructor(private readonly ctx: LinkContext) {}
 
   /** Per-file slot table: -2 not computed yet, -1 slow path, else an index into `halves`. */
@@ -135,13 +134,10 @@ class TargetCache {
     const t = obj.symtab!;
     let address: bigint | undefined;
     if (sym >= t.firstGlobal) {
+      // Once per (file, symbol): a global referenced from several files is looked up once in each.
       const g = obj.globals[sym];
-      const known = this.globalSlots.get(g);
-      if (known !== undefined) return (slots[sym] = known);
       if (g.defined && !g.section?.discarded) address = referenceAddress(this.ctx, g);
-      const slot = address === undefined ? -1 : this.add(address);
-      this.globalSlots.set(g, slot);
-      return (slots[sym] = slot);
+      return (slots[sym] = address === undefined ? -1 : this.add(address));
     }
     const shndx = t.shndx(sym);
     const target = obj.sections[shndx];

@@ -7,7 +7,8 @@ import type { InputSection, OutputSection } from '../context.ts';
 export function newOutputSection(name: string, statement: number): OutputSection {
   return {
     name, index: 0, type: SHT_PROGBITS, flags: 0n, entsize: 0, align: 1, address: 0n, loadAddress: 0n, size: 0,
-    members: [], phdrs: [], keep: false, statement, dataWords: [], removed: false,
+    members: [], phdrs: [], fill: undefined, keep: false, statement, data: undefined, dataWords: [], removed: false,
+    replacement: undefined, // every field from the start: one object shape
   };
 }
 
