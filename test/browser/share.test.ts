@@ -35,6 +35,16 @@ afterAll(async () => {
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const cli = (args: string[], cwd = repoRoot) => execFileSync('node', [join(repoRoot, 'bin', 'ldplay.mjs'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
+/** Opens the page on the default mini-kernel sample and runs its whole 6.1 graph. */
+async function runMiniKernelGraph(page: Page): Promise<void> {
+  await page.goto(`${server.origin}/`);
+  await page.getByRole('table', { name: /^Sections of / }).waitFor();
+  const steps = page.getByRole('region', { name: 'Pipeline steps' });
+  await steps.getByRole('combobox', { name: 'Kernel version' }).selectOption('6.1');
+  await steps.getByRole('button', { name: 'Run all' }).click();
+  await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor({ timeout: 60_000 });
+}
+
 /** Clicks the shown artifact's Download button and returns the saved file's SHA-256. */
 export async function downloadShown(page: Page, name: string, timeout = 30_000): Promise<string> {
   await page.locator('.artifact .name', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).waitFor();
@@ -56,12 +66,7 @@ describe('downloads', () => {
     for (const n of ['vmlinux', 'System.map', 'vmlinux.relocs']) want[n] = sha256(readFileSync(join(cliDir, 'out', n)));
 
     const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
-    await page.goto(`${server.origin}/`);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    const steps = page.getByRole('region', { name: 'Pipeline steps' });
-    await steps.getByRole('combobox', { name: 'Kernel version' }).selectOption('6.1');
-    await steps.getByRole('button', { name: 'Run all' }).click();
-    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    await runMiniKernelGraph(page);
     const graph = page.getByRole('group', { name: 'Artifact graph' });
     const got: Record<string, string> = {};
     for (const name of Object.keys(want)) {
@@ -199,12 +204,7 @@ describe('shareable links', () => {
 
   it('a selected relocation travels in "Copy link": the same section, row, bytes and disassembly reopen', async () => {
     const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
-    await page.goto(`${server.origin}/`);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    const steps = page.getByRole('region', { name: 'Pipeline steps' });
-    await steps.getByRole('combobox', { name: 'Kernel version' }).selectOption('6.1');
-    await steps.getByRole('button', { name: 'Run all' }).click();
-    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    await runMiniKernelGraph(page);
     await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
     await page.getByRole('tab', { name: /^Relocations/ }).click();
     const sectionPicker = page.getByRole('combobox', { name: 'Relocation section' });
