@@ -59,17 +59,19 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
   const S = new Uint32Array(plan.S.buffer, plan.S.byteOffset, plan.count * 2);
   const A = new Uint32Array(plan.A.buffer, plan.A.byteOffset, plan.count * 2);
   const P = new Uint32Array(plan.P.buffer, plan.P.byteOffset, plan.count * 2);
+  // Columns in locals: this loop often runs unoptimized for its first tens of thousands of entries.
+  const { formula: formulas, type: types, out: outs, at: places, relax: relaxations } = plan;
   for (let i = 0; i < plan.count; i++) {
-    let formula = plan.formula[i];
+    let formula = formulas[i];
     if (formula === 0) continue;
-    const type = plan.type[i];
+    const type = types[i];
     const kind = X86_64_KINDS[type]!;
-    const buf = buffers[plan.out[i]]!;
-    const view = views[plan.out[i]]!;
-    let at = plan.at[i];
+    const buf = buffers[outs[i]]!;
+    const view = views[outs[i]]!;
+    let at = places[i];
     const before = onStep && i < recordFirst ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
     let fit: number = kind.fit;
-    const relax = plan.relax[i];
+    const relax = relaxations[i];
     if (relax !== Relax.None) {
       const r = rewriteInstruction(buf, at, relax as Relax);
       at += r.shift;
@@ -89,7 +91,7 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     else if (size === 8) { view.setUint32(at, lo, true); view.setUint32(at + 4, hi >>> 0, true); }
     else if (size === 2) view.setUint16(at, lo & 0xffff, true);
     else if (size === 1) buf[at] = lo & 0xff;
-    if (before) onStep!(i, before, buf.subarray(Math.max(0, plan.at[i] - 3), plan.at[i] + kind.size)); // read at once, not kept
+    if (before) onStep!(i, before, buf.subarray(Math.max(0, places[i] - 3), places[i] + kind.size)); // read at once, not kept
   }
   return overflows;
 }
