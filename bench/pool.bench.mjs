@@ -2,12 +2,12 @@
 // independently (sysmap, relocs, strip) on Debian's 632 MB vmlinux, run one after another on the main
 // thread, and spread over a pool of one worker_thread per core sharing the file's bytes (one
 // SharedArrayBuffer, never copied). Wall time includes starting the workers; outputs are compared.
-import { openSync, fstatSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { openSync, fstatSync, readSync, closeSync, mkdtempSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import { bigVmlinux, requireFile } from './harness.mjs';
+import { bigVmlinux, compare, ldplay, requireFile } from './harness.mjs';
 
 const row = 'pool: sysmap+relocs+strip (632 MB)';
 const src = new URL('../src/', import.meta.url).pathname;
@@ -87,6 +87,20 @@ if (requireFile(bigVmlinux, row)) {
     console.log(`${row.padEnd(34)} main thread ${(s / 1000).toFixed(2)} s | pool of ${Math.min(cores, names.length)} workers ${(p / 1000).toFixed(2)} s | speed-up ${(s / p).toFixed(2)}x (${cores} cores)`);
   } catch (e) {
     console.log(`${row.padEnd(34)} failed: ${e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The same pool as the CLI uses it: `ldplay pipeline --jobs=2` against `--jobs=1` on a directory
+// holding Debian's vmlinux as vmlinux.unsorted (6.1 graph: sysmap beside sorttable, then relocs).
+const cliRow = 'pool: ldplay pipeline --jobs=2';
+if (requireFile(bigVmlinux, cliRow)) {
+  const dir = mkdtempSync(join(tmpdir(), 'ldplay-bench-pipeline-'));
+  try {
+    symlinkSync(bigVmlinux, join(dir, 'vmlinux.unsorted'));
+    const run = (jobs) => [...ldplay, 'pipeline', dir, '--kernel=6.1', `--jobs=${jobs}`, '-o', join(dir, `out${jobs}`)];
+    compare(cliRow, run(2), [{ name: '--jobs=1', argv: run(1) }], { reps: 3 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { WorkerPool, type PoolWorker } from '../hot/pool.ts';
 import type { RuleRunner } from '../pipeline/graph.ts';
 import type { PipelineOptions } from '../pipeline/rule.ts';
-import { StageError, type Diagnostic, type StageResult } from '../pipeline/stage.ts';
+import { StageError, type Diagnostic } from '../pipeline/stage.ts';
 
 export interface RuleTask {
   rule: string;
@@ -15,7 +15,7 @@ export interface RuleTask {
 }
 
 export type RuleTaskResult =
-  | { outputs: Record<string, Uint8Array>; record: unknown; diagnostics: Diagnostic[]; failure?: undefined }
+  | { outputs: Record<string, Uint8Array>; hashes: Record<string, string>; record: unknown; diagnostics: Diagnostic[]; failure?: undefined }
   | { failure: { name: string; message: string; file?: string; offset?: number; stage?: { diagnostics: Diagnostic[]; exitCode: number } } };
 
 /** Bytes in a SharedArrayBuffer (copied once if they are not), so posting them to a worker shares them. */
@@ -37,7 +37,7 @@ export function createPoolRunner(workerScript: URL, size: number): { run: RuleRu
     };
   };
   const pool = new WorkerPool(spawn, size);
-  const run: RuleRunner = async (rule, inputs, options): Promise<StageResult<unknown>> => {
+  const run: RuleRunner = async (rule, inputs, options) => {
     const shared = Object.fromEntries(Object.entries(inputs).map(([name, bytes]) => [name, sharedBytes(bytes)]));
     const result = await pool.run<RuleTaskResult>({ rule: rule.id, options, inputs: shared } satisfies RuleTask);
     if (result.failure) {
@@ -45,7 +45,7 @@ export function createPoolRunner(workerScript: URL, size: number): { run: RuleRu
       if (f.stage) throw new StageError(f.message, f.stage.diagnostics, f.stage.exitCode);
       throw Object.assign(new Error(f.message), { name: f.name, file: f.file, offset: f.offset });
     }
-    return { outputs: result.outputs, record: result.record, diagnostics: result.diagnostics };
+    return { outputs: result.outputs, hashes: result.hashes, record: result.record, diagnostics: result.diagnostics };
   };
   return { run, close: () => pool.close() };
 }

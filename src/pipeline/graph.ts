@@ -9,7 +9,10 @@ import { StageError, type Diagnostic, type StageResult } from './stage.ts';
 
 /** Runs one rule's stage on its resolved inputs: in this thread by default; the CLI passes one that
  *  sends the rule to a worker pool (src/cli/pipeline-pool.ts) so independent rules run on other cores. */
-export type RuleRunner = (rule: Rule, inputs: Record<string, Uint8Array>, options: PipelineOptions) => Promise<StageResult<unknown>>;
+export type RuleRunner = (rule: Rule, inputs: Record<string, Uint8Array>, options: PipelineOptions) => Promise<StageResult<unknown> & {
+  /** Output hashes the runner already computed (a pool worker hashes its outputs beside the others). */
+  hashes?: Record<string, string>;
+}>;
 
 export interface PipelineHooks {
   run?: RuleRunner;
@@ -246,7 +249,7 @@ export class Pipeline {
       for (const name of rule.outputs) {
         const bytes = result.outputs[name];
         if (!bytes) throw new StageError(`${rule.id}: the stage produced no '${name}'`);
-        outputs.push({ name, bytes, hash: await this.hash(bytes), producedBy: rule.id, stale: false });
+        outputs.push({ name, bytes, hash: result.hashes?.[name] ?? (await this.hash(bytes)), producedBy: rule.id, stale: false });
       }
       for (const a of outputs) this.artifacts.set(a.name, a);
       st.runs++;
