@@ -66,12 +66,20 @@ export function readCString(bytes: Uint8Array, start: number, limit: number): { 
   return { text: latin1(bytes, start, end), end };
 }
 
+const windows1252 = new TextDecoder('latin1');
+
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n <= 0) return '';
   if (n < 64) {
     // One call over a view: no intermediate string per character (symbol names are hot).
     return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  if (n >= 4096 && bytes.buffer instanceof ArrayBuffer) { // TextDecoder refuses shared memory
+    // Long runs (whole string tables): the WHATWG "latin1" decoder is windows-1252, which differs from
+    // Latin-1 only where it maps 0x80-0x9F above U+00FF, so its text is right unless such a char shows.
+    const text = windows1252.decode(bytes.subarray(start, end));
+    if (!/[^\x00-\xff]/.test(text)) return text;
   }
   let s = '';
   for (let i = start; i < end; i += 8192) {
