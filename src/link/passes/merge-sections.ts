@@ -27,7 +27,8 @@ export function mergeSections(ctx: LinkContext): void {
       const strings = (s.flags & BigInt(SHF_STRINGS)) !== 0n;
       if (strings && s.size && !endsWithTerminator(s)) continue;
       const key = `${s.output.name}\0${strings}\0${s.entsize}\0${s.align}`;
-      groups.set(key, [...(groups.get(key) ?? []), s]);
+      const group = groups.get(key);
+      if (group) group.push(s); else groups.set(key, [s]);
     }
   }
   for (const sections of groups.values()) mergeGroup(ctx, sections);
