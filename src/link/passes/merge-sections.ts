@@ -2,13 +2,11 @@
 // alignment are deduplicated as GNU ld 2.40 does (bfd/merge.c behaviour): pieces hashed in input
 // order; for strings, a piece that is a suffix of another (found by sorting on reversed bytes) is
 // dropped and points into the longer one; each input section keeps its first-seen pieces, in order.
-import { SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
+import { latin1, SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 
 interface Piece {
-  /** The piece's bytes are data[start, start + len) of the section that first had them. */
-  data: Uint8Array;
-  start: number;
+  text: string;
   /** Length in bytes including the terminator. */
   len: number;
   align: number;
@@ -42,7 +40,7 @@ function endsWithTerminator(s: InputSection): boolean {
 function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
   const strings = (sections[0].flags & BigInt(SHF_STRINGS)) !== 0n;
   const entsize = sections[0].entsize;
-  const table = new PieceTable();
+  const table = new Map<string, Piece>();
   const order: Piece[] = [];
   const perSection = new Map<InputSection, { starts: number[]; pieces: Piece[] }>();
   let inputBytes = 0;
@@ -54,10 +52,11 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
       const len = strings ? stringLength(s.data, p, s.size, entsize) : entsize;
       let align = p & -p;
       if (!align || align > mask) align = mask + 1;
-      let piece = table.find(s.data, p, len);
+      const text = latin1Slice(s.data, p, p + len);
+      let piece = table.get(text);
       if (!piece) {
-        piece = { data: s.data, start: p, len, align, section: s, suffixOf: undefined, position: 0 };
-        table.add(piece);
+        piece = { text, len, align, section: s, position: 0 };
+        table.set(text, piece);
         order.push(piece);
       } else if (align > piece.align) piece.align = align;
       starts.push(p);
@@ -92,7 +91,7 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
       if (h < 0) { holders.push(piece.section); h = holders.length - 1; }
       holderOf[i] = h;
       outputOffsets[i] = piece.position + delta;
-      if (piece.section === s && original === piece) bytes.set(piece.data.subarray(piece.start, piece.start + piece.len), piece.position);
+      if (piece.section === s && original === piece) for (let k = 0; k < piece.len; k++) bytes[piece.position + k] = piece.text.charCodeAt(k);
     }
     s.merge = { starts: Uint32Array.from(starts), holders, holderOf, outputOffsets, bytes };
     s.size = size;
@@ -108,72 +107,21 @@ function markSuffixes(order: Piece[], entsize: number): void {
   let e = sorted[sorted.length - 1];
   for (let i = sorted.length - 2; i >= 0; i--) {
     const c = sorted[i];
-    if (e.align >= c.align && ((e.len - c.len) & (c.align - 1)) === 0 && e.len > c.len && endsWith(e, c)) c.suffixOf = e;
+    if (e.align >= c.align && ((e.len - c.len) & (c.align - 1)) === 0 && e.len > c.len && e.text.endsWith(c.text)) c.suffixOf = e;
     else e = c;
   }
-}
-
-/** Whether piece `e`'s bytes end with all of piece `c`'s. */
-function endsWith(e: Piece, c: Piece): boolean {
-  const from = e.start + e.len - c.len;
-  for (let k = 0; k < c.len; k++) if (e.data[from + k] !== c.data[c.start + k]) return false;
-  return true;
 }
 
 function reverseCompare(a: Piece, b: Piece, entsize: number): number {
   const la = a.len - entsize;
   const lb = b.len - entsize;
-  let i = a.start + la - 1;
-  let j = b.start + lb - 1;
-  const da = a.data;
-  const db = b.data;
+  let i = la - 1;
+  let j = lb - 1;
   for (let l = Math.min(la, lb); l > 0; l--, i--, j--) {
-    const d = da[i] - db[j];
+    const d = a.text.charCodeAt(i) - b.text.charCodeAt(j);
     if (d) return d;
   }
   return la - lb;
-}
-
-/** Pieces by content: open addressing over FNV-1a hashes of their bytes (no string per piece). */
-class PieceTable {
-  private slots: (Piece | undefined)[] = new Array(1024);
-  private count = 0;
-
-  find(data: Uint8Array, start: number, len: number): Piece | undefined {
-    const mask = this.slots.length - 1;
-    for (let slot = hashBytes(data, start, len) & mask; ; slot = (slot + 1) & mask) {
-      const piece = this.slots[slot];
-      if (piece === undefined) return undefined;
-      if (piece.len === len && sameBytes(piece.data, piece.start, data, start, len)) return piece;
-    }
-  }
-
-  add(piece: Piece): void {
-    if (++this.count * 2 > this.slots.length) {
-      const old = this.slots;
-      this.slots = new Array(old.length * 2);
-      for (const p of old) if (p) this.place(p);
-    }
-    this.place(piece);
-  }
-
-  private place(piece: Piece): void {
-    const mask = this.slots.length - 1;
-    let slot = hashBytes(piece.data, piece.start, piece.len) & mask;
-    while (this.slots[slot] !== undefined) slot = (slot + 1) & mask;
-    this.slots[slot] = piece;
-  }
-}
-
-function hashBytes(data: Uint8Array, start: number, len: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < start + len; i++) h = Math.imul(h ^ data[i], 0x01000193);
-  return h >>> 0;
-}
-
-function sameBytes(a: Uint8Array, i: number, b: Uint8Array, j: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (a[i + k] !== b[j + k]) return false;
-  return true;
 }
 
 function stringLength(data: Uint8Array, p: number, end: number, entsize: number): number {
@@ -184,6 +132,10 @@ function stringLength(data: Uint8Array, p: number, end: number, entsize: number)
     if (zero) return q + entsize - p;
   }
   return end - p;
+}
+
+function latin1Slice(data: Uint8Array, start: number, end: number): string {
+  return end - start < 4096 ? String.fromCharCode.apply(null, data.subarray(start, end) as unknown as number[]) : latin1(data, start, end);
 }
 
 /** Output offset (inside `holder`) of input offset `offset` of merged section `s`. */
