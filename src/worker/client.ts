@@ -37,7 +37,11 @@ export class WorkerStoppedError extends Error {
 interface Generation {
   handle: WorkerHandle;
   remote: Remote<WorkerApi>;
-  stopped: Promise<never>;
+  /** Rejecters of the calls in flight, all called when the worker stops. (Not a Promise.race with
+   *  a long-lived "stopped" promise: each race would leave a reaction on it holding the call's
+   *  result until the worker stops — ~8–19 KB a call, gigabytes over a long session.) */
+  pending: Set<(error: Error) => void>;
+  stoppedReason?: string;
   stop(reason: string): void;
 }
 
@@ -57,12 +61,15 @@ export class ElfClient {
 
   private start(): Generation {
     const handle = this.factory();
-    let stop!: (reason: string) => void;
-    const stopped = new Promise<never>((_, reject) => {
-      stop = (reason) => reject(new WorkerStoppedError(reason));
-    });
-    stopped.catch(() => {});
-    const generation: Generation = { handle, remote: wrap<WorkerApi>(handle.endpoint), stopped, stop };
+    const generation: Generation = {
+      handle, remote: wrap<WorkerApi>(handle.endpoint), pending: new Set(),
+      stop(reason) {
+        if (generation.stoppedReason !== undefined) return;
+        generation.stoppedReason = reason;
+        for (const reject of generation.pending) reject(new WorkerStoppedError(reason));
+        generation.pending.clear();
+      },
+    };
     handle.onFailure((reason) => {
       if (this.generation !== generation) return;
       void this.restart(`the worker crashed (${reason})`);
@@ -73,7 +80,14 @@ export class ElfClient {
   /** Runs one call against the current worker; rejects with WorkerStoppedError if it stops first. */
   private call<T>(f: (api: Remote<WorkerApi>) => unknown): Promise<T> {
     const g = this.generation;
-    return Promise.race([f(g.remote) as Promise<T>, g.stopped]);
+    return new Promise<T>((resolve, reject) => {
+      if (g.stoppedReason !== undefined) { reject(new WorkerStoppedError(g.stoppedReason)); return; }
+      g.pending.add(reject);
+      (f(g.remote) as Promise<T>).then(
+        (value) => { g.pending.delete(reject); resolve(value); },
+        (error) => { g.pending.delete(reject); reject(error); },
+      );
+    });
   }
 
   private async restart(reason: string): Promise<void> {

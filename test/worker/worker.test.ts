@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElfClient, WorkerStoppedError, type Source } from '../../src/worker/client.ts';
 import { startNodeWorker } from '../../src/worker/node.ts';
@@ -330,5 +332,22 @@ describe('sample links through the worker', () => {
     } finally {
       c.dispose();
     }
+  });
+});
+
+describe('a long session', () => {
+  it('keeps nothing of a finished call: 1,500 queries leave the page-side heap where it was', async () => {
+    // A call once raced its promise against a never-settling "worker stopped" promise; every race left
+    // a reaction on it holding the call's result, ~19 KB a query here (the fuzz run hit 4 GB).
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const query = () => client.querySymbols({ file: 'vmlinux.unstripped', filter: 'a', sort: { column: 'name', descending: false }, start: 0, count: 100 });
+    for (let i = 0; i < 100; i++) await query(); // warm up lazily built indexes and code
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 1500; i++) expect((await query()).ok).toBe(true);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown, `heap grew ${(grown / 1e6).toFixed(1)} MB`).toBeLessThan(4e6);
   });
 });
