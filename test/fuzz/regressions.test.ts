@@ -3,7 +3,8 @@
 // the file (fixed in src/kernel/kaslr.ts); sorttable: a symbol table past the end of the file hung the
 // symbol search (fixed in src/kernel/sorttable/sorttable.ts); link: absurd section sizes are refused
 // before allocation (src/link/output-limits.ts, seeds 103/474/700); seed 21768
-// (a relocation patching a section with no contents) is refused by checkRelocationTargets.
+// (a relocation patching a section with no contents) is refused by checkRelocationTargets; seed 153347
+// (sh_addralign not a power of two) by readInputs, as lld refuses it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargets } from './targets.ts';
 import { replayCase } from './run.ts';
@@ -22,6 +23,7 @@ const cases: [string, number, string][] = [
   ['link-objects', 474, 'section size 0x537 << 32: output buffer of 5.5 TB'],
   ['link-objects', 700, 'bit flips in a section size: output buffer of 1 PB'],
   ['link-objects', 21768, 'bit flips: applyRelocationPlan reads .slice of an undefined buffer (TypeError)'],
+  ['link-objects', 153347, 'sh_addralign 2^64-1: section offsets past the output buffer (RangeError)'],
 ];
 
 describe('fuzz regressions', () => {

@@ -132,6 +132,21 @@ describe('link errors are reported like ld', () => {
     noStackTrace(r.ldplay.stderr);
   });
 
+  it('a section alignment that is not a power of two is refused, naming the section header field (as lld)', () => {
+    const bytes = new Uint8Array(readFileSync(join(dir, 'start.o')));
+    const elf = readElf(bytes, 'start.o');
+    const text = elf.sections.find((h) => h.name === '.text')!;
+    const at = Number(elf.header.shoff) + text.index * elf.header.shentsize + 48;
+    new DataView(bytes.buffer).setBigUint64(at, 0xffffffffffffffffn, true);
+    writeFileSync(join(dir, 'align.o'), bytes);
+    const r = both(['align.o']);
+    expect(r.ldplay.status).toBe(1);
+    expect(r.ldplay.stderr.trim()).toBe(`ld: align.o: section header [${text.index}] .text at offset 0x${at.toString(16)}: sh_addralign 0xffffffffffffffff is not a power of two`);
+    const lld = spawnSync('ld.lld', ['-o', 'out.lld', 'align.o'], { cwd: dir });
+    expect(lld.status).toBe(1);
+    expect(lld.stderr.toString()).toMatch(/sh_addralign is not a power of 2/);
+  });
+
   it('malformed objects raise an ElfFormatError naming the file and offset', () => {
     const good = readFileSync(join(dir, 'start.o'));
     writeFileSync(join(dir, 'cut.o'), good.subarray(0, 100));

@@ -2,8 +2,8 @@
 // archives (members extracted by need, --whole-archive, --start-group/--end-group rescans), -l via -L.
 // It binds symbols as files arrive (resolveSymbols' addObjectSymbols), as ld does; no layout here.
 import {
-  isArchive, readArchive, readElf, ET_REL, EM_X86_64, SHF_EXCLUDE, SHT_GROUP, SHT_NOBITS, SHT_NULL,
-  SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX, STB_WEAK, type Archive, type ElfFile,
+  isArchive, readArchive, readElf, ElfFormatError, ET_REL, EM_X86_64, SHF_EXCLUDE, SHT_GROUP, SHT_NOBITS, SHT_NULL,
+  SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX, STB_WEAK, type Archive, type ElfFile, type SectionHeader,
 } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
@@ -99,6 +99,19 @@ function readObject(bytes: Uint8Array, name: string): ElfFile {
   return elf;
 }
 
+/** sh_addralign as a number: 0 and 1 mean none; otherwise a power of two (gABI "Sections"), and at
+ *  most 2^32 as lld requires: a damaged value would make every later offset meaningless. */
+function sectionAlignment(elf: ElfFile, h: SectionHeader): number {
+  const align = h.addralign;
+  if (align <= 1n) return 1;
+  const problem = (align & (align - 1n)) !== 0n ? 'is not a power of two' : align > 1n << 32n ? 'is larger than 2^32' : '';
+  if (problem) {
+    // sh_addralign is the header's 9th field: offset 48 in an ELF64 section header.
+    throw new ElfFormatError(elf.fileName, `section header [${h.index}] ${h.name}`, Number(elf.header.shoff) + h.index * elf.header.shentsize + 48, `sh_addralign 0x${align.toString(16)} ${problem}`);
+  }
+  return Number(align);
+}
+
 const SKIPPED_TYPES = new Set([SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP, SHT_SYMTAB_SHNDX]);
 
 function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): void {
@@ -118,7 +131,7 @@ function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): voi
     if (h.name === '.note.GNU-stack' || h.name.startsWith('.gnu.warning.') || (h.flags & BigInt(SHF_EXCLUDE)) !== 0n) continue;
     const section: InputSection = {
       file: obj, index: h.index, name: h.name, type: h.type, flags: h.flags, entsize: Number(h.entsize),
-      align: Math.max(1, Number(h.addralign)), size: Number(h.size),
+      align: sectionAlignment(elf, h), size: Number(h.size),
       data: h.type === SHT_NOBITS ? new Uint8Array(0) : elf.sectionData(h.index),
       relocationSection: -1, output: undefined, offset: 0, discarded: false, live: !ctx.options.gcSections, keep: false,
       merge: undefined, ehFrame: undefined, // every field from the start: one object shape for all input sections
