@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigVmlinux, hasBigVmlinux, repoRoot, runTool, tiny } from '../helpers.ts';
-import { openPage, screenshotDir, startHarness, type Harness } from './harness.ts';
+import { openPage, openRelocationsOf, openScriptEditor, screenshotDir, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); }, 180_000);
@@ -57,11 +57,7 @@ describe('playground', () => {
 
   it("edits the sample's linker script in Monaco", async () => {
     const { page, problems } = await openPage(h);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
-    await page.getByRole('tab', { name: 'Script editor' }).click();
-    const editor = page.locator('.monaco-editor');
-    await editor.waitFor({ timeout: 30_000 });
+    const editor = await openScriptEditor(page);
     const script = readFileSync(join(repoRoot, 'samples', 'mini-kernel', 'kernel.lds'), 'latin1');
     const firstWord = /[A-Z_]{4,}/.exec(script)![0];
     await expect.poll(() => editor.locator('.view-lines').textContent()).toContain(firstWord);
@@ -103,11 +99,7 @@ describe('playground', () => {
 
   it('shows a linker-script error inline in Monaco and relinks after the fix', async () => {
     const { page, problems } = await openPage(h);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
-    await page.getByRole('tab', { name: 'Script editor' }).click();
-    const editor = page.locator('.monaco-editor');
-    await editor.waitFor({ timeout: 30_000 });
+    const editor = await openScriptEditor(page);
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('this is { not a script');
@@ -192,13 +184,7 @@ describe('playground', () => {
 
   it('highlights the bytes a selected relocation patches in the hex view', async () => {
     const { page, problems } = await openPage(h);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    await page.locator('input[type=file]').setInputFiles(tiny('expected', 'vmlinux.unstripped'));
-    await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
-    await page.getByRole('tab', { name: /^Relocations/ }).click();
-    const select = page.getByRole('combobox', { name: 'Relocation section' });
-    await select.selectOption((await select.locator('option', { hasText: /^\.rela\.text / }).getAttribute('value'))!);
-    const grid = page.getByRole('grid', { name: 'Relocations in .rela.text' });
+    const grid = await openRelocationsOf(page, tiny('expected', 'vmlinux.unstripped'), 'vmlinux.unstripped', '.rela.text');
     await grid.getByRole('row').nth(3).click();
     const caption = page.locator('.caption');
     await expect.poll(() => caption.textContent()).toMatch(/file offset 0x[0-9a-f]+ · 4 bytes/);

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTool, tiny } from '../helpers.ts';
-import { openPage, screenshotDir, startHarness, type Harness } from './harness.ts';
+import { openPage, openRelocationsOf, screenshotDir, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); }, 180_000);
@@ -69,13 +69,7 @@ describe('playground gaps', () => {
 
   it('disassembles the code around a selected relocation like objdump -d', async () => {
     const { page, problems } = await openPage(h);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    await page.locator('input[type=file]').setInputFiles(tiny('expected', 'vmlinux.unstripped'));
-    await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
-    await page.getByRole('tab', { name: /^Relocations/ }).click();
-    const select = page.getByRole('combobox', { name: 'Relocation section' });
-    await select.selectOption((await select.locator('option', { hasText: /^\.rela\.text / }).getAttribute('value'))!);
-    const grid = page.getByRole('grid', { name: 'Relocations in .rela.text' });
+    const grid = await openRelocationsOf(page, tiny('expected', 'vmlinux.unstripped'), 'vmlinux.unstripped', '.rela.text');
     await grid.getByRole('row').nth(5).click();
     const dis = page.getByRole('region', { name: 'Disassembly around the relocation' });
     const hit = dis.locator('tr[aria-current="true"]');

@@ -1,7 +1,7 @@
 // End-to-end harness: builds the app with Vite once, serves dist/ with `vite preview` on a free
 // localhost port, and drives Debian's chromium through playwright-core. Collects console errors
 // and failed requests per page so every test can assert there were none.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,4 +51,27 @@ export async function openPage(h: Harness, options: { dark?: boolean; width?: nu
   page.on('request', (r) => { if (!r.url().startsWith(h.url) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`off-origin request: ${r.url()}`); });
   await page.goto(h.url + (options.hash ?? ''));
   return { page, problems };
+}
+
+/** Opens `path` through the file input (shown as `name`) and its relocations in `section`
+ *  (e.g. '.rela.text'); returns that section's grid. */
+export async function openRelocationsOf(page: Page, path: string, name: string, section: string): Promise<Locator> {
+  await page.getByRole('table', { name: /^Sections of / }).waitFor();
+  await page.locator('input[type=file]').setInputFiles(path);
+  await page.locator('.artifact .name', { hasText: name }).waitFor();
+  await page.getByRole('tab', { name: /^Relocations/ }).click();
+  const select = page.getByRole('combobox', { name: 'Relocation section' });
+  const escaped = section.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await select.selectOption((await select.locator('option', { hasText: new RegExp(`^${escaped} `) }).getAttribute('value'))!);
+  return page.getByRole('grid', { name: `Relocations in ${section}` });
+}
+
+/** Opens the sample's kernel.lds in the Monaco script editor; returns the editor. */
+export async function openScriptEditor(page: Page): Promise<Locator> {
+  await page.getByRole('table', { name: /^Sections of / }).waitFor();
+  await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+  await page.getByRole('tab', { name: 'Script editor' }).click();
+  const editor = page.locator('.monaco-editor');
+  await editor.waitFor({ timeout: 30_000 });
+  return editor;
 }
