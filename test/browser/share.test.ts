@@ -244,6 +244,49 @@ describe('shareable links', () => {
     await page.context().close();
   });
 
+  it('links the user\'s own objects with a typed ld command, like the CLI, and the command travels in the link', async () => {
+    const dir = join(repoRoot, 'samples', 'two-files');
+    const cliOut = join(root, 'two-files.cli');
+    cli(['link', '-o', cliOut, 'start.o', 'main.o', 'greet.o'], dir);
+    const want = sha256(readFileSync(cliOut));
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles(['start.o', 'main.o', 'greet.o'].map((n) => join(dir, n)));
+    await page.locator('.artifact .name', { hasText: 'greet.o' }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    const command = steps.getByRole('textbox', { name: 'Link command (ld arguments)' });
+    // A broken command says what is wrong and changes nothing.
+    await command.fill(`-o two-files "start.o`);
+    await steps.getByRole('button', { name: 'Set link command' }).click();
+    await page.getByRole('alert').filter({ hasText: /unterminated " quote at column 14/ }).waitFor();
+    await command.fill('ld -o two-files start.o main.o greet.o');
+    await steps.getByRole('button', { name: 'Set link command' }).click();
+    await steps.getByRole('button', { name: /^Link \(ld\)/ }).waitFor();
+    expect(await steps.locator('.io').first().textContent()).toBe('start.o + main.o + greet.o → two-files');
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'two-files', exact: true }).click();
+    expect(await downloadShown(page, 'two-files')).toBe(want);
+    await page.screenshot({ path: join(repoRoot, 'test-results', 'screenshots', 'own-link-command.png') });
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    expect(decodeState(new URL(link).hash).options.ld).toBe('ld -o two-files start.o main.o greet.o');
+    expect(problems.filter((p) => !/unterminated/.test(p))).toEqual([]);
+
+    const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
+    await again.goto(link);
+    const againSteps = again.getByRole('region', { name: 'Pipeline steps' });
+    await againSteps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    expect(await againSteps.getByRole('textbox', { name: 'Link command (ld arguments)' }).inputValue()).toBe('ld -o two-files start.o main.o greet.o');
+    await again.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'two-files', exact: true }).click();
+    expect(await downloadShown(again, 'two-files')).toBe(want);
+    expect(againProblems).toEqual([]);
+    await again.context().close();
+    await page.context().close();
+  });
+
   it("a link to the user's own files embeds small ones and asks for large ones again, checking their SHA-256", async () => {
     const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
     await page.goto(`${server.origin}/`);

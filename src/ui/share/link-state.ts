@@ -74,5 +74,7 @@ export async function shareState(ws: Workspace, hasher: FileHasher): Promise<Pla
     else files.push({ name: file.name, size: file.size, sha256: await hasher.sha256(file), ...as });
   }
   if (files.length === 0) throw new Error('nothing to link to: open a sample or your own files first');
-  return { ...baseState(ws), input: { kind: 'files', files } };
+  const base = baseState(ws);
+  if (ws.linkCommand) base.options.ld = ws.linkCommand;
+  return { ...base, input: { kind: 'files', files } };
 }

@@ -42,6 +42,8 @@ export async function restoreState(ws: Workspace, state: PlaygroundState, sample
     await ws.closeAll();
     await ws.openFiles(files as File[]);
     for (const f of state.input.files) if (f.as && f.as !== f.name) await ws.useAs(f.name, f.as);
+    // The link command typed for these files; a refused one leaves the files open and says why.
+    if (typeof state.options.ld === 'string' && state.options.ld) await ws.setLinkCommand(state.options.ld);
   }
   if (state.script !== undefined) {
     const name = state.scriptFile ?? ws.artifacts.find((a) => /\.(lds|ld)$/.test(a.name))?.name;

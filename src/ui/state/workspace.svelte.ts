@@ -5,6 +5,7 @@
 import type { ArtifactSummary, OpenEvent, Outcome, StageInfo, WorkerFailure } from '../../worker/api.ts';
 import { ElfClient, WorkerStoppedError, type Source, type WorkerFactory } from '../../worker/client.ts';
 import { describeNonElfFile, foreignMachineNotice } from '../share/identify-file.ts';
+import { splitCommandLine } from './command-line.ts';
 import type { Sample } from './samples.ts';
 
 export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script';
@@ -79,6 +80,30 @@ export class Workspace {
 
   async loadStages(): Promise<void> {
     this.stages = await this.client.stages();
+  }
+
+  /** ld's arguments for linking the user's own files, as typed ('' = the kernel graph's vmlinux link).
+   *  A sample brings its own command (`sampleCommand`). */
+  linkCommand = $state('');
+  sampleCommand = $state.raw<string[] | undefined>(undefined);
+
+  /** Links the open files with `text` (ld's syntax, split like a shell); '' goes back to the kernel
+   *  graph. True when the worker took it; otherwise the problem banner says why. */
+  async setLinkCommand(text: string): Promise<boolean> {
+    let argv: string[];
+    try {
+      argv = splitCommandLine(text);
+    } catch (err) {
+      this.problem = { title: 'Link command', message: (err as Error).message };
+      return false;
+    }
+    const r = await this.guard('Setting the link command', () => this.client.setBuild(argv.length ? { ld: argv } : {}));
+    if (!r) return false;
+    if (!r.ok) { this.fail('Link command', r.error); return false; }
+    this.linkCommand = text.trim();
+    this.stages = r.value;
+    this.cursor = -1;
+    return true;
   }
 
   async setKernel(kernel: string): Promise<void> {
@@ -191,6 +216,8 @@ export class Workspace {
           return res.arrayBuffer();
         } });
       }
+      this.linkCommand = '';
+      this.sampleCommand = sample.ld;
       const build = await this.client.setBuild({ ld: sample.ld });
       if (!build.ok) this.fail(`The ${sample.id} link command`, build.error);
       else this.stages = build.value;
@@ -238,6 +265,8 @@ export class Workspace {
       if (last && this.sample) {
         // The user's own files: follow the kernel's graph, not the sample's link command.
         this.sample = '';
+        this.sampleCommand = undefined;
+        this.linkCommand = '';
         const build = await this.client.setBuild({});
         if (build.ok) this.stages = build.value;
       }

@@ -44,7 +44,8 @@ export interface PlaygroundState {
   script?: string;
   /** Which open file `script` replaces (default: the first *.lds / *.ld input). */
   scriptFile?: string;
-  /** Link and stage options, as the CLI spells them. */
+  /** Link and stage options, as the CLI spells them: `kernel`, and for the user's own files `ld`
+   *  (the link command typed in the playground). */
   options: Record<string, string | boolean>;
   /** Pipeline mode and the step the user is on (index into the rule list). */
   mode: 'declarative' | 'postlink';
@@ -70,7 +71,7 @@ export function defaultState(sampleId: string): PlaygroundState {
   };
 }
 
-const LIMITS = { name: 256, text: 1 << 20, files: 64, stepMax: 1000, optionCount: 64 };
+const LIMITS = { name: 256, text: 1 << 20, files: 64, stepMax: 1000, optionCount: 64, optionValue: 4096 };
 
 /** Checks a decoded value field by field; throws UrlStateError naming the first bad field. */
 export function validateState(value: unknown): PlaygroundState {
@@ -85,7 +86,7 @@ export function validateState(value: unknown): PlaygroundState {
   const options: Record<string, string | boolean> = {};
   for (const [k, v] of entries) {
     if (typeof v !== 'string' && typeof v !== 'boolean') throw new UrlStateError(`option "${k.slice(0, 40)}" is not a string or boolean`);
-    options[text(k, 'option name', LIMITS.name)] = typeof v === 'string' ? text(v, `option ${k}`, LIMITS.name) : v;
+    options[text(k, 'option name', LIMITS.name)] = typeof v === 'string' ? text(v, `option ${k}`, LIMITS.optionValue) : v;
   }
   if (s.mode !== 'declarative' && s.mode !== 'postlink') throw new UrlStateError('mode must be "declarative" or "postlink"');
   const step = integer(s.step, 'step', 0, LIMITS.stepMax);
