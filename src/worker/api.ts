@@ -61,6 +61,8 @@ export interface ArtifactSummary {
   relocationSections: number[];
   /** Line count for text artifacts. */
   lines: number;
+  /** Set for an `ar` archive (a static library, kind 'binary'): what its headers list. */
+  archive?: { thin: boolean; members: string[]; symbols: number };
   /** True for the early summary of a file still being read: headers only, no table or byte can be
    *  queried yet (the worker does not hold the artifact until the read completes). */
   loading?: boolean;

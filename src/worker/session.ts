@@ -3,7 +3,7 @@
 // runs in a browser worker, a Node worker_thread and directly in tests.
 // User-caused failures come back as `{ ok: false, error }` with file and offset; nothing throws out.
 
-import { ElfFormatError, isElf, readElf, type ElfFile } from '../elf/index.ts';
+import { ElfFormatError, isArchive, isElf, readArchive, readElf, type ElfFile } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type {
   ArtifactSummary, OpenEvent, Outcome, Progress, RelocationPage, RelocationQuery, StepRun, SymbolPage,
@@ -73,6 +73,12 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     if (isElf(bytes)) {
       const elf = readElf(bytes, name);
       artifact = { bytes, elf, summary: summarizeElf(elf), symbols: new Map() };
+    } else if (isArchive(bytes)) {
+      // A static library: kept whole for a link command that names it (the linker extracts the
+      // members it needs); readArchive checks every member header, naming a damaged one.
+      const ar = readArchive(bytes, name);
+      const summary = { ...summarizeOther(name, bytes, 0), archive: { thin: ar.thin, members: ar.members.map((m) => m.name), symbols: ar.symbols.length } };
+      artifact = { bytes, summary, symbols: new Map() };
     } else if (looksLikeText(bytes)) {
       const lineStarts = indexLines(bytes);
       artifact = { bytes, lineStarts, summary: summarizeOther(name, bytes, lineStarts.length - 1), symbols: new Map() };

@@ -5,7 +5,7 @@
 // same steps, view, search, row and artifact bytes; hostile links open the default sample and say why.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -284,6 +284,33 @@ describe('shareable links', () => {
     expect(await downloadShown(again, 'two-files')).toBe(want);
     expect(againProblems).toEqual([]);
     await again.context().close();
+    await page.context().close();
+  });
+
+  it('a static library the user drops is linked by need through the typed command; a damaged one is refused with its offset', async () => {
+    const dir = join(repoRoot, 'samples', 'two-files');
+    const lib = join(root, 'libgreet.a');
+    execFileSync('ar', ['rcs', lib, join(dir, 'greet.o')]);
+    const cliOut = join(root, 'with-lib.cli');
+    cli(['link', '-o', cliOut, 'start.o', 'main.o', lib], dir);
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await page.goto(`${server.origin}/`);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles([join(dir, 'start.o'), join(dir, 'main.o'), lib]);
+    await page.locator('.banner.notice', { hasText: /libgreet\.a is a static library \(ar archive\) of 1 member \(greet\.o\) with 2 symbols in its index/ }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('textbox', { name: 'Link command (ld arguments)' }).fill('-o prog start.o main.o libgreet.a');
+    await steps.getByRole('button', { name: 'Set link command' }).click();
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'prog', exact: true }).click();
+    expect(await downloadShown(page, 'prog')).toBe(sha256(readFileSync(cliOut)));
+    // A truncated member header: the reader's ElfFormatError names the file and offset.
+    const cut = join(root, 'libcut.a');
+    writeFileSync(cut, readFileSync(lib).subarray(0, 8 + 30));
+    await page.locator('input[type=file]').setInputFiles(cut);
+    await page.getByRole('alert').filter({ hasText: /libcut\.a/ }).filter({ hasText: /offset 0x8/ }).waitFor();
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 

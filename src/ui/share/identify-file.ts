@@ -9,7 +9,7 @@ const starts = (b: Uint8Array, magic: number[], at = 0) => magic.every((m, i) =>
 const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
 
 const formats: [string, (b: Uint8Array) => boolean][] = [
-  ['an ar archive (a static library): the playground opens its member objects, extracted with `ar x`', (b) => starts(b, ascii('!<arch>\n')) || starts(b, ascii('!<thin>\n'))],
+  ['an ar archive (a static library)', (b) => starts(b, ascii('!<arch>\n')) || starts(b, ascii('!<thin>\n'))],
   ['gzip-compressed', (b) => starts(b, [0x1f, 0x8b])],
   ['xz-compressed', (b) => starts(b, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
   ['zstd-compressed', (b) => starts(b, [0x28, 0xb5, 0x2f, 0xfd])],
@@ -48,4 +48,13 @@ const EM_X86_64 = 62;
 export function foreignMachineNotice(name: string, header: { machine: number; machineName: string; elfClass: number } | undefined): string {
   if (!header || header.machine === EM_X86_64) return '';
   return `${name} is an ELF${header.elfClass} file for ${header.machineName} (e_machine ${header.machine}): its sections, symbols, relocations and bytes can be explored, but the mini-linker and the relocs stage here model x86-64 only.`;
+}
+
+/** A notice for an opened `ar` archive: what it holds and how the playground uses it, or ''. */
+export function archiveNotice(name: string, archive: { thin: boolean; members: string[]; symbols: number } | undefined): string {
+  if (!archive) return '';
+  const listed = archive.members.slice(0, 6).join(', ') + (archive.members.length > 6 ? ', …' : '');
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (archive.thin) return `${name} is a thin archive: its ${count(archive.members.length, 'member')} (${listed}) are separate files it only names, so open those objects instead.`;
+  return `${name} is a static library (ar archive) of ${count(archive.members.length, 'member')} (${listed}) with ${count(archive.symbols, 'symbol')} in its index: name it in the link command, and the linker takes the members that define what the objects need.`;
 }

@@ -4,7 +4,7 @@
 
 import type { ArtifactSummary, OpenEvent, Outcome, StageInfo, WorkerFailure } from '../../worker/api.ts';
 import { ElfClient, WorkerStoppedError, type Source, type WorkerFactory } from '../../worker/client.ts';
-import { describeNonElfFile, foreignMachineNotice } from '../share/identify-file.ts';
+import { archiveNotice, describeNonElfFile, foreignMachineNotice } from '../share/identify-file.ts';
 import { splitCommandLine } from './command-line.ts';
 import type { Sample } from './samples.ts';
 
@@ -255,7 +255,7 @@ export class Workspace {
         if (summary) {
           last = summary;
           this.userFiles = { ...this.userFiles, [file.name]: file };
-          this.notice = foreignMachineNotice(file.name, summary.header) || this.notice;
+          this.notice = foreignMachineNotice(file.name, summary.header) || archiveNotice(file.name, summary.archive) || this.notice;
         }
         else if (this.problem && /not an ELF file|too short for e_ident/.test(this.problem.message)) {
           const what = await describeNonElfFile(file);
