@@ -13,22 +13,21 @@ import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigVmlinux, hasBigVmlinux, repoRoot, runTool } from '../helpers.ts';
-import { buildSite, cspViolations, launchChromium, serveStatic, watchedPage, type StaticServer } from './static-site.ts';
+import { cspViolations, serveSharedSite, watchedPage, type ServedSite, type StaticServer } from './static-site.ts';
 
 let root: string;
 let browser: Browser;
 let server: StaticServer;
+let site: ServedSite | undefined;
 
 beforeAll(async () => {
   if (!hasBigVmlinux) return;
   root = mkdtempSync(join(tmpdir(), 'ldplay-bigfile-'));
-  await buildSite(join(root, 'site'));
-  server = await serveStatic(join(root, 'site'));
-  browser = await launchChromium();
+  site = await serveSharedSite();
+  ({ server, browser } = site);
 }, 180_000);
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await site?.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

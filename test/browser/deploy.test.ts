@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, cspViolations, launchChromium, serveStatic, watchedPage, type StaticServer } from './static-site.ts';
+import { cspViolations, launchChromium, serveStatic, sharedSite, watchedPage, type StaticServer } from './static-site.ts';
 
 let root: string;
 let files: string[];
@@ -17,10 +17,10 @@ let server: StaticServer | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ldplay-deploy-'));
-  const dist = join(root, 'dist');
-  files = await buildSite(dist);
+  const built = await sharedSite();
+  files = built.files;
   mkdirSync(join(root, 'site', 'a'), { recursive: true });
-  cpSync(dist, join(root, 'site', 'a', 'b'), { recursive: true });
+  cpSync(built.dir, join(root, 'site', 'a', 'b'), { recursive: true });
   browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {

@@ -1,8 +1,9 @@
-// End-to-end harness: builds the app with Vite once, serves dist/ with `vite preview` on a free
-// localhost port, and drives Debian's chromium through playwright-core. Collects console errors
-// and failed requests per page so every test can assert there were none.
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+// End-to-end harness: takes the run's one production build (static-site.ts sharedSite), serves it
+// with `vite preview` on a free localhost port, and drives Debian's chromium through playwright-core.
+// Collects console errors and failed requests per page so every test can assert there were none.
+import type { Browser, Locator, Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { launchChromium, sharedSite } from './static-site.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers.ts';
@@ -16,15 +17,11 @@ export interface Harness {
 export const screenshotDir = join(repoRoot, 'test-results', 'screenshots');
 
 export async function startHarness(): Promise<Harness> {
-  const outDir = join(repoRoot, 'test-results', 'browser-dist');
-  await build({ root: repoRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const { dir: outDir } = await sharedSite();
   const server: PreviewServer = await preview({ root: repoRoot, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('vite preview did not listen on a port');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   mkdirSync(screenshotDir, { recursive: true });
   return {
     url: `http://127.0.0.1:${address.port}/`,

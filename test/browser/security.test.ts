@@ -2,30 +2,23 @@
 // and connections, a full session (sample link, Monaco, symbol search, a user's file) triggers no
 // CSP violation and requests nothing but the site's own built files, and no UI code renders
 // file-derived text as HTML.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tiny } from '../helpers.ts';
-import { buildSite, cspViolations, launchChromium, serveStatic, watchedPage, type StaticServer } from './static-site.ts';
+import { cspViolations, serveSharedSite, watchedPage, type ServedSite, type StaticServer } from './static-site.ts';
 
-let root: string;
 let files: string[];
 let browser: Browser;
 let server: StaticServer;
+let site: ServedSite | undefined;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'ldplay-security-'));
-  files = await buildSite(root);
-  server = await serveStatic(root);
-  browser = await launchChromium();
+  site = await serveSharedSite();
+  ({ server, browser, files } = site);
 }, 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(async () => { await site?.close(); });
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

@@ -14,21 +14,20 @@ import { deflateSync } from 'fflate';
 import { decodeState, encodeState, toBase64Url } from '../../src/ui/url/codec.ts';
 import { defaultState, type PlaygroundState } from '../../src/ui/url/state.ts';
 import { repoRoot, tiny } from '../helpers.ts';
-import { buildSite, cspViolations, launchChromium, serveStatic, watchedPage, type StaticServer } from './static-site.ts';
+import { cspViolations, serveSharedSite, watchedPage, type ServedSite, type StaticServer } from './static-site.ts';
 
 let root: string;
 let browser: Browser;
 let server: StaticServer;
+let site: ServedSite | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'ldplay-share-'));
-  await buildSite(join(root, 'site'));
-  server = await serveStatic(join(root, 'site'));
-  browser = await launchChromium();
+  site = await serveSharedSite();
+  ({ server, browser } = site);
 }, 180_000);
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await site?.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

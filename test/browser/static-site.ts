@@ -2,16 +2,76 @@
 // serve a directory with `python3 -m http.server` (a plain static host, no Vite), and open pages
 // that record console errors, page errors, CSP violations and every request the page or its workers make.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { inject } from 'vitest';
 import { repoRoot } from '../helpers.ts';
 
-export async function buildSite(outDir: string): Promise<string[]> {
-  await build({ root: repoRoot, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  return (JSON.parse(readFileSync(join(outDir, 'precache.json'), 'utf8')) as { files: string[] }).files;
+export interface BuiltSite {
+  /** The production build (`vite build`), shared read-only by every browser test file of a run. */
+  dir: string;
+  /** The files it lists in precache.json (every hashed asset, relative to the site). */
+  files: string[];
+}
+
+const siteDir = join(repoRoot, 'test-results', 'site');
+const lockDir = `${siteDir}.lock`;
+
+/** The site built once per test run (test/browser/global-setup.ts names the run): the first test
+ *  file to ask builds it while holding a lock directory; the others wait for its marker file. */
+export async function sharedSite(): Promise<BuiltSite> {
+  const marker = join(siteDir, `.built-${inject('testRun')}`);
+  const deadline = Date.now() + 300_000;
+  while (!existsSync(marker)) {
+    if (tryLock()) {
+      try {
+        if (!existsSync(marker)) {
+          await build({ root: repoRoot, logLevel: 'error', build: { outDir: siteDir, emptyOutDir: true } });
+          writeFileSync(marker, '');
+        }
+      } finally {
+        rmSync(lockDir, { recursive: true, force: true });
+      }
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`the shared site build did not finish within 5 minutes (lock ${lockDir})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const files = (JSON.parse(readFileSync(join(siteDir, 'precache.json'), 'utf8')) as { files: string[] }).files;
+  return { dir: siteDir, files };
+}
+
+function tryLock(): boolean {
+  mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+  try {
+    mkdirSync(lockDir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The shared build served by python3's http.server, with a chromium to open it. */
+export interface ServedSite extends BuiltSite {
+  server: StaticServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function serveSharedSite(): Promise<ServedSite> {
+  const site = await sharedSite();
+  const server = await serveStatic(site.dir);
+  const browser = await launchChromium();
+  return {
+    ...site, server, browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
 }
 
 export function launchChromium(): Promise<Browser> {
