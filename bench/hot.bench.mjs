@@ -3,13 +3,14 @@
 // addresses); the relocs scan runs over that vmlinux's own walked .rela sections (skipped without it).
 import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { bigVmlinux, printTwinRow, timeMedian } from './harness.mjs';
+import { bigVmlinux, printTwinRow, timeMedian, tinyDir } from './harness.mjs';
 
 const src = new URL('../src/', import.meta.url).pathname;
 const entry = `
 export { createWasmSorter, sortTwin } from '${src}hot/sort.ts';
 export { createWasmRelocsScan, relocsScanTwin } from '${src}hot/relocs-scan.ts';
 export { HotMemory } from '${src}hot/memory.ts';
+export { createWasmSha1, sha1Twin } from '${src}hot/sha1.ts';
 export { readElf } from '${src}elf/index.ts';
 export { walkedSections } from '${src}kernel/relocs/walk.ts';
 export { classifySymbols } from '${src}kernel/relocs/classify.ts';
@@ -32,6 +33,11 @@ const addrs = BigUint64Array.from({ length: 400_000 }, () => 0xffffffff81000000n
 const wasmSorter = hot.createWasmSorter();
 row('hot: sortUint32 (1.1 M)', time(() => wasmSorter.sortUint32(offsets.slice())), time(() => hot.sortTwin.sortUint32(offsets.slice())));
 row('hot: sortPairsByKey (400 k)', time(() => wasmSorter.sortPairsByKey(addrs)), time(() => hot.sortTwin.sortPairsByKey(addrs), 3));
+
+// SHA-1 of the tiny kernel's linked image, as --build-id=sha1 hashes it at the end of the link.
+const image = readFileSync(`${tinyDir}expected/vmlinux.unsorted`);
+const wasmSha1 = hot.createWasmSha1();
+row(`hot: sha1 (${(image.length / 1e6).toFixed(0)} MB image)`, time(() => wasmSha1.digest(image)), time(() => hot.sha1Twin.digest(image), 3));
 
 /** The relocs scan over every walked section of the vmlinux, as relocs() runs it (6.1, per-CPU). */
 function scanAll(scanner, elf, view, sections) {

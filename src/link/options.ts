@@ -31,7 +31,7 @@ export interface LinkOptions {
   warnings: string[];
   /** `--perf` (mold's spelling): the CLI prints each pass's time to stderr. */
   perf?: boolean;
-  /** SHA-1 for --build-id; the CLI passes the platform's native one, otherwise chunks/sha1.ts. */
+  /** SHA-1 for --build-id; the CLI passes the platform's native one, otherwise src/hot/sha1.ts (WebAssembly). */
   sha1?: (data: Uint8Array) => Uint8Array;
 }
 

@@ -3,7 +3,7 @@
 // its value: SHA-1 of the finished output while the descriptor is still zero.
 import { SHF_ALLOC, SHT_NOTE } from '../../elf/index.ts';
 import type { InputSection, LinkContext } from '../context.ts';
-import { sha1 } from './sha1.ts';
+import { sha1Hasher } from '../../hot/sha1.ts';
 
 const NT_GNU_BUILD_ID = 3;
 const NOTE_SIZE = 16 + 20;
@@ -27,5 +27,5 @@ export function createBuildIdSection(ctx: LinkContext): void {
 export function writeBuildId(ctx: LinkContext, out: Uint8Array, sectionOffset: bigint): void {
   const s = ctx.synthetic.buildId!;
   const at = Number(sectionOffset) + s.offset + 16;
-  out.set((ctx.options.sha1 ?? sha1)(out), at);
+  out.set(ctx.options.sha1 ? ctx.options.sha1(out) : sha1Hasher().digest(out), at);
 }
