@@ -10,13 +10,20 @@ import { libraryCandidates, parseLinkArguments } from '../link/options.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
 
+/** node:crypto's SHA-1 (OpenSSL, SHA-NI where the CPU has it) over the build-id's parts. */
+function nativeSha1(parts: readonly Uint8Array[]): Uint8Array {
+  const hash = createHash('sha1');
+  for (const p of parts) hash.update(p);
+  return new Uint8Array(hash.digest());
+}
+
 const load = (p: string) => { const b = readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); };
 
 export const linkCommand: Command = {
   summary: 'link objects like GNU ld (-T script, --emit-relocs, -Map, archives, -l/-L)',
   async run(args) {
     try {
-      const options = { ...parseLinkArguments(args), sha1: (d: Uint8Array) => new Uint8Array(createHash('sha1').update(d).digest()) };
+      const options = { ...parseLinkArguments(args), sha1: nativeSha1 };
       const files = new Map<string, Uint8Array>();
       const add = (name: string) => { if (!files.has(name) && existsSync(name)) files.set(name, load(name)); };
       for (const item of options.inputs) {

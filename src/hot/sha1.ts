@@ -9,22 +9,45 @@ import { hotImplementation } from './sort.ts';
 
 export interface Sha1 {
   implementation: 'wasm' | 'ts';
-  digest(data: Uint8Array): Uint8Array;
+  /** SHA-1 of `data`, or of the parts one after another (GNU ld's build-id hashes a stream of
+   *  headers and section contents, not the file). */
+  digest(data: Uint8Array | readonly Uint8Array[]): Uint8Array;
 }
 
 const INITIAL_STATE = [0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0];
 
-/** The message's last partial block, the 0x80 marker and the 64-bit big-endian bit length, as one
- *  or two blocks (§5.1.1). */
-function paddedTail(data: Uint8Array): Uint8Array {
-  const full = data.length & ~63;
-  const tail = new Uint8Array(data.length - full < 56 ? 64 : 128);
-  tail.set(data.subarray(full));
-  tail[data.length - full] = 0x80;
+/** The message's last partial block (`rest`, under 64 bytes), the 0x80 marker and the 64-bit
+ *  big-endian bit length of all `total` bytes, as one or two blocks (§5.1.1). */
+function paddedTail(rest: Uint8Array, total: number): Uint8Array {
+  const tail = new Uint8Array(rest.length < 56 ? 64 : 128);
+  tail.set(rest);
+  tail[rest.length] = 0x80;
   const view = new DataView(tail.buffer);
-  view.setUint32(tail.length - 8, Math.floor(data.length / 2 ** 29)); // bits = bytes * 8, high word
-  view.setUint32(tail.length - 4, (data.length * 8) >>> 0);
+  view.setUint32(tail.length - 8, Math.floor(total / 2 ** 29)); // bits = bytes * 8, high word
+  view.setUint32(tail.length - 4, (total * 8) >>> 0);
   return tail;
+}
+
+/**
+ * Feeds `parts` through `window` (a multiple of 64 bytes) to `compress(bytes)`, a whole number of
+ * blocks at a time; returns the padded last block(s) still to compress.
+ */
+function streamParts(parts: readonly Uint8Array[], window: Uint8Array, compress: (bytes: number) => void): Uint8Array {
+  let filled = 0;
+  let total = 0;
+  for (const part of parts) {
+    total += part.length;
+    for (let at = 0; at < part.length;) {
+      const n = Math.min(window.length - filled, part.length - at);
+      window.set(part.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (filled === window.length) { compress(filled); filled = 0; }
+    }
+  }
+  const whole = filled & ~63;
+  if (whole) compress(whole);
+  return paddedTail(window.slice(whole, filled), total);
 }
 
 function stateBytes(h: Int32Array): Uint8Array {
@@ -53,8 +76,15 @@ export const sha1Twin: Sha1 = {
   digest(data) {
     const h = Int32Array.from(INITIAL_STATE);
     const w = new Int32Array(80);
-    compressBlocks(h, w, data, 0, data.length >>> 6);
-    const tail = paddedTail(data);
+    let tail: Uint8Array;
+    if (data instanceof Uint8Array) {
+      const full = data.length & ~63;
+      compressBlocks(h, w, data, 0, full >>> 6);
+      tail = paddedTail(data.subarray(full), data.length);
+    } else {
+      const window = new Uint8Array(64 << 10);
+      tail = streamParts(data, window, (bytes) => compressBlocks(h, w, window, 0, bytes >>> 6));
+    }
     compressBlocks(h, w, tail, 0, tail.length >>> 6);
     return stateBytes(h);
   },
@@ -65,8 +95,8 @@ export const sha1Twin: Sha1 = {
  *  has no on-stack replacement, so a call that started in the baseline tier stays there. */
 const CHUNK_BYTES = 64 << 10;
 
-/** The WebAssembly SHA-1 over `memory` (its own by default). Data already in that memory is hashed
- *  in place; anything else passes through a 64 KiB window, never a whole second copy. */
+/** The WebAssembly SHA-1 over `memory` (its own by default). One array already in that memory is
+ *  hashed in place; anything else streams through a 64 KiB window, never a whole second copy. */
 export function createWasmSha1(memory = new HotMemory()): Sha1 {
   const exports = instantiateRoutine('sha1', sha1Wasm, memory) as {
     sha1_blocks(state: number, schedule: number, data: number, blocks: number): void;
@@ -75,27 +105,31 @@ export function createWasmSha1(memory = new HotMemory()): Sha1 {
     implementation: 'wasm',
     digest(data) {
       const mark = memory.mark();
-      const inMemory = data.buffer === memory.memory.buffer;
-      memory.reserve(20 + 320 + (inMemory ? 128 : CHUNK_BYTES) + 24);
+      // Taken before reserving: growing the memory detaches views of it (their offsets stay true).
+      const inPlace = data instanceof Uint8Array && data.buffer === memory.memory.buffer ? { offset: data.byteOffset, length: data.length } : undefined;
+      // Data in place needs a window for its last blocks only (less to grow by: a caller that left
+      // a page of headroom keeps its views).
+      const windowBytes = inPlace ? 128 : CHUNK_BYTES;
+      memory.reserve(20 + 320 + windowBytes + 24);
       try {
         const state = memory.alloc(20);
         const schedule = memory.alloc(320);
-        const window = memory.alloc(inMemory ? 128 : CHUNK_BYTES);
+        const at = memory.alloc(windowBytes);
         const buffer = memory.memory.buffer;
+        const window = new Uint8Array(buffer, at, windowBytes);
         new Int32Array(buffer, state, 5).set(INITIAL_STATE);
-        const full = data.length & ~63;
-        for (let at = 0; at < full; at += CHUNK_BYTES) {
-          const end = Math.min(full, at + CHUNK_BYTES);
-          if (inMemory) {
-            exports.sha1_blocks(state, schedule, data.byteOffset + at, (end - at) >>> 6);
-          } else {
-            new Uint8Array(buffer, window, end - at).set(data.subarray(at, end));
-            exports.sha1_blocks(state, schedule, window, (end - at) >>> 6);
-          }
+        let tail: Uint8Array;
+        if (inPlace) {
+          // Already in the memory: hashed where it lies, in short calls.
+          const { offset, length } = inPlace;
+          const full = length & ~63;
+          for (let done = 0; done < full; done += CHUNK_BYTES) exports.sha1_blocks(state, schedule, offset + done, (Math.min(full, done + CHUNK_BYTES) - done) >>> 6);
+          tail = paddedTail(new Uint8Array(buffer, offset + full, length - full), length);
+        } else {
+          tail = streamParts(data instanceof Uint8Array ? [data] : (data as readonly Uint8Array[]), window, (bytes) => exports.sha1_blocks(state, schedule, at, bytes >>> 6));
         }
-        const tail = paddedTail(data);
-        new Uint8Array(buffer, window, tail.length).set(tail);
-        exports.sha1_blocks(state, schedule, window, tail.length >>> 6);
+        window.set(tail);
+        exports.sha1_blocks(state, schedule, at, tail.length >>> 6);
         return stateBytes(new Int32Array(buffer, state, 5));
       } finally {
         memory.release(mark);

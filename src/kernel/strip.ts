@@ -10,7 +10,7 @@ import { layoutSections, type PlacedSection } from './strip/layout.ts';
 import { RemovePatterns } from './strip/patterns.ts';
 import { isStaticRelocationList, planStrip, type RemovedSection, type StripPlan } from './strip/plan.ts';
 import { rewriteSymbols, type RewrittenSymbols } from './strip/symbols.ts';
-import { SuffixStringTable } from './strip/strtab.ts';
+import { SuffixStringTable } from '../elf/suffix-string-table.ts';
 
 export interface StripOptions {
   /** objcopy `--remove-section` patterns, in command-line order. Default: the 6.14+ `['.rel*']`. */

@@ -205,6 +205,9 @@ export interface LinkContext {
   extractedMembers: Set<string>;
   /** (symbol, file) pairs already reported as undefined references (ld reports each once). */
   reportedUndefined: Set<string>;
+  /** Symbols the script assigns (PROVIDE aside), in statement order: they enter ld's symbol hash
+   *  table when the script is read (layout/symbol-hash-order.ts). */
+  scriptAssignments: string[];
   /** ENTRY(...) or -e; the entry address is resolved by writeOutput. */
   entrySymbol?: string;
   entry: bigint;
@@ -226,6 +229,7 @@ export function createContext(options: LinkOptions, inputs: LinkInput[], record:
     emitted: new Map(),
     reportedUndefined: new Set(),
     extractedMembers: new Set(),
+    scriptAssignments: [],
     diagnostics: [],
     errors: [],
     record,

@@ -12,6 +12,9 @@ export type OrphanHandling = 'place' | 'warn' | 'error' | 'discard';
 export interface LinkOptions {
   output: string;
   script?: string;
+  /** How many input items came before -T on the command line (ld reads the script's statements there,
+   *  which decides when its symbols enter ld's hash table: layout/symbol-hash-order.ts). */
+  scriptPosition?: number;
   entry?: string;
   emitRelocs: boolean;
   discardNone: boolean;
@@ -31,8 +34,9 @@ export interface LinkOptions {
   warnings: string[];
   /** `--perf` (mold's spelling): the CLI prints each pass's time to stderr. */
   perf?: boolean;
-  /** SHA-1 for --build-id; the CLI passes the platform's native one, otherwise src/hot/sha1.ts (WebAssembly). */
-  sha1?: (data: Uint8Array) => Uint8Array;
+  /** SHA-1 of parts in order, for --build-id; the CLI passes the platform's native one, otherwise
+   *  src/hot/sha1.ts (WebAssembly). */
+  sha1?: (parts: readonly Uint8Array[]) => Uint8Array;
 }
 
 export function defaultOptions(): LinkOptions {
@@ -64,7 +68,7 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
     const arg = () => inline ?? value(++i, a);
     switch (key) {
       case '-o': case '--output': o.output = arg(); break;
-      case '-T': case '--script': o.script = arg(); break;
+      case '-T': case '--script': o.script = arg(); o.scriptPosition = o.inputs.length; break;
       case '-e': case '--entry': o.entry = arg(); break;
       case '-m': { const m = value(++i, a); if (m !== 'elf_x86_64') throw new StageError(`ld: unrecognised emulation mode: ${m}`); break; }
       case '--emit-relocs': case '-q': o.emitRelocs = true; break;
@@ -86,7 +90,7 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
       case '-l': case '--library': o.inputs.push({ kind: 'library', name: arg(), wholeArchive: whole, group }); break;
       default:
         if (a.startsWith('-Map=')) o.map = a.slice(5);
-        else if (a.startsWith('-T') && a.length > 2) o.script = a.slice(2);
+        else if (a.startsWith('-T') && a.length > 2) { o.script = a.slice(2); o.scriptPosition = o.inputs.length; }
         else if (a.startsWith('-L') && a.length > 2) o.searchDirs.push(a.slice(2));
         else if (a.startsWith('-l') && a.length > 2) o.inputs.push({ kind: 'library', name: a.slice(2), wholeArchive: whole, group });
         else if (a.startsWith('-e') && a.length > 2) o.entry = a.slice(2);

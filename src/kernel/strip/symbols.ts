@@ -6,7 +6,7 @@
 import { latin1, SHN_LORESERVE, SHN_UNDEF, type ElfFile } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import { fnmatch } from './patterns.ts';
-import { SuffixStringTable } from './strtab.ts';
+import { SuffixStringTable } from '../../elf/suffix-string-table.ts';
 
 export interface RewrittenSymbols {
   symtab: Uint8Array;

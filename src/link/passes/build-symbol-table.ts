@@ -5,9 +5,10 @@
 import {
   SHF_TLS, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_SECTION, STT_TLS,
 } from '../../elf/index.ts';
-import { StringTableBuilder } from '../chunks/string-table.ts';
+import { SuffixStringTable } from '../../elf/suffix-string-table.ts';
 import type { GlobalSymbol, LinkContext, ObjectFile, OutputSection } from '../context.ts';
 import { globalAddress, globalOutputSection, keptSection, localAddress } from '../layout/addresses.ts';
+import { symbolHashOrder } from '../layout/symbol-hash-order.ts';
 import { mergedOffset } from './merge-sections.ts';
 
 export interface SymbolTableOutput {
@@ -46,32 +47,43 @@ export function buildSymbolTable(ctx: LinkContext): void {
   // Symbols whose section was discarded (/DISCARD/, --gc-sections) are not written, as in ld.
   // A static executable lists defined symbols only: undefined weak ones resolve to 0 and are not
   // written (as ld), and symbols of discarded sections go with them.
-  const globals = [...ctx.symbols.values()].filter((g) => g.defined && !g.section?.discarded);
+  // In the order of ld's walk over its symbol hash table.
+  const rank = symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
+  const globals = [...ctx.symbols.values()].filter((g) => g.defined && !g.section?.discarded)
+    .sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
   // Hidden symbols the linker or script defines (__ehdr_start, PROVIDE_HIDDEN) are written as locals;
   // hidden symbols from objects stay global in a static link (both as ld 2.40 does).
   writeGlobals(globals, out, true);
   const firstGlobal = out.count;
   writeGlobals(globals, out, false);
-  ctx.symbolTable = {
-    symtab: out.table.slice(0, out.count * 24), strtab: out.strings.bytes(), firstGlobal, symtabIndex, relaIndex, sectionSymbol, shnum: symtabIndex + 3,
-  };
+  const [symtab, strtab] = out.finish();
+  ctx.symbolTable = { symtab, strtab, firstGlobal, symtabIndex, relaIndex, sectionSymbol, shnum: symtabIndex + 3 };
 }
 
-/** .symtab entries written as they come, names through one StringTableBuilder. */
+/** ld reads a -T script's statements where -T stands on the command line, and its built-in script
+ *  after the input files; with -T among the inputs, ldplay takes the inputs as read first. */
+function scriptReadFirst(ctx: LinkContext): boolean {
+  return !ctx.usingDefaultScript && ctx.options.script !== undefined && (ctx.options.scriptPosition ?? 0) === 0;
+}
+
+/** .symtab entries written as they come; names go into a table shared and suffix-merged the way
+ *  BFD finishes ld's .strtab, so st_name is filled in once every name is known (`finish`). */
 class SymtabWriter {
   readonly table: Uint8Array;
-  readonly strings: StringTableBuilder;
+  readonly strings = new SuffixStringTable();
   count = 0;
   private readonly view: DataView;
+  private readonly names: Int32Array;
   constructor(most: number, private readonly tlsStart: bigint) {
-    this.strings = new StringTableBuilder(most);
     this.table = new Uint8Array(most * 24);
     this.view = new DataView(this.table.buffer);
+    this.names = new Int32Array(most);
   }
 
-  write(nameOffset: number, value: bigint, size: bigint, info: number, other: number, shndx: number): number {
+  /** Writes entry `count` named by `name`, a handle of `strings` (-1: no name). */
+  write(name: number, value: bigint, size: bigint, info: number, other: number, shndx: number): number {
     const at = this.count * 24;
-    this.view.setUint32(at, nameOffset, true);
+    this.names[this.count] = name;
     this.table[at + 4] = info;
     this.table[at + 5] = other;
     this.view.setUint16(at + 6, shndx, true);
@@ -81,7 +93,13 @@ class SymtabWriter {
   }
 
   push(name: string, value: bigint, size: bigint, info: number, other: number, shndx: number): number {
-    return this.write(this.strings.add(name), value, size, info, other, shndx);
+    return this.write(name === '' ? -1 : this.strings.addText(name), value, size, info, other, shndx);
+  }
+
+  /** Fills every st_name from the finished string table; returns (.symtab, .strtab). */
+  finish(): [Uint8Array, Uint8Array] {
+    for (let i = 0; i < this.count; i++) this.view.setUint32(i * 24, this.strings.offset(this.names[i]), true);
+    return [this.table.slice(0, this.count * 24), this.strings.data()];
   }
 }
 
@@ -109,7 +127,7 @@ function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter): void
     if (!ctx.options.discardNone && names[start] === 0x2e && names[start + 1] === 0x4c) continue; // ".L"
     if (type === STT_FILE) fileNamed = true;
     else if (!fileNamed) { out.push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
-    obj.localOutputIndex[i] = out.write(out.strings.addBytes(names, start, end), localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
+    obj.localOutputIndex[i] = out.write(out.strings.add(names, start, end - start), localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
   }
 }
 

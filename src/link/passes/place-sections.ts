@@ -170,6 +170,8 @@ function declareScriptSymbol(ctx: LinkContext, a: Assignment): void {
   let g = ctx.symbols.get(a.target);
   if (a.provide === 'PROVIDE' || a.provide === 'PROVIDE_HIDDEN') {
     if (!g || g.defined || !g.referenced) return;
+  } else {
+    ctx.scriptAssignments.push(a.target);
   }
   if (!g) { g = newGlobal(a.target); ctx.symbols.set(a.target, g); }
   g.scriptDefined = true;

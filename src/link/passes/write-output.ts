@@ -6,7 +6,7 @@ import { EHDR_SIZE, ELFCLASS64, ELFDATA2LSB, EM_X86_64, ET_EXEC, PT_LOAD, SHF_AL
 import { writeElf } from '../../elf/writer.ts';
 import { writeBuildId } from '../chunks/build-id.ts';
 import { BytesChunk, sectionHeader, type Chunk } from '../chunks/chunk.ts';
-import { StringTableBuilder } from '../chunks/string-table.ts';
+import { SuffixStringTable } from '../../elf/suffix-string-table.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { globalAddress } from '../layout/addresses.ts';
 import { buildSegments, type Segment } from '../layout/segments.ts';
@@ -19,7 +19,7 @@ const positiveMod = (v: bigint, m: bigint) => ((v % m) + m) % m;
 
 export function writeOutput(ctx: LinkContext): Uint8Array {
   const table = ctx.symbolTable!;
-  const shstrtab = new StringTableBuilder();
+  const shstrtab = new SuffixStringTable();
   const chunks: Chunk[] = [];
   const byOutput = new Map<OutputSection, Chunk>();
   for (const os of ctx.outputSections) {
@@ -39,8 +39,12 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
   const strtab = new BytesChunk(sectionHeader('.strtab', { type: SHT_STRTAB }), table.strtab);
   const shstr = new BytesChunk(sectionHeader('.shstrtab', { type: SHT_STRTAB }), undefined);
   chunks.push(symtab, strtab, shstr);
-  chunks.forEach((c, i) => { c.header.index = i + 1; c.header.nameOffset = shstrtab.add(c.header.name); });
-  shstr.bytes = shstrtab.bytes();
+  // BFD names .symtab, .strtab and .shstrtab first, then the sections in order; .shstrtab is then
+  // suffix-merged (".text" inside ".rela.text").
+  for (const c of [symtab, strtab, shstr]) shstrtab.addText(c.header.name);
+  const names = chunks.map((c, i) => { c.header.index = i + 1; return shstrtab.addText(c.header.name); });
+  chunks.forEach((c, i) => { c.header.nameOffset = shstrtab.offset(names[i]); });
+  shstr.bytes = shstrtab.data();
   for (const c of chunks) c.updateHeader();
 
   const segments = buildSegments(ctx);

@@ -6,6 +6,7 @@
 
 export class SuffixStringTable {
   private buffers: Uint8Array[] = [];
+  private bufferIndex = new Map<Uint8Array, number>();
   private bufferOf = new Int32Array(64);
   private starts = new Int32Array(64);
   private lengths = new Int32Array(64);
@@ -27,8 +28,8 @@ export class SuffixStringTable {
     }
     const h = this.count++;
     if (h === this.starts.length) this.grow();
-    let b = this.buffers.lastIndexOf(buffer);
-    if (b < 0) b = this.buffers.push(buffer) - 1;
+    let b = this.bufferIndex.get(buffer);
+    if (b === undefined) { b = this.buffers.push(buffer) - 1; this.bufferIndex.set(buffer, b); }
     this.bufferOf[h] = b;
     this.starts[h] = start;
     this.lengths[h] = length;
