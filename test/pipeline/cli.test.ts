@@ -1,6 +1,6 @@
 // `ldplay pipeline` on the fixture directory (linking inputs/) and on a directory holding only the
-// link result: both modes run, write the artifacts they produced (compared with the kernel tools'
-// files) and print a summary; bad directories fail clearly.
+// link result: both modes run, write the artifacts they produced (each byte for byte the kernel
+// tools' file) and print a summary; bad directories fail clearly.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,14 +19,21 @@ describe('ldplay pipeline', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('declarative 6.1 on x86_64-tiny links inputs/ and writes System.map and vmlinux.relocs equal to the kernel\'s', () => {
+  it('declarative 6.1 on x86_64-tiny links inputs/ and writes every file byte for byte as ld, sorttable, mksysmap and relocs did', () => {
     const out = join(dir, 'decl');
     const r = ldplay('pipeline', join(fixturesDir, 'x86_64-tiny'), '-o', out, '--kernel=6.1');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/link\s+up-to-date\s+vmlinux\.o, .*→ vmlinux\.unsorted/);
     expect(readdirSync(out).sort()).toEqual(['System.map', 'vmlinux', 'vmlinux.relocs', 'vmlinux.unsorted']);
+    expect(sameFile(join(out, 'vmlinux.unsorted'), tiny('expected', 'vmlinux.unsorted'))).toBe(true);
+    // 6.1 sorts vmlinux itself and keeps its relocations: the file 6.15 calls vmlinux.unstripped.
+    expect(sameFile(join(out, 'vmlinux'), tiny('expected', 'vmlinux.unstripped'))).toBe(true);
     expect(sameFile(join(out, 'System.map'), tiny('expected', 'System.map'))).toBe(true);
     expect(sameFile(join(out, 'vmlinux.relocs'), tiny('expected', 'vmlinux.relocs'))).toBe(true);
+    // and objcopy --remove-section='.rel*' of it is the fixture's stripped vmlinux
+    const stripped = join(dir, 'stripped');
+    expect(ldplay('strip', join(out, 'vmlinux'), '-o', stripped).status).toBe(0);
+    expect(sameFile(stripped, tiny('expected', 'vmlinux'))).toBe(true);
   });
 
   it('postlink 6.2 from a linked vmlinux.unsorted rewrites vmlinux in place into objcopy\'s stripped file', () => {
