@@ -41,3 +41,20 @@ function fileSymbol(obj: ObjectFile): string | undefined {
   for (let i = 1; i < t.firstGlobal; i++) if ((t.info(i) & 0xf) === STT_FILE) return t.name(i);
   return undefined;
 }
+
+/** Messages as ld prints them one after another: a "[ld: ]file: in function `f':" line is written
+ *  only when it differs from the one before (ld's %C remembers the last function it named); the
+ *  message's own "ld: " prefix stays. */
+export function joinLocatedMessages(messages: readonly string[]): string {
+  const out: string[] = [];
+  let header = '';
+  for (const m of messages) {
+    const nl = m.indexOf('\n');
+    const first = nl > 0 ? m.slice(0, nl) : '';
+    const isHeader = first.endsWith("':") && first.includes(': in function `');
+    if (isHeader && first === header) out.push((first.startsWith('ld: ') ? 'ld: ' : '') + m.slice(nl + 1));
+    else out.push(m);
+    header = isHeader ? first : '';
+  }
+  return out.join('\n');
+}

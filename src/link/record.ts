@@ -25,7 +25,7 @@ export interface RelocationStep {
   address: string;
   before: string;
   after: string;
-  /** Relaxation applied, if any (e.g. "GOTPCRELX mov→lea"). */
+  /** Relaxation applied, if any (e.g. "GOTPCRELX mov → mov $imm"). */
   relaxed?: string;
 }
 

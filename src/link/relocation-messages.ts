@@ -2,7 +2,7 @@
 // against symbol `x' defined in .bss section in a.o", and the bounded before/after byte steps the
 // playground replays. Formatting only.
 import { STT_SECTION } from '../elf/index.ts';
-import { relocationName } from './arch/x86_64.ts';
+import { RELAX_NAMES, Relax, relocationName } from './arch/x86_64.ts';
 import type { InputSection, LinkContext } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
 import { RECORDED_RELOCATION_LIMIT } from './record.ts';
@@ -14,6 +14,8 @@ export function symbolLabel(obj: InputSection['file'], sym: number): string {
   return (t.info(sym) & 0xf) === STT_SECTION ? obj.elf.sections[t.shndx(sym)]?.name ?? '' : t.name(sym);
 }
 
+const GOT_RELAXATIONS = new Set<number>([Relax.MovToLea, Relax.MovToImm, Relax.IndirectCall, Relax.IndirectJump, Relax.TestToImm, Relax.BinopToImm]);
+
 export function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: number): string {
   const s = plan.sections[plan.source[i]];
   const table = s.file.elf.relocationTable(s.relocationSection);
@@ -21,6 +23,8 @@ export function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: numbe
   const sym = table.sym(r);
   const t = s.file.symtab!;
   const where = describeLocation(s.file, s.index, table.offset(r));
+  // A GOT load ld chose to turn into a direct reference that then does not fit: ld's own words.
+  if (GOT_RELAXATIONS.has(plan.relax[i])) return `${where}: failed to convert GOTPCREL relocation against '${symbolLabel(s.file, sym)}'; relink with --no-relax`;
   const what = `relocation truncated to fit: ${relocationName(plan.type[i])}`;
   if (sym < t.firstGlobal && (t.info(sym) & 0xf) === STT_SECTION) return `${where}: ${what} against \`${symbolLabel(s.file, sym)}'`;
   const g = sym >= t.firstGlobal ? s.file.globals[sym] : undefined;
@@ -48,7 +52,7 @@ export function recordStep(ctx: LinkContext, plan: RelocationPlan, i: number, be
   list.push({
     file: s.file.name, section: s.name, offset: w[at] + w[at + 1] * 4294967296, type: relocationName(plan.type[i]),
     symbol: symbolLabel(s.file, w[at + 3]), addend: signedDecimal(w[at + 5], w[at + 4]), address: `0x${hex64(P[1], P[0])}`,
-    before: hex(before), after: hex(after), relaxed: plan.relax[i] ? `relaxation ${plan.relax[i]}` : undefined,
+    before: hex(before), after: hex(after), relaxed: plan.relax[i] ? RELAX_NAMES[plan.relax[i] as Relax] : undefined,
   });
 }
 

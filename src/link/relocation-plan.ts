@@ -5,7 +5,7 @@ import { SHF_ALLOC, SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } fro
 import { StageError } from '../pipeline/stage.ts';
 import { Formula, Relax, X86_64_KINDS } from './arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile } from './context.ts';
-import { describeLocation } from './diagnostics.ts';
+import { describeLocation, joinLocatedMessages } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
 import { referenceAddress } from './chunks/iplt.ts';
 import { inputAddress, localAddress } from './layout/addresses.ts';
@@ -55,7 +55,7 @@ export function planRelocations(ctx: LinkContext): RelocationPlan {
   // S, A and P written as 32-bit halves (no bigint per relocation).
   const halves: Halves = { S: new Uint32Array(plan.S.buffer), A: new Uint32Array(plan.A.buffer), P: new Uint32Array(plan.P.buffer) };
   for (let si = 0; si < live.length; si++) n = planSection(ctx, plan, halves, live[si], si, n, outIndex.get(live[si].output!)!, targets, errors);
-  if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
+  if (errors.length) throw new StageError(joinLocatedMessages(errors), errors.map((message) => ({ severity: 'error', message })));
   return plan;
 }
 

@@ -45,6 +45,29 @@ describe('link errors are reported like ld', () => {
     expect(r.ldplay).toEqual(r.ld);
   });
 
+  it('two undefined references in one function: ld names the function once', () => {
+    write('u2.c', 'int foo(void), bar(void); int two(void) { return foo() + bar(); }');
+    cc('u2.c');
+    const r = both(['start.o', 'u2.o']);
+    expect(r.ld.status).toBe(1);
+    expect(r.ld.stderr.match(/in function `two'/g)).toHaveLength(1);
+    expect(r.ldplay).toEqual(r.ld);
+  });
+
+  it('GOT loads relaxed to immediates that do not fit: ld\'s "failed to convert GOTPCREL" per place', () => {
+    write('g.s', `\t.globl _start\n_start:\n\ttest %eax, foo@GOTPCREL(%rip)\n\ttest %r9, foo@GOTPCREL(%rip)\n\tadd foo@GOTPCREL(%rip), %r10\n` +
+      `\tmov foo@GOTPCREL(%rip), %ecx\n\tmov foo@GOTPCREL(%rip), %r11\n\tret\n\t.data\n\t.globl foo\nfoo: .quad 0\n${NOTE}`);
+    tool('as', ['--64', '-mrelax-relocations=yes', '-o', 'g.o', 'g.s']);
+    // foo above 2 GiB: the 32S immediates fail; above 4 GiB every form fails, mov's lea fallback too.
+    for (const at of ['0x90000000', '0x190000000']) {
+      write('g.lds', `SECTIONS { .text 0x401000 : { *(.text) } .data ${at} : { *(.data) } }`);
+      const r = both(['-T', 'g.lds', 'g.o']);
+      expect(r.ld.status, at).toBe(1);
+      expect(r.ld.stderr).toMatch(/failed to convert GOTPCREL relocation against 'foo'/);
+      expect(r.ldplay, at).toEqual(r.ld);
+    }
+  });
+
   it('multiple definitions of data and of a function, naming both files', () => {
     write('d1.c', 'int x = 1; int f(void) { return 1; }');
     write('d2.c', 'int x = 2; int f(void) { return 2; }');

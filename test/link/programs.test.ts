@@ -110,6 +110,20 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     expect(ldplay).toEqual(ld);
   });
 
+  it('GOTPCRELX test, binop and mov become immediates of the address, as ld writes them (file byte for byte)', () => {
+    // ld turns these into `test $foo`, `add $foo`, `mov $foo` (R_X86_64_32/32S, addend -4 + 4 = 0 in
+    // --emit-relocs), the value being foo's address itself; test and add against foo must see it.
+    write('gx.s', `\t.globl _start\n_start:\n\tmovq $-1, %r9\n\ttest %r9, foo@GOTPCREL(%rip)\n\tmovq $0, %r10\n` +
+      `\tadd foo@GOTPCREL(%rip), %r10\n\tmov foo@GOTPCREL(%rip), %ecx\n\tmov foo@GOTPCREL(%rip), %r11\n\tleaq foo(%rip), %rax\n` +
+      `\txorl %edi, %edi\n\tcmpq %rax, %r10\n\tsetne %dil\n\tcmpq %rax, %r11\n\tsetne %dl\n\torb %dl, %dil\n\tcmpl %eax, %ecx\n\tsetne %dl\n` +
+      `\torb %dl, %dil\n\tmovl $60, %eax\n\tsyscall\n\t.data\n\t.globl foo\nfoo: .quad 0\n\t.section .note.GNU-stack,"",@progbits\n`);
+    as('gx.s', '-mrelax-relocations=yes');
+    const { ld, ldplay } = linkBoth('gx', ['--emit-relocs', 'gx.o']);
+    expect(ld.status).toBe(0);
+    expect(ldplay).toEqual(ld);
+    expect(Buffer.compare(readFileSync(join(dir, 'gx.lp')), readFileSync(join(dir, 'gx.ld')))).toBe(0);
+  });
+
   it('links static TLS (initial-exec relaxed to local-exec, and local-exec)', () => {
     write('tls_start.s', TLS_START);
     write('tls_runtime.c', TLS_RUNTIME);

@@ -67,13 +67,23 @@ export function relocationName(type: number): string {
 }
 
 /** A GOT-avoiding rewrite decided by the scan, applied by the encoder. */
-export const Relax = { None: 0, MovToLea: 1, IndirectCall: 2, IndirectJump: 3, TestToImm: 4, BinopToImm: 5, IeMovToLe: 6, IeAddToLe: 7, GdToLe: 8, LdToLe: 9, LdToLeNoPlt: 10, Consumed: 11 } as const;
+export const Relax = { None: 0, MovToLea: 1, IndirectCall: 2, IndirectJump: 3, TestToImm: 4, BinopToImm: 5, IeMovToLe: 6, IeAddToLe: 7, GdToLe: 8, LdToLe: 9, LdToLeNoPlt: 10, Consumed: 11, MovToImm: 12 } as const;
 export type Relax = (typeof Relax)[keyof typeof Relax];
+
+/** What each rewrite does, for the link record. */
+export const RELAX_NAMES: Record<Relax, string> = {
+  [Relax.None]: '', [Relax.MovToLea]: 'GOTPCRELX mov → lea', [Relax.IndirectCall]: 'GOTPCRELX call * → addr32 call',
+  [Relax.IndirectJump]: 'GOTPCRELX jmp * → jmp; nop', [Relax.TestToImm]: 'GOTPCRELX test → test $imm', [Relax.BinopToImm]: 'GOTPCRELX op → op $imm',
+  [Relax.IeMovToLe]: 'TLS IE mov → LE mov $imm', [Relax.IeAddToLe]: 'TLS IE add → LE add $imm', [Relax.GdToLe]: 'TLS GD → LE',
+  [Relax.LdToLe]: 'TLS LD → LE', [Relax.LdToLeNoPlt]: 'TLS LD → LE (call *)', [Relax.Consumed]: 'call consumed by a TLS rewrite',
+  [Relax.MovToImm]: 'GOTPCRELX mov → mov $imm',
+};
 
 /**
  * Whether the instruction around a GOTPCRELX-family field at `at` (the displacement) can be rewritten
- * to a direct reference, ld 2.40's choices for a static non-PIC executable: `mov` → `lea`,
- * `call *` → `addr32 call`, `jmp *` → `jmp; nop`; with REX_GOTPCRELX also `test`/binop → immediate.
+ * to a direct reference, ld 2.40's choices for a static non-PIC executable: `mov` → `mov $imm` (or
+ * `lea` when the address does not fit the immediate: decided when values are known, see
+ * `absoluteFieldFits`), `call *` → `addr32 call`, `jmp *` → `jmp; nop`, `test`/binop → immediate.
  */
 export function gotRelaxation(code: Uint8Array, at: number, type: number): Relax {
   if (type === R_X86_64_GOTPCREL || at < 2) return Relax.None;
@@ -81,7 +91,7 @@ export function gotRelaxation(code: Uint8Array, at: number, type: number): Relax
   const modrm = code[at - 1];
   if (opcode === 0xff && (modrm === 0x15 || modrm === 0x25)) return modrm === 0x15 ? Relax.IndirectCall : Relax.IndirectJump;
   if ((modrm & 0xc7) !== 0x05) return Relax.None; // not RIP-relative
-  if (opcode === 0x8b) return Relax.MovToLea;
+  if (opcode === 0x8b) return Relax.MovToImm;
   if (type !== R_X86_64_REX_GOTPCRELX && type !== R_X86_64_GOTPCRELX) return Relax.None;
   if (opcode === 0x85) return Relax.TestToImm;
   if ((opcode & 0xc7) === 0x03) return Relax.BinopToImm;
@@ -131,6 +141,7 @@ export function rewriteInstruction(buf: Uint8Array, at: number, relax: Relax): {
     case Relax.MovToLea: buf[at - 2] = 0x8d; return { absolute: false, shift: 0 };
     case Relax.IndirectCall: buf[at - 2] = 0x67; buf[at - 1] = 0xe8; return { absolute: false, shift: 0 };
     case Relax.IndirectJump: buf[at - 2] = 0xe9; buf.copyWithin(at - 1, at, at + 4); buf[at + 3] = 0x90; return { absolute: false, shift: -1 };
+    case Relax.MovToImm: buf[at - 2] = 0xc7; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
     case Relax.TestToImm: buf[at - 2] = 0xf7; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
     case Relax.BinopToImm: buf[at - 1] = 0xc0 | (buf[at - 2] & 0x38) | ((modrm >> 3) & 7); buf[at - 2] = 0x81; moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
     case Relax.IeMovToLe: buf[at - 2] = 0xc7; buf[at - 1] = 0xc0 | ((modrm >> 3) & 7); moveRexRToB(buf, at - 3); return { absolute: true, shift: 0 };
@@ -146,6 +157,19 @@ function moveRexRToB(buf: Uint8Array, at: number): void {
   if (at >= 0 && (buf[at] & 0xf0) === 0x40 && buf[at] & 4) buf[at] = (buf[at] & ~4) | 1;
 }
 
+/** GOT loads turned into immediates: the field now holds the symbol's address, no longer measured
+ *  from the end of the instruction, so ld adds 4 back to the GOTPCRELX addend (-4 → 0), both in
+ *  the value and in the relocation --emit-relocs writes. */
+export function relaxedAddend(relax: Relax): number {
+  return relax === Relax.MovToImm || relax === Relax.TestToImm || relax === Relax.BinopToImm ? 4 : 0;
+}
+
+/** The immediate of a relaxed GOTPCRELX is zero-extended without REX.W (R_X86_64_32), else
+ *  sign-extended (R_X86_64_32S); a value outside it makes ld fall back (mov → lea) or fail. */
+export function absoluteFieldFit(type: number): Fit {
+  return type === R_X86_64_GOTPCRELX ? Fit.Unsigned : Fit.Signed;
+}
+
 /** How far a relaxation moved the patched field (jmp loses a byte; GD→LE's offset sits 8 later). */
 export function relaxedShift(relax: Relax): number {
   return relax === Relax.IndirectJump ? -1 : relax === Relax.GdToLe ? 8 : 0;
@@ -157,6 +181,6 @@ export function relaxedType(relax: Relax, type: number): number {
   if (relax === Relax.GdToLe) return R_X86_64_TPOFF32;
   if (relax === Relax.LdToLe || relax === Relax.LdToLeNoPlt || relax === Relax.Consumed) return R_X86_64_NONE;
   if (relax === Relax.IeMovToLe || relax === Relax.IeAddToLe) return R_X86_64_TPOFF32;
-  if (relax === Relax.TestToImm || relax === Relax.BinopToImm) return type === R_X86_64_REX_GOTPCRELX ? R_X86_64_32S : R_X86_64_32;
+  if (relax === Relax.TestToImm || relax === Relax.BinopToImm || relax === Relax.MovToImm) return type === R_X86_64_REX_GOTPCRELX ? R_X86_64_32S : R_X86_64_32;
   return R_X86_64_PC32;
 }

@@ -3,14 +3,14 @@
 // loop (applyRelocationPlan) that does nothing else — the WebAssembly candidate. Formulas, range
 // rules and instruction rewrites come from arch/x86_64.ts.
 import { StageError } from '../../pipeline/stage.ts';
-import { Fit, Relax, X86_64_KINDS, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
+import { Fit, Relax, X86_64_KINDS, absoluteFieldFit, relaxedAddend, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
 import type { LinkContext } from '../context.ts';
 import { fillIplt, referenceAddress } from '../chunks/iplt.ts';
 import { localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
 import { overflowMessage, recordStep } from '../relocation-messages.ts';
-import { describeLocation } from '../diagnostics.ts';
+import { describeLocation, joinLocatedMessages } from '../diagnostics.ts';
 import { planRelocations, type RelocationPlan } from '../relocation-plan.ts';
 
 export function applyRelocations(ctx: LinkContext): void {
@@ -24,7 +24,7 @@ export function applyRelocations(ctx: LinkContext): void {
   ctx.record.relocationCount = plan.count;
   if (overflows.length) {
     const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
-    throw new StageError(messages.join('\n'), messages.map((message) => ({ severity: 'error', message })));
+    throw new StageError(joinLocatedMessages(messages), messages.map((message) => ({ severity: 'error', message })));
   }
 }
 
@@ -71,15 +71,23 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     let at = places[i];
     const before = onStep && i < recordFirst ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
     let fit: number = kind.fit;
-    const relax = relaxations[i];
+    let relax = relaxations[i] as Relax;
+    let adjust = 0;
     if (relax !== Relax.None) {
-      const r = rewriteInstruction(buf, at, relax as Relax);
+      adjust = relaxedAddend(relax);
+      // mov $imm only when the address fits the immediate; ld falls back to a RIP-relative lea.
+      if (relax === Relax.MovToImm && !fitsHalves(hiOfSum(S, A, i, adjust), loOfSum(S, A, i, adjust), 4, absoluteFieldFit(type))) {
+        relax = Relax.MovToLea;
+        relaxations[i] = relax;
+        adjust = 0;
+      }
+      const r = rewriteInstruction(buf, at, relax);
       at += r.shift;
-      if (r.absolute) { formula = 1; fit = type === 41 ? Fit.Unsigned : Fit.Signed; }
+      if (r.absolute) { formula = 1; fit = absoluteFieldFit(type); }
       if (r.noValue) continue;
     }
     // 64-bit sum on halves: lo may leave [0, 2^32); the carry moves into hi.
-    let lo = S[2 * i] + A[2 * i];
+    let lo = S[2 * i] + A[2 * i] + adjust;
     let hi = S[2 * i + 1] + A[2 * i + 1];
     if (formula === 2) { lo -= P[2 * i]; hi -= P[2 * i + 1]; }
     const carry = Math.floor(lo / 4294967296);
@@ -94,6 +102,14 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     if (before) onStep!(i, before, buf.subarray(Math.max(0, places[i] - 3), places[i] + kind.size)); // read at once, not kept
   }
   return overflows;
+}
+
+/** S + A + adjust of entry i as 32-bit halves (lo in [0, 2^32), hi signed). */
+function loOfSum(S: Uint32Array, A: Uint32Array, i: number, adjust: number): number {
+  return (S[2 * i] + A[2 * i] + adjust) % 4294967296;
+}
+function hiOfSum(S: Uint32Array, A: Uint32Array, i: number, adjust: number): number {
+  return (S[2 * i + 1] + A[2 * i + 1] + Math.floor((S[2 * i] + A[2 * i] + adjust) / 4294967296)) | 0;
 }
 
 /** Range check of the 64-bit value (hi:lo) for a field of `size` bytes (arch Fit rules). */

@@ -68,12 +68,18 @@ function alignTlsBlock(ctx: LinkContext): void {
   if (tls.length) tls[0].align = Math.max(...tls.map((o) => o.align));
 }
 
-/** `. = 0`, `. = . + 0`: assignments ld does not count as keeping a section. */
+/** `. = 0`, `. = . + 0`, `. = ALIGN(. != 0 ? x : 1)`: assignments ld does not count as keeping a
+ *  section (they leave an empty one empty). */
 function trivialDotAssignment(a: Assignment): boolean {
   const v = a.value;
   if (a.op === '=' && v.kind === 'number' && v.value === 0n) return true;
   if ((a.op === '+=' || a.op === '-=') && v.kind === 'number' && v.value === 0n) return true;
-  return v.kind === 'binary' && v.op === '+' && v.left.kind === 'dot' && v.right.kind === 'number' && v.right.value === 0n;
+  if (v.kind === 'binary' && v.op === '+' && v.left.kind === 'dot' && v.right.kind === 'number' && v.right.value === 0n) return true;
+  // `. = ALIGN(. != 0 ? x : 1)` (the default script's end of .bss) pads only a non-empty section.
+  if (a.op !== '=' || v.kind !== 'call' || v.fn !== 'ALIGN' || v.args.length !== 1) return false;
+  const c = v.args[0];
+  return c.kind === 'conditional' && c.whenFalse.kind === 'number' && c.whenFalse.value === 1n &&
+    c.condition.kind === 'binary' && c.condition.op === '!=' && c.condition.left.kind === 'dot' && c.condition.right.kind === 'number' && c.condition.right.value === 0n;
 }
 
 function initialHeaderSize(ctx: LinkContext): bigint {

@@ -3,7 +3,7 @@
 // their output symbol index; section-symbol targets moved to the output section's symbol with the
 // addend grown by the input section's offset (or its merged position); relaxed types renamed.
 import { STT_SECTION } from '../../elf/index.ts';
-import { relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
+import { relaxedAddend, relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { mergedOffset } from './merge-sections.ts';
@@ -76,6 +76,11 @@ function emitMember(ctx: LinkContext, m: InputSection, base: number, symbols: Ou
     }
     const relax = relaxations[n] as Relax;
     const type = relax ? relaxedType(relax, w[at + 2]) : w[at + 2];
+    if (relax && relaxedAddend(relax)) {
+      const lo = addLo + relaxedAddend(relax);
+      addLo = lo >>> 0;
+      addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
+    }
     let placeLo = P32[2 * n];
     let placeHi = P32[2 * n + 1];
     const shift = relax ? relaxedShift(relax) : 0;

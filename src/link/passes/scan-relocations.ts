@@ -8,6 +8,7 @@ import {
 } from '../arch/x86_64.ts';
 import { createIplt, STT_GNU_IFUNC } from '../chunks/iplt.ts';
 import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
+import { joinLocatedMessages } from '../diagnostics.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 
 export function scanRelocations(ctx: LinkContext): void {
@@ -20,7 +21,7 @@ export function scanRelocations(ctx: LinkContext): void {
   // The record counts by type name, in the order types were first seen.
   const counts = ctx.record.relocationTypes;
   for (const type of tally.order) counts[X86_64_KINDS[type]!.name] = (counts[X86_64_KINDS[type]!.name] ?? 0) + tally.byType[type];
-  if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
+  if (errors.length) throw new StageError(joinLocatedMessages(errors), errors.map((message) => ({ severity: 'error', message })));
   if (ctx.gotSlots.length) createGotSection(ctx);
   createIplt(ctx, [...ifuncs]);
 }
