@@ -94,65 +94,56 @@ export class SuffixStringTable {
 
   /** Handles sorted by reversed bytes (unsigned, as BFD compares them); on a common tail, shorter
    *  first. An MSD radix sort from the last byte backwards (bucket 0: the string has ended), with
-   *  insertion sort for small ranges: no comparator call per pair for the 100 k names of a vmlinux. */
+   *  insertion sort for small ranges, over one pool holding every string reversed (no comparator
+   *  call per pair, no per-string indirection: 101 k symbol names on a vmlinux). */
   private sortedByReversedBytes(): Int32Array {
     const n = this.count;
+    const len = this.lengths;
+    // pool[at[h] + d] is byte d of string h counted from its end.
+    const at = new Int32Array(n);
+    let total = 0;
+    for (let h = 0; h < n; h++) { at[h] = total; total += len[h]; }
+    const pool = new Uint8Array(total);
+    for (let h = 0; h < n; h++) {
+      const src = this.buffers[this.bufferOf[h]];
+      const last = this.starts[h] + len[h] - 1;
+      const base = at[h];
+      for (let d = 0; d < len[h]; d++) pool[base + d] = src[last - d];
+    }
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const scratch = new Int32Array(n);
     const counts = new Int32Array(258);
-    // Byte `depth` counted from the end as a bucket: 0 when the string is shorter, else 1 + the byte.
-    const bucket = (h: number, depth: number) =>
-      depth < this.lengths[h] ? 1 + this.buffers[this.bufferOf[h]][this.starts[h] + this.lengths[h] - 1 - depth] : 0;
+    const firstOf = new Int32Array(258);
     const stack: number[] = [0, n, 0];
     while (stack.length) {
       const depth = stack.pop()!;
       const end = stack.pop()!;
       const start = stack.pop()!;
       if (end - start < 24) {
-        this.insertionSort(order, start, end, depth);
+        insertionSortReversed(order, start, end, depth, pool, at, len);
         continue;
       }
       counts.fill(0);
-      for (let i = start; i < end; i++) counts[bucket(order[i], depth) + 1]++;
+      for (let i = start; i < end; i++) {
+        const h = order[i];
+        counts[(depth < len[h] ? 1 + pool[at[h] + depth] : 0) + 1]++;
+      }
       for (let b = 1; b < 258; b++) counts[b] += counts[b - 1];
-      const firstOf = counts.slice(0, 257);
-      for (let i = start; i < end; i++) scratch[start + counts[bucket(order[i], depth)]++] = order[i];
+      firstOf.set(counts);
+      for (let i = start; i < end; i++) {
+        const h = order[i];
+        scratch[start + counts[depth < len[h] ? 1 + pool[at[h] + depth] : 0]++] = h;
+      }
       order.set(scratch.subarray(start, end), start);
       // Bucket 0 holds strings that ended: distinct strings, so at most one; recurse into the others.
       for (let b = 1; b < 257; b++) {
         const from = start + firstOf[b];
-        const to = start + (b < 256 ? firstOf[b + 1] : end - start);
+        const to = start + firstOf[b + 1];
         if (to - from > 1) stack.push(from, to, depth + 1);
       }
     }
     return order;
-  }
-
-  /** Sorts order[start, end) whose strings share their last `depth` bytes. */
-  private insertionSort(order: Int32Array, start: number, end: number, depth: number): void {
-    for (let i = start + 1; i < end; i++) {
-      const h = order[i];
-      let j = i - 1;
-      while (j >= start && this.compareFrom(order[j], h, depth) > 0) {
-        order[j + 1] = order[j];
-        j--;
-      }
-      order[j + 1] = h;
-    }
-  }
-
-  private compareFrom(a: number, b: number, depth: number): number {
-    const la = this.lengths[a];
-    const lb = this.lengths[b];
-    const A = this.buffers[this.bufferOf[a]];
-    const B = this.buffers[this.bufferOf[b]];
-    let i = this.starts[a] + la - 1 - depth;
-    let j = this.starts[b] + lb - 1 - depth;
-    for (let l = Math.min(la, lb) - depth; l > 0; l--, i--, j--) {
-      if (A[i] !== B[j]) return A[i] - B[j];
-    }
-    return la - lb;
   }
 
   private isProperSuffix(long: number, short: number): boolean {
@@ -196,4 +187,27 @@ function hashBytes(b: Uint8Array, start: number, length: number): number {
 function equalBytes(a: Uint8Array, ai: number, b: Uint8Array, bi: number, length: number): boolean {
   for (let i = 0; i < length; i++) if (a[ai + i] !== b[bi + i]) return false;
   return true;
+}
+
+/** Sorts order[start, end), whose strings share their last `depth` bytes, by the rest reversed. */
+function insertionSortReversed(order: Int32Array, start: number, end: number, depth: number, pool: Uint8Array, at: Int32Array, len: Int32Array): void {
+  for (let i = start + 1; i < end; i++) {
+    const h = order[i];
+    let j = i - 1;
+    while (j >= start && compareReversed(order[j], h, depth, pool, at, len) > 0) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = h;
+  }
+}
+
+function compareReversed(a: number, b: number, depth: number, pool: Uint8Array, at: Int32Array, len: Int32Array): number {
+  const la = len[a];
+  const lb = len[b];
+  const n = Math.min(la, lb);
+  for (let d = depth, i = at[a] + depth, j = at[b] + depth; d < n; d++, i++, j++) {
+    if (pool[i] !== pool[j]) return pool[i] - pool[j];
+  }
+  return la - lb;
 }

@@ -27,12 +27,13 @@ export function symbolHashOrder(creation: Iterable<string>): Map<string, number>
   names.forEach((n, i) => hashName(n, hi, lo, i));
   let size = INITIAL_SIZE;
   let heads = new Int32Array(size).fill(-1);
+  let limit = Math.floor((size * 3) / 4);
   for (let e = 0; e < names.length; e++) {
     const b = bucket(hi[e], lo[e], size);
     next[e] = heads[b];
     heads[b] = e;
-    const grown = GROWTH.find((p) => p > size);
-    if (e + 1 > Math.floor((size * 3) / 4) && grown !== undefined) {
+    const grown = e + 1 > limit ? GROWTH.find((p) => p > size) : undefined;
+    if (grown !== undefined) {
       const moved = new Int32Array(grown).fill(-1);
       for (let old = 0; old < size; old++) {
         for (let x = heads[old]; x >= 0;) {
@@ -45,6 +46,7 @@ export function symbolHashOrder(creation: Iterable<string>): Map<string, number>
       }
       heads = moved;
       size = grown;
+      limit = Math.floor((size * 3) / 4);
     }
   }
   const rank = new Map<string, number>();

@@ -131,13 +131,20 @@ function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter): void
   }
 }
 
-/** The linker-local globals (script or ld hidden symbols), or the rest with their own binding. */
+/** The linker-local globals (script or ld hidden symbols), or the rest with their own binding.
+ *  Names are encoded into one buffer (one byte per char) that the string table keeps ranges of. */
 function writeGlobals(globals: GlobalSymbol[], out: SymtabWriter, linkerLocals: boolean): void {
-  for (const g of globals) {
-    if ((g.scriptDefined === true && g.linkerHidden === true) !== linkerLocals) continue;
+  const chosen = globals.filter((g) => (g.scriptDefined === true && g.linkerHidden === true) === linkerLocals);
+  let total = 0;
+  for (const g of chosen) total += g.name.length;
+  const names = new Uint8Array(total);
+  let at = 0;
+  for (const g of chosen) {
+    const start = at;
+    for (let i = 0; i < g.name.length; i++) names[at++] = g.name.charCodeAt(i);
     const bind = linkerLocals ? STB_LOCAL : g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL;
     const os = globalOutputSection(g);
     const shndx = !g.defined ? SHN_UNDEF : os ? os.index : SHN_ABS;
-    g.outputIndex = out.push(g.name, globalAddress(g), g.size, (bind << 4) | g.type, g.visibility, shndx);
+    g.outputIndex = out.write(out.strings.add(names, start, at - start), globalAddress(g), g.size, (bind << 4) | g.type, g.visibility, shndx);
   }
 }
