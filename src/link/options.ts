@@ -50,6 +50,9 @@ export function defaultOptions(): LinkOptions {
 /** Accepted and without effect on a static executable (what gcc's driver passes to ld). */
 const FLAGS_IGNORED = new Set(['-static', '-Bstatic', '-nostdlib', '--no-dynamic-linker', '-no-pie', '--no-pie', '--hash-style=gnu', '--hash-style=sysv', '--hash-style=both', '--eh-frame-hdr', '--as-needed', '--no-as-needed']);
 
+/** ld's -Tbss=, -Tdata=, -Ttext=, -Ttext-segment=, -Trodata-segment=, -Tldata-segment= options. */
+const SECTION_START = /^-T(bss|data|text|text-segment|rodata-segment|ldata-segment)=/;
+
 /** Parses ld's argument list. */
 export function parseLinkArguments(argv: readonly string[]): LinkOptions {
   const o = defaultOptions();
@@ -90,7 +93,10 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
       case '-l': case '--library': o.inputs.push({ kind: 'library', name: arg(), wholeArchive: whole, group }); break;
       default:
         if (a.startsWith('-Map=')) o.map = a.slice(5);
-        else if (a.startsWith('-T') && a.length > 2) { o.script = a.slice(2); o.scriptPosition = o.inputs.length; }
+        else if (SECTION_START.test(a) || a.startsWith('--section-start')) {
+          // ld's -Ttext=ADDR family places sections by address; ldplay takes addresses from a script.
+          throw new StageError(`ld: ${a.split('=')[0]}: section start addresses on the command line are not supported by ldplay; set them in a linker script (SECTIONS { .text ADDR : { *(.text) } … })`);
+        } else if (a.startsWith('-T') && a.length > 2) { o.script = a.slice(2); o.scriptPosition = o.inputs.length; }
         else if (a.startsWith('-L') && a.length > 2) o.searchDirs.push(a.slice(2));
         else if (a.startsWith('-l') && a.length > 2) o.inputs.push({ kind: 'library', name: a.slice(2), wholeArchive: whole, group });
         else if (a.startsWith('-e') && a.length > 2) o.entry = a.slice(2);

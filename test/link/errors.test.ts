@@ -140,6 +140,13 @@ describe('link errors are reported like ld', () => {
     expect(r.ldplay).toEqual(r.ld);
   });
 
+  it('-Tdata=ADDR (which ld takes) is refused by name, not read as a script called "data=ADDR"', () => {
+    const r = both(['-Tdata=0x900000', 'start.o']);
+    expect(r.ld.status).toBe(0);
+    expect(r.ldplay.status).toBe(1);
+    expect(r.ldplay.stderr).toMatch(/^ld: -Tdata: section start addresses on the command line are not supported by ldplay; set them in a linker script/);
+  });
+
   it('a relocation naming a symbol past the symbol table is an ElfFormatError at that entry', () => {
     const bytes = new Uint8Array(readFileSync(join(dir, 'u.o')));
     const elf = readElf(bytes, 'u.o');
