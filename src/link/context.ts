@@ -201,6 +201,9 @@ export interface LinkContext {
   symbolTable?: SymbolTableOutput;
   /** .rela sections for --emit-relocs, by output section (emitRelocations). */
   emitted: Map<OutputSection, Uint8Array>;
+  /** Per .rela entry, 1 where it is written as the input had it though a TLS rewrite changed the
+   *  bytes (ld's way), so the bytes no longer follow its formula (verify skips those). */
+  emittedAsInput: Map<OutputSection, Uint8Array>;
   /** Archive members already linked ("archive@headerOffset"), so a rescan never adds one twice. */
   extractedMembers: Set<string>;
   /** (symbol, file) pairs already reported as undefined references (ld reports each once). */
@@ -227,6 +230,7 @@ export function createContext(options: LinkOptions, inputs: LinkInput[], record:
     gotIndex: new Map(),
     relaxations: new Map(),
     emitted: new Map(),
+    emittedAsInput: new Map(),
     reportedUndefined: new Set(),
     extractedMembers: new Set(),
     scriptAssignments: [],

@@ -170,17 +170,24 @@ export function absoluteFieldFit(type: number): Fit {
   return type === R_X86_64_GOTPCRELX ? Fit.Unsigned : Fit.Signed;
 }
 
-/** How far a relaxation moved the patched field (jmp loses a byte; GD→LE's offset sits 8 later). */
+/** How far a GOT relaxation moved the patched field for --emit-relocs (`jmp *` → `jmp`, one byte
+ *  shorter). A TLS rewrite's relocations are written as the input had them (ld 2.40 does). */
 export function relaxedShift(relax: Relax): number {
-  return relax === Relax.IndirectJump ? -1 : relax === Relax.GdToLe ? 8 : 0;
+  return relax === Relax.IndirectJump ? -1 : 0;
 }
 
-/** The output relocation type ld writes for --emit-relocs after a relaxation. */
+/** The output relocation type ld writes for --emit-relocs after a relaxation: GOT loads become the
+ *  direct reference they now are; TLS sequences (GD/LD/IE → LE) keep their input types, as ld 2.40
+ *  leaves them (TLSGD, GOTTPOFF, the __tls_get_addr PLT32 of a consumed call). */
 export function relaxedType(relax: Relax, type: number): number {
-  if (relax === Relax.None) return type;
-  if (relax === Relax.GdToLe) return R_X86_64_TPOFF32;
-  if (relax === Relax.LdToLe || relax === Relax.LdToLeNoPlt || relax === Relax.Consumed) return R_X86_64_NONE;
-  if (relax === Relax.IeMovToLe || relax === Relax.IeAddToLe) return R_X86_64_TPOFF32;
+  if (relax === Relax.None || isTlsRelaxation(relax)) return type;
   if (relax === Relax.TestToImm || relax === Relax.BinopToImm || relax === Relax.MovToImm) return type === R_X86_64_REX_GOTPCRELX ? R_X86_64_32S : R_X86_64_32;
   return R_X86_64_PC32;
+}
+
+const TLS_RELAXATIONS = new Set<Relax>([Relax.GdToLe, Relax.LdToLe, Relax.LdToLeNoPlt, Relax.Consumed, Relax.IeMovToLe, Relax.IeAddToLe]);
+
+/** A TLS rewrite (GD/LD/IE → LE, or the call such a rewrite consumed). */
+export function isTlsRelaxation(relax: Relax): boolean {
+  return TLS_RELAXATIONS.has(relax);
 }

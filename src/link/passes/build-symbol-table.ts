@@ -9,6 +9,7 @@ import { SuffixStringTable } from '../../elf/suffix-string-table.ts';
 import type { GlobalSymbol, LinkContext, ObjectFile, OutputSection } from '../context.ts';
 import { globalAddress, globalOutputSection, keptSection, localAddress } from '../layout/addresses.ts';
 import { symbolHashOrder } from '../layout/symbol-hash-order.ts';
+import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { mergedOffset } from './merge-sections.ts';
 
 export interface SymbolTableOutput {
@@ -43,7 +44,8 @@ export function buildSymbolTable(ctx: LinkContext): void {
   const sectionSymbol = new Map<OutputSection, number>();
   // ld writes section symbols into an executable only when relocations refer to them (--emit-relocs).
   if (ctx.options.emitRelocs) for (const os of ctx.outputSections) sectionSymbol.set(os, out.push('', os.address, 0n, STT_SECTION, 0, os.index));
-  for (const obj of ctx.objects) if (obj.symtab) writeLocals(ctx, obj, out);
+  const kept = ctx.options.emitRelocs && !ctx.options.discardNone ? relocatedLocals(ctx) : undefined;
+  for (const obj of ctx.objects) if (obj.symtab) writeLocals(ctx, obj, out, kept?.get(obj));
   // Symbols whose section was discarded (/DISCARD/, --gc-sections) are not written, as in ld.
   // A static executable lists defined symbols only: undefined weak ones resolve to 0 and are not
   // written (as ld), and symbols of discarded sections go with them.
@@ -106,7 +108,7 @@ class SymtabWriter {
 /** One file's locals: no section symbols, none of removed sections, `.L` names only with
  *  --discard-none, and an STT_FILE of the file's name first when it has none (as ld). Names are
  *  copied from the input's string table as bytes (no JS string per name). */
-function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter): void {
+function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter, relocated?: Uint8Array): void {
   const t = obj.symtab!;
   const names = obj.elf.stringTable(obj.elf.sections[t.index].link).data;
   let fileNamed = false;
@@ -124,11 +126,32 @@ function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter): void
     const start = t.nameOffset(i);
     let end = names.indexOf(0, start);
     if (end < 0) { t.name(i); end = start; } // raises the reader's error (an empty table reads as '')
-    if (!ctx.options.discardNone && names[start] === 0x2e && names[start + 1] === 0x4c) continue; // ".L"
+    // ".L" names go unless --discard-none, or (as ld) an emitted relocation still refers to them.
+    if (!ctx.options.discardNone && names[start] === 0x2e && names[start + 1] === 0x4c && !relocated?.[i]) continue;
     if (type === STT_FILE) fileNamed = true;
     else if (!fileNamed) { out.push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
     obj.localOutputIndex[i] = out.write(out.strings.add(names, start, end - start), localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
   }
+}
+
+/** Per object, 1 for each local symbol a kept relocation refers to (--emit-relocs writes those). */
+function relocatedLocals(ctx: LinkContext): Map<ObjectFile, Uint8Array> {
+  const marks = new Map<ObjectFile, Uint8Array>();
+  const plan = ctx.plan!;
+  let n = 0;
+  for (const s of plan.sections) {
+    const obj = s.file;
+    const table = obj.elf.relocationTable(s.relocationSection);
+    const w = relocationWords(obj.elf, table);
+    const firstGlobal = obj.symtab!.firstGlobal;
+    let m = marks.get(obj);
+    if (!m) { m = new Uint8Array(firstGlobal); marks.set(obj, m); }
+    for (let i = 0; i < table.count; i++, n++) {
+      const sym = w[i * WORDS_PER_RELOCATION + 3];
+      if (sym < firstGlobal && !plan.dropped[n]) m[sym] = 1;
+    }
+  }
+  return marks;
 }
 
 /** The linker-local globals (script or ld hidden symbols), or the rest with their own binding.

@@ -1,9 +1,10 @@
 // Pass, emitRelocations (--emit-relocs): for each output section, a .rela<name> holding every input
 // relocation rebased as GNU ld writes it — r_offset the output address; globals and kept locals by
 // their output symbol index; section-symbol targets moved to the output section's symbol with the
-// addend grown by the input section's offset (or its merged position); relaxed types renamed.
+// addend grown by the input section's offset (or its merged position); GOT relaxations' types renamed,
+// TLS rewrites' relocations left as the input had them (marked in ctx.emittedAsInput for verify).
 import { STT_SECTION } from '../../elf/index.ts';
-import { relaxedAddend, relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
+import { isTlsRelaxation, relaxedAddend, relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { mergedOffset } from './merge-sections.ts';
@@ -32,9 +33,11 @@ export function emitRelocations(ctx: LinkContext): void {
     for (const m of members) total += keptCount(plan.dropped, first.get(m)!.start, m.file.elf.relocationTable(m.relocationSection).count);
     const out = new Uint8Array(total * 24);
     const view = new DataView(out.buffer);
+    const asInput = new Uint8Array(total);
     let k = 0;
-    for (const m of members) k = emitMember(ctx, m, first.get(m)!.start, outputSymbolsOf(m.file), P32, view, k);
+    for (const m of members) k = emitMember(ctx, m, first.get(m)!.start, outputSymbolsOf(m.file), P32, view, k, asInput);
     ctx.emitted.set(os, out);
+    if (asInput.includes(1)) ctx.emittedAsInput.set(os, asInput);
     ctx.record.emittedRelocations += total;
   }
 }
@@ -48,7 +51,7 @@ function keptCount(dropped: Uint8Array, start: number, count: number): number {
 
 /** Writes the kept relocations of member `m` (plan entries from `base`) as entries `k`… of `view`;
  *  returns the next entry. A function of its own so the engine optimizes this loop early and once. */
-function emitMember(ctx: LinkContext, m: InputSection, base: number, symbols: OutputSymbols, P32: Uint32Array, view: DataView, k: number): number {
+function emitMember(ctx: LinkContext, m: InputSection, base: number, symbols: OutputSymbols, P32: Uint32Array, view: DataView, k: number, asInput: Uint8Array): number {
   const plan = ctx.plan!;
   const rel = m.file.elf.relocationTable(m.relocationSection);
   const w = relocationWords(m.file.elf, rel);
@@ -85,6 +88,7 @@ function emitMember(ctx: LinkContext, m: InputSection, base: number, symbols: Ou
     let placeHi = P32[2 * n + 1];
     const shift = relax ? relaxedShift(relax) : 0;
     if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
+    if (relax && isTlsRelaxation(relax)) asInput[k] = 1;
     const o = k++ * 24;
     view.setUint32(o, placeLo, true);
     view.setUint32(o + 4, placeHi, true);
