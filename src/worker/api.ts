@@ -136,6 +136,8 @@ export interface RelocationRow {
   bytes: number[];
   /** The field's bytes before the stage patched them, when the stage's record has them. */
   before?: number[];
+  /** The instruction rewrite the linker made around the field (e.g. "GOTPCRELX mov → mov $imm"). */
+  relaxed?: string;
 }
 
 export interface RelocationPage {

@@ -1,16 +1,17 @@
 // Pages of one relocation section as display rows: type name, symbol, addend, the file bytes the
 // relocation patches and, for linked files, the value its psABI formula gives (S + A, or S + A - P).
 // In ET_REL files r_offset is section-relative; in linked files it is a virtual address (gABI).
-// It computes nothing a stage's record already says: `before` bytes come from records only.
+// It computes nothing a stage's record already says: `before` bytes and rewrites come from records only.
 
 import { ET_REL, SHT_NOBITS, STT_SECTION, type ElfFile } from '../elf/index.ts';
 import type { RelocationPage, RelocationRow } from './api.ts';
+import type { RecordedStep } from './record-preview.ts';
 import { relocationFormula, relocationTypeName } from './names.ts';
 
-/** Bytes a relocation's field held before the stage patched it, by patched address (from a record). */
-export type BeforeBytes = (address: bigint) => number[] | undefined;
+/** What the stage's record says of the field at a patched address: its bytes before, its rewrite. */
+export type RecordedSteps = (address: bigint) => RecordedStep | undefined;
 
-export function relocationPage(elf: ElfFile, section: number, start: number, count: number, before?: BeforeBytes): RelocationPage {
+export function relocationPage(elf: ElfFile, section: number, start: number, count: number, recorded?: RecordedSteps): RelocationPage {
   const rel = elf.relocationTable(section);
   const target = rel.targetSection < elf.sections.length ? elf.sections[rel.targetSection] : undefined;
   const symtab = rel.symbolTableIndex !== 0 && rel.symbolTableIndex < elf.sections.length
@@ -43,8 +44,9 @@ export function relocationPage(elf: ElfFile, section: number, start: number, cou
       row.value = BigInt.asUintN(64, symbolValue + addend - (formula.pcRelative ? offset : 0n));
     }
     // Records keep a window ending at the field (up to 3 bytes of opcode first): keep the field.
-    const old = linked && width > 0 ? before?.(offset) : undefined;
-    if (old && old.length >= width) row.before = old.slice(old.length - width);
+    const step = linked && width > 0 ? recorded?.(offset) : undefined;
+    if (step && step.before.length >= width) row.before = step.before.slice(step.before.length - width);
+    if (step?.relaxed) row.relaxed = step.relaxed;
     rows.push(row);
   }
   return { section, target: rel.targetSection, targetName: target?.name ?? '', total: rel.count, start: first, rows };

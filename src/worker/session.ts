@@ -14,7 +14,7 @@ import { readFileHeadersFirst } from './file-read.ts';
 import { disassembleAround, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
-import { beforeBytesOf } from './record-preview.ts';
+import { recordedStepsOf, type RecordedStep } from './record-preview.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
@@ -63,8 +63,8 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
   const pipeline = new PipelineRunner();
   /** Reads of user files in flight, stopped together by `cancelReads`. */
   const reads = new Set<AbortController>();
-  /** Per link record: the before-bytes of its recorded relocation steps, by address. */
-  const beforeMaps = new WeakMap<object, Map<bigint, number[]>>();
+  /** Per link record: its recorded relocation steps (before-bytes, rewrite), by address. */
+  const stepMaps = new WeakMap<object, Map<bigint, RecordedStep>>();
 
   /** Registers bytes under `name`. Binary files that are neither ELF nor text are refused unless
    *  `allowBinary` (stage outputs like vmlinux.relocs), with the ElfFormatError that says why. */
@@ -154,7 +154,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       return symbolIndex(a, q.table).query(q);
     }),
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
-      relocationPage(elfOf(q.file), q.section, q.start, q.count, beforeBytesOf(pipeline.recordFor(q.file), beforeMaps))),
+      relocationPage(elfOf(q.file), q.section, q.start, q.count, recordedStepsOf(pipeline.recordFor(q.file), stepMaps))),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;
       const start = Math.max(0, Math.min(offset, b.length));

@@ -3,7 +3,7 @@
 // the fixture files; non-ELF errors; cancellation and crash recovery with inputs reopened.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
@@ -317,6 +317,39 @@ describe('sample links through the worker', () => {
       expect(link.summary.some((l) => l.startsWith('relocationCount'))).toBe(true);
     } finally {
       c.dispose();
+    }
+  });
+
+  it('links got-relax with --emit-relocs to GNU ld\'s file; its relocation rows name each rewrite and keep the bytes before', async () => {
+    const c = new ElfClient(() => startNodeWorker(script));
+    const dir = mkdtempSync(join(tmpdir(), 'ldplay-sample-'));
+    try {
+      await openSample(c, 'got-relax');
+      const m = manifest('got-relax');
+      const ld = ['--emit-relocs', ...m.ld];
+      expect((await c.setBuild({ ld })).ok).toBe(true);
+      const { ran, failed } = await stepAll(c, []);
+      expect([ran[0], failed]).toEqual(['link', []]);
+      for (const name of m.inputs) writeFileSync(join(dir, name), readFileSync(join(sampleDir('got-relax'), name)));
+      execFileSync('ld', ld, { cwd: dir });
+      const output = ld[ld.indexOf('-o') + 1];
+      const want = readFileSync(join(dir, output));
+      const got = await c.readBytes(output, 0, want.length + 1);
+      if (!got.ok) throw new Error(got.error.message);
+      expect(Buffer.compare(Buffer.from(got.value), want)).toBe(0);
+      const summary = (await c.list()).find((a) => a.name === output)!;
+      const rela = summary.sections.find((s) => s.name === '.rela.text')!;
+      const page = await c.queryRelocations({ file: output, section: rela.index, start: 0, count: rela.entries });
+      if (!page.ok) throw new Error(page.error.message);
+      const rewrites = page.value.rows.filter((r) => r.relaxed).map((r) => `${r.typeName} ${r.symbolName}: ${r.relaxed}`);
+      expect(rewrites).toEqual(expect.arrayContaining([
+        'R_X86_64_32S answer: GOTPCRELX mov → mov $imm', 'R_X86_64_PC32 scale: GOTPCRELX call * → addr32 call',
+      ]));
+      // before: the GOT-relative field as the object had it (0 + -4 written by the assembler as 0)
+      expect(page.value.rows.filter((r) => r.relaxed).every((r) => r.before && r.before.length === r.width)).toBe(true);
+    } finally {
+      c.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
