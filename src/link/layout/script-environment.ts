@@ -65,8 +65,9 @@ function sectionForDot(state: LayoutState): OutputSection | undefined {
     const c = ctx.layout[i];
     if (c.kind === 'output' && !c.section.removed) { next = c.section; break; }
   }
+  // The next kept section, or (it being non-allocated, or none following) the allocated one before.
   const sections = ctx.outputSections.filter((o) => !o.removed);
-  let at = next ? sections.indexOf(next) : -1;
+  let at = next ? sections.indexOf(next) : sections.length - 1;
   while (at >= 0 && !isAlloc(sections[at])) at--;
   if (at >= 0) return sections[at];
   return sections.find(isAlloc) ?? undefined;

@@ -51,7 +51,9 @@ export function buildSymbolTable(ctx: LinkContext): void {
   // written (as ld), and symbols of discarded sections go with them.
   // In the order of ld's walk over its symbol hash table.
   const rank = symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
-  const globals = [...ctx.symbols.values()].filter((g) => g.defined && !g.section?.discarded)
+  // With --emit-relocs ld also writes the undefined weak symbols relocations name (value 0, UND).
+  const emitRelocs = ctx.options.emitRelocs;
+  const globals = [...ctx.symbols.values()].filter((g) => (g.defined && !g.section?.discarded) || (emitRelocs && !g.defined && g.binding === STB_WEAK && g.referenced))
     .sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
   // Hidden symbols the linker or script defines (__ehdr_start, PROVIDE_HIDDEN) are written as locals;
   // hidden symbols from objects stay global in a static link (both as ld 2.40 does).

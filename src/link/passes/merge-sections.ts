@@ -5,6 +5,10 @@
 import { latin1, SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 
+/** Stands for a skipped padding NUL in a section's piece list: ld resolves a reference to one
+ *  as the group's "" string, or with none as the previous string's terminating NUL. */
+const PADDING: Piece = { text: '', len: 1, align: 1, section: undefined as unknown as InputSection, position: 0 };
+
 interface Piece {
   text: string;
   /** Length in bytes including the terminator. */
@@ -48,10 +52,7 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
     const starts: number[] = [];
     const pieces: Piece[] = [];
     const mask = s.align - 1;
-    for (let p = 0; p < s.size;) {
-      const len = strings ? stringLength(s.data, p, s.size, entsize) : entsize;
-      let align = p & -p;
-      if (!align || align > mask) align = mask + 1;
+    const add = (p: number, len: number, align: number) => {
       const text = latin1Slice(s.data, p, p + len);
       let piece = table.get(text);
       if (!piece) {
@@ -61,7 +62,22 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
       } else if (align > piece.align) piece.align = align;
       starts.push(p);
       pieces.push(piece);
+    };
+    for (let p = 0; p < s.size;) {
+      const len = strings ? stringLength(s.data, p, s.size, entsize) : entsize;
+      let align = p & -p;
+      if (!align || align > mask) align = mask + 1;
+      add(p, len, align);
       p += len;
+      // One-byte strings: the NULs after a string are alignment padding, not strings, except that
+      // the first of them at an aligned offset stands for "" (as bfd/merge.c reads them).
+      if (strings && entsize === 1) {
+        let nul = false;
+        for (; p < s.size && s.data[p] === 0; p++) {
+          if (!nul && (p & mask) === 0) { nul = true; add(p, 1, mask + 1); }
+          else { starts.push(p); pieces.push(PADDING); } // a reference here means "" (below)
+        }
+      }
     }
     perSection.set(s, { starts, pieces });
     inputBytes += s.size;
@@ -83,8 +99,17 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
     const holders: InputSection[] = [];
     const holderOf = new Uint32Array(pieces.length);
     const outputOffsets = new Uint32Array(pieces.length);
+    const empty = table.get('\0');
     for (let i = 0; i < pieces.length; i++) {
-      const original = pieces[i];
+      if (pieces[i] === PADDING && !empty) {
+        // No "" in the group: the previous string's terminator (padding runs follow a string).
+        let k = i - 1;
+        while (pieces[k] === PADDING) k--;
+        holderOf[i] = holderOf[k];
+        outputOffsets[i] = outputOffsets[k] + pieces[k].len - 1;
+        continue;
+      }
+      const original = pieces[i] === PADDING ? empty! : pieces[i];
       const piece = original.suffixOf ?? original; // suffixOf always names a kept representative
       const delta = piece.len - original.len;
       let h = holders.indexOf(piece.section);
