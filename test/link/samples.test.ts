@@ -3,7 +3,8 @@
 // status + stdout must equal each other and the values scripts/build-samples.sh recorded in sample.json.
 // Also: the broken sample fails like ld, the committed objects equal a fresh rebuild (readelf -S -s -r),
 // and the mini kernel is acceptable to sorttable and relocs (kernel-pipeline.md §1-2) and ldplay links it
-// to GNU ld's image, symbols and --emit-relocs entries.
+// to GNU ld's file byte for byte. Runnable samples are also linked with --emit-relocs (no verify warning,
+// ld's relocations; the whole file where BYTE_IDENTICAL says).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -298,6 +299,11 @@ describe('mini kernel post-link acceptance', () => {
     expect(linked.exitCode, `ldplay link failed: ${linked.stderr}`).toBe(0);
     return { ld: load(ldOut), ours: load(ours) };
   }
+
+  it('ldplay writes GNU ld\'s file byte for byte (symbol order, string tables, --emit-relocs)', () => {
+    const { ld, ours } = linkBoth('whole');
+    expect(Buffer.compare(Buffer.from(ours), Buffer.from(ld))).toBe(0);
+  });
 
   it('ldplay links it to the same loaded image as GNU ld: segments, allocated sections and their bytes', () => {
     const { ld, ours } = linkBoth('image');
