@@ -211,6 +211,8 @@ export interface LinkContext {
   /** Symbols the script assigns (PROVIDE aside), in statement order: they enter ld's symbol hash
    *  table when the script is read (layout/symbol-hash-order.ts). */
   scriptAssignments: string[];
+  /** The -z relro range the data-segment layout settled on, when it holds something (PT_GNU_RELRO). */
+  relroRegion?: { start: bigint; end: bigint };
   /** ENTRY(...) or -e; the entry address is resolved by writeOutput. */
   entrySymbol?: string;
   entry: bigint;

@@ -64,6 +64,7 @@ SECTIONS
   }
   .data.rel.ro : { *(.data.rel.ro.local* .gnu.linkonce.d.rel.ro.local.*) *(.data.rel.ro .data.rel.ro.* .gnu.linkonce.d.rel.ro.*) }
   .got : { *(.got) *(.igot) }
+  . = DATA_SEGMENT_RELRO_END (SIZEOF (.got.plt) >= 24 ? 24 : 0, .);
   .got.plt : { *(.got.plt) *(.igot.plt) }
   .data : { *(.data .data.* .gnu.linkonce.d.*) }
   .data1 : { *(.data1) }
@@ -80,6 +81,7 @@ SECTIONS
   . = ALIGN(64 / 8);
   _end = .;
   PROVIDE (end = .);
+  . = DATA_SEGMENT_END (.);
   .comment 0 : { *(.comment) }
   /DISCARD/ : { *(.note.GNU-stack) *(.gnu_debuglink) *(.gnu.lto_*) }
 }

@@ -28,6 +28,9 @@ export interface LinkOptions {
   gcSections: boolean;
   searchDirs: string[];
   inputs: InputItem[];
+  /** -z relro (ld's default) / -z norelro: lay the data segment out for a read-only-after-relocation
+   *  region (layout/data-segment.ts). */
+  relro: boolean;
   /** Relax GOTPCRELX and TLS sequences (ld's default; `--no-relax` turns it off). */
   relax: boolean;
   /** Warnings from the command line itself (ld's "-z X ignored"). */
@@ -43,7 +46,7 @@ export function defaultOptions(): LinkOptions {
   return {
     output: 'a.out', emitRelocs: false, discardNone: false, maxPageSize: 0x1000n, commonPageSize: 0x1000n,
     noExecStack: false, warnRwxSegments: true, buildId: 'none', orphanHandling: 'place', gcSections: false,
-    searchDirs: [], inputs: [], relax: true, warnings: [],
+    searchDirs: [], inputs: [], relax: true, relro: true, warnings: [],
   };
 }
 
@@ -122,7 +125,8 @@ function applyZ(o: LinkOptions, z: string): void {
   if (k === 'max-page-size') o.maxPageSize = parseNumber(v, z);
   else if (k === 'common-page-size') o.commonPageSize = parseNumber(v, z);
   else if (k === 'noexecstack') o.noExecStack = true;
-  else if (k === 'execstack' || k === 'norelro' || k === 'relro' || k === 'now' || k === 'lazy' || k === 'noseparate-code' || k === 'separate-code') return;
+  else if (k === 'relro' || k === 'norelro') o.relro = k === 'relro';
+  else if (k === 'execstack' || k === 'now' || k === 'lazy' || k === 'noseparate-code' || k === 'separate-code') return;
   else o.warnings.push(`ld: warning: -z ${z} ignored`);
 }
 

@@ -5,6 +5,7 @@ import type { LinkContext, OutputSection } from '../context.ts';
 import type { EvaluationEnvironment } from '../script/evaluate.ts';
 import { globalAddress, globalOutputSection } from './addresses.ts';
 import { isAlloc } from './output-section.ts';
+import { dataSegmentAlign, dataSegmentEnd, dataSegmentRelroEnd, type DataSegment } from './data-segment.ts';
 
 export interface LayoutState {
   ctx: LinkContext;
@@ -23,6 +24,8 @@ export interface LayoutState {
   /** The last walk: ASSERTs are checked. */
   final: boolean;
   sizeofHeaders: bigint;
+  /** DATA_SEGMENT_* state of this walk. */
+  dataSegment: DataSegment;
 }
 
 export function createEnvironment(state: LayoutState, os: OutputSection | undefined): EvaluationEnvironment {
@@ -51,6 +54,9 @@ export function createEnvironment(state: LayoutState, os: OutputSection | undefi
     commonPageSize: ctx.options.commonPageSize,
     sizeofHeaders: state.sizeofHeaders,
     sectionForDot: () => sectionForDot(state)?.name,
+    dataSegmentAlign: (max, common, dot) => dataSegmentAlign(state.dataSegment, max, common, dot),
+    dataSegmentRelroEnd: (offset, value) => dataSegmentRelroEnd(state.dataSegment, offset, value),
+    dataSegmentEnd: (value) => dataSegmentEnd(state.dataSegment, value),
     assertionFailed: () => { /* checked by assignAddresses' final walk */ },
   };
 }

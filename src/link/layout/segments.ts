@@ -1,8 +1,8 @@
 // Program headers: from the script's PHDRS (sections go to the segments named after `:`, later
 // sections inheriting the previous list, as ld does), or built the way ld builds them without PHDRS
 // — a new PT_LOAD when write/execute permission changes or a page gap opens — plus PT_NOTE, PT_TLS
-// and PT_GNU_STACK. Only membership and addresses; file offsets are file-offsets.ts' job.
-import { PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
+// PT_GNU_STACK and PT_GNU_RELRO. Only membership and addresses; file offsets are file-offsets.ts' job.
+import { PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { evaluate } from '../script/evaluate.ts';
 
@@ -16,6 +16,8 @@ export interface Segment {
   align: bigint;
   /** For a segment holding only the headers: its address (the page below the first section). */
   vaddr?: bigint;
+  /** PT_GNU_RELRO: the read-only-after-relocation range, which ends on a page (data-segment.ts). */
+  range?: { start: bigint; end: bigint };
 }
 
 const PF_X = 1;
@@ -83,6 +85,8 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   const tls = alloc.filter((o) => has(o, SHF_TLS));
   if (tls.length) out.push(finishSegment(ctx, { type: PT_TLS, flags: PF_R, sections: tls, headers: false, align: 0n }));
   out.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, sections: [], headers: false, align: 16n });
+  const relro = ctx.relroRegion;
+  if (relro) out.push({ type: PT_GNU_RELRO, flags: PF_R, sections: alloc.filter((o) => o.address >= relro.start && o.address < relro.end), headers: false, align: 1n, range: relro });
   // The headers load with the first segment when they fit below its first section in that page.
   if (first && first.address % page >= BigInt(64 + 56 * out.length)) loads[0].headers = true;
   else if (first && first.address >= page) {

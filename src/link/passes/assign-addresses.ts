@@ -10,6 +10,7 @@ import { createEnvironment, type LayoutState } from '../layout/script-environmen
 import { defineLinkerSymbols } from '../layout/linker-symbols.ts';
 import { nearbySection } from '../layout/nearby-section.ts';
 import { buildSegments } from '../layout/segments.ts';
+import { hasRelroSection, initialDataSegment, settleDataSegment } from '../layout/data-segment.ts';
 import { assignmentExpression, evaluate, resolveLocationCounter, resolveSymbolValue } from '../script/evaluate.ts';
 import type { Assignment, Expression } from '../script/index.ts';
 
@@ -23,19 +24,24 @@ export function assignAddresses(ctx: LinkContext): void {
   }
   markKeptSections(ctx);
   alignTlsBlock(ctx);
-  const state: LayoutState = { ctx, byName: new Map(ctx.outputSections.map((o) => [o.name, o])), dot: 0n, assigned: new Set(), current: undefined, preferNext: false, pastEnd: false, position: 0, final: false, sizeofHeaders: initialHeaderSize(ctx) };
-  let previous = '';
-  for (let round = 0; round < 8; round++) {
-    state.final = false;
-    runLayout(state);
-    // SIZEOF_HEADERS counts the program headers this layout produces (ld sizes them the same way).
-    if (!ctx.phdrs) state.sizeofHeaders = BigInt(64 + 56 * buildSegments({ ...ctx, outputSections: ctx.outputSections.filter((o) => !o.removed) }).length);
-    const signature = ctx.outputSections.map((o) => `${o.address}:${o.size}:${o.loadAddress}`).join(',') + [...ctx.symbols.values()].filter((g) => g.scriptDefined).map((g) => g.address).join(',') + state.sizeofHeaders;
-    if (signature === previous) break;
-    previous = signature;
+  const state: LayoutState = {
+    ctx, byName: new Map(ctx.outputSections.map((o) => [o.name, o])), dot: 0n, assigned: new Set(), current: undefined, preferNext: false,
+    pastEnd: false, position: 0, final: false, sizeofHeaders: initialHeaderSize(ctx), dataSegment: initialDataSegment(ctx.options.relro && hasRelroSection(ctx)),
+  };
+  // ld sizes sections until they settle, places the data segment from that layout (its RELRO or
+  // page-saving step), then sizes again; each walk starts from the same data-segment state.
+  let segment = state.dataSegment;
+  settle(state, () => { state.dataSegment = { ...segment }; });
+  if (segment.phase === 'none' && state.dataSegment.phase !== 'none') {
+    segment = state.dataSegment;
+    settleDataSegment(ctx, segment);
+    settle(state, () => { state.dataSegment = { ...segment }; });
   }
+  state.dataSegment = { ...segment };
   state.final = true;
   runLayout(state);
+  const final = state.dataSegment;
+  if (final.phase === 'relroAdjust' && final.relroEnd > final.base) ctx.relroRegion = { start: final.base, end: final.relroEnd };
   defineLinkerSymbols(ctx);
   for (const os of ctx.outputSections) if (os.removed) os.replacement = nearbySection(ctx, os);
   for (const g of ctx.symbols.values()) {
@@ -82,6 +88,22 @@ function trivialDotAssignment(a: Assignment): boolean {
     c.condition.kind === 'binary' && c.condition.op === '!=' && c.condition.left.kind === 'dot' && c.condition.right.kind === 'number' && c.condition.right.value === 0n;
 }
 
+/** Walks the layout until addresses, sizes, script symbols and SIZEOF_HEADERS stop changing. */
+function settle(state: LayoutState, beforeWalk: () => void): void {
+  const { ctx } = state;
+  let previous = '';
+  for (let round = 0; round < 8; round++) {
+    state.final = false;
+    beforeWalk();
+    runLayout(state);
+    // SIZEOF_HEADERS counts the program headers this layout produces (ld sizes them the same way).
+    if (!ctx.phdrs) state.sizeofHeaders = BigInt(64 + 56 * buildSegments({ ...ctx, outputSections: ctx.outputSections.filter((o) => !o.removed) }).length);
+    const signature = ctx.outputSections.map((o) => `${o.address}:${o.size}:${o.loadAddress}`).join(',') + [...ctx.symbols.values()].filter((g) => g.scriptDefined).map((g) => g.address).join(',') + state.sizeofHeaders;
+    if (signature === previous) break;
+    previous = signature;
+  }
+}
+
 function initialHeaderSize(ctx: LinkContext): bigint {
   const phnum = ctx.phdrs ? ctx.phdrs.length : 6;
   return BigInt(64 + 56 * phnum);
@@ -124,7 +146,9 @@ function layoutOutputSection(state: LayoutState, cmd: Extract<LayoutCommand, { k
   if (d?.lma) os.loadAddress = evaluateAbsolute(state, d.lma, undefined);
   else if (d?.address || !isAlloc(os) || lmaDelta === undefined) os.loadAddress = vma;
   else os.loadAddress = (vma + lmaDelta) & WORD;
-  state.dot = !os.removed && isAlloc(os) ? dot : outer;
+  // ld: .tbss takes no room in the address space (its size is the TLS block's); `.` stays at its start.
+  const tbss = (os.flags & BigInt(SHF_TLS)) !== 0n && os.type === SHT_NOBITS;
+  state.dot = !os.removed && isAlloc(os) ? (tbss ? vma : dot) : outer;
   if (os.removed) return lmaDelta;
   return isAlloc(os) ? (os.loadAddress - vma) & WORD : lmaDelta;
 }

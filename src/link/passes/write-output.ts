@@ -68,6 +68,7 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
     }
     phdrs.push(programHeader(seg, byOutput, BigInt(EHDR_SIZE[64] + PHDR * segments.length)));
   }
+  relroFromLoad(segments, phdrs);
   const nonAlloc = chunks.filter((c) => !placed.has(c) && c.header.type !== SHT_RELA && c !== symtab && c !== strtab && c !== shstr);
   for (const c of [...nonAlloc, symtab, strtab, ...chunks.filter((c) => c.header.type === SHT_RELA), shstr]) {
     if ((c.header.flags & BigInt(SHF_ALLOC)) !== 0n && placed.has(c)) continue;
@@ -100,6 +101,20 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
   const out = writeElf(image, ctx.options.output);
   if (ctx.synthetic.buildId?.output) writeBuildId(ctx, out, byOutput.get(ctx.synthetic.buildId.output)!.header.offset);
   return out;
+}
+
+/** PT_GNU_RELRO runs from the range's start to its page-aligned end, placed within the PT_LOAD that
+ *  holds it, whose file bytes it shares up to its own end (as ld derives it from that PT_LOAD). */
+function relroFromLoad(segments: Segment[], phdrs: ProgramHeader[]): void {
+  segments.forEach((seg, i) => {
+    if (!seg.range) return;
+    const { start, end } = seg.range;
+    const load = phdrs.find((p) => p.type === PT_LOAD && p.vaddr <= start && start < p.vaddr + p.memsz);
+    if (!load) return;
+    const memsz = end - start;
+    const inFile = load.filesz - (start - load.vaddr);
+    phdrs[i] = { ...phdrs[i], offset: load.offset + (start - load.vaddr), vaddr: start, paddr: load.paddr + (start - load.vaddr), memsz, filesz: inFile < 0n ? 0n : inFile < memsz ? inFile : memsz };
+  });
 }
 
 function programHeader(seg: Segment, byOutput: Map<OutputSection, Chunk>, headerSize: bigint): ProgramHeader {

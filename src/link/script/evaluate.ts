@@ -49,6 +49,10 @@ export interface EvaluationEnvironment {
   readonly currentSection?: string;
   /** The location counter as an absolute address; undefined where `.` may not be used. */
   readonly dot?: bigint;
+  /** ld's data-segment state (layout/data-segment.ts); absent, the first values without -z relro. */
+  dataSegmentAlign?(maxPageSize: bigint, commonPageSize: bigint, dot: bigint): bigint;
+  dataSegmentRelroEnd?(offset: bigint, value: bigint): bigint;
+  dataSegmentEnd?(value: bigint): bigint;
   /** A defined symbol: `section` + offset when it lies in an output section, else absolute. */
   symbol(name: string): { value: bigint; section?: string } | undefined;
   /** DEFINED(name): defined before this point of the script, or by an input file. */
@@ -302,14 +306,13 @@ function foldCall(e: Extract<Expression, { kind: 'call' }>, args: Term[], ev: Ev
       return { value: alignUp(dotValue(ev.env, e), alignment), section: ABS };
     }
     case 'DATA_SEGMENT_ALIGN': {
-      // ALIGN(maxpagesize) + (. & (maxpagesize - 1)), a plain number: ld's value before any
-      // -z relro or page-saving adjustment (those depend on the finished layout).
+      // A plain number; without the linker's data-segment state, ld's first value without -z relro.
       const dot = dotValue(ev.env, e);
       const max = args[0].value;
-      return number(alignUp(dot, max) + (dot & (max - 1n)));
+      return number(ev.env.dataSegmentAlign ? ev.env.dataSegmentAlign(max, args[1].value, dot) : alignUp(dot, max) + (dot & (max - 1n)));
     }
-    case 'DATA_SEGMENT_END': return args[0];
-    case 'DATA_SEGMENT_RELRO_END': return args[1];
+    case 'DATA_SEGMENT_END': return ev.env.dataSegmentEnd ? number(ev.env.dataSegmentEnd(makeAbsolute(args[0], ev, e).value)) : args[0];
+    case 'DATA_SEGMENT_RELRO_END': return ev.env.dataSegmentRelroEnd ? number(ev.env.dataSegmentRelroEnd(args[0].value, makeAbsolute(args[1], ev, e).value)) : args[1];
   }
 }
 
