@@ -38,6 +38,14 @@ export function miniKernelObjects(): Input[] {
   return ['head.o', 'main.o'].map((name) => ({ kind: 'elf' as const, name, bytes: read(join(miniDir, name)) }));
 }
 
+/** The tls-static sample's objects, linked with ld's built-in script: TLS, a RELRO region, the data
+ *  segment's DATA_SEGMENT_* phases (the link-default target mutates one of them per case). */
+export function defaultScriptObjects(): Input[] {
+  const dir = join(repoRoot, 'samples', 'tls-static');
+  const names: string[] = JSON.parse(readFileSync(join(dir, 'sample.json'), 'utf8')).inputs;
+  return names.map((name) => ({ kind: 'elf' as const, name, bytes: read(join(dir, name)) }));
+}
+
 /** The mini kernel's linker script text (kernel-style: PHDRS, AT(), per-CPU, /DISCARD/). */
 export const miniKernelScript = (): string => readFileSync(join(miniDir, 'kernel.lds'), 'latin1');
 

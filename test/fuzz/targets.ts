@@ -16,7 +16,7 @@ import { decodeState, encodeState } from '../../src/ui/url/codec.ts';
 import { UrlStateError, defaultState } from '../../src/ui/url/state.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
 import {
-  archiveCorpus, elfCorpus, kernelScriptCorpus, mismatchCorpus, miniKernelLd, miniKernelObjects, miniKernelScript,
+  archiveCorpus, defaultScriptObjects, elfCorpus, kernelScriptCorpus, mismatchCorpus, miniKernelLd, miniKernelObjects, miniKernelScript,
   miniRelocs, miniVmlinux, miniVmlinuxCorpus, type Input,
 } from './corpora.ts';
 import type { FuzzTarget } from './run.ts';
@@ -77,6 +77,7 @@ export function createTargets(): FuzzTarget[] {
   const linkMiniKernel = (replace: { name: string; bytes: Uint8Array }) => {
     link(miniFiles().map((f) => (f.name === replace.name ? replace : f)), miniKernelLd());
   };
+  const defaultFiles = lazy(() => defaultScriptObjects().map((i) => ({ name: (i as { name: string }).name, bytes: bytesOf(i) })));
   const pristineVmlinux = lazy(miniVmlinux);
   const pristineRelocs = lazy(() => miniRelocs(pristineVmlinux()));
   return [
@@ -116,6 +117,15 @@ export function createTargets(): FuzzTarget[] {
       name: 'link-objects', cases: 500,
       corpus: miniKernelObjects,
       run: (input) => guard(() => linkMiniKernel({ name: (input as { name: string }).name, bytes: bytesOf(input) })),
+    },
+    {
+      // The built-in script's path (no -T): data segment phases, RELRO, TLS, --emit-relocs.
+      name: 'link-default', cases: 300,
+      corpus: defaultScriptObjects,
+      run: (input) => guard(() => {
+        const objects = defaultFiles().map((f) => (f.name === (input as { name: string }).name ? { name: f.name, bytes: bytesOf(input) } : f));
+        link(objects, ['--emit-relocs', '-o', 'a.out', ...objects.map((f) => f.name)]);
+      }),
     },
     {
       name: 'link-script', cases: 500,
