@@ -2,7 +2,7 @@
 // against symbol `x' defined in .bss section in a.o", and the bounded before/after byte steps the
 // playground replays. Formatting only.
 import { STT_SECTION } from '../elf/index.ts';
-import { RELAX_NAMES, Relax, relocationName } from './arch/x86_64.ts';
+import { RELAX_NAMES, Relax, isGotRelaxation, relocationName } from './arch/x86_64.ts';
 import type { InputSection, LinkContext } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
 import { RECORDED_RELOCATION_LIMIT } from './record.ts';
@@ -14,8 +14,6 @@ export function symbolLabel(obj: InputSection['file'], sym: number): string {
   return (t.info(sym) & 0xf) === STT_SECTION ? obj.elf.sections[t.shndx(sym)]?.name ?? '' : t.name(sym);
 }
 
-const GOT_RELAXATIONS = new Set<number>([Relax.MovToLea, Relax.MovToImm, Relax.IndirectCall, Relax.IndirectJump, Relax.TestToImm, Relax.BinopToImm]);
-
 export function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: number): string {
   const s = plan.sections[plan.source[i]];
   const table = s.file.elf.relocationTable(s.relocationSection);
@@ -24,7 +22,7 @@ export function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: numbe
   const t = s.file.symtab!;
   const where = describeLocation(s.file, s.index, table.offset(r));
   // A GOT load ld chose to turn into a direct reference that then does not fit: ld's own words.
-  if (GOT_RELAXATIONS.has(plan.relax[i])) return `${where}: failed to convert GOTPCREL relocation against '${symbolLabel(s.file, sym)}'; relink with --no-relax`;
+  if (isGotRelaxation(plan.relax[i] as Relax)) return `${where}: failed to convert GOTPCREL relocation against '${symbolLabel(s.file, sym)}'; relink with --no-relax`;
   const what = `relocation truncated to fit: ${relocationName(plan.type[i])}`;
   if (sym < t.firstGlobal && (t.info(sym) & 0xf) === STT_SECTION) return `${where}: ${what} against \`${symbolLabel(s.file, sym)}'`;
   const g = sym >= t.firstGlobal ? s.file.globals[sym] : undefined;

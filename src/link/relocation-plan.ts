@@ -3,7 +3,7 @@
 // symbol; undefined references and references to discarded sections are reported as ld words them.
 import { SHF_ALLOC, SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
-import { Formula, Relax, X86_64_KINDS } from './arch/x86_64.ts';
+import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend } from './arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile } from './context.ts';
 import { describeLocation, joinLocatedMessages } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
@@ -205,6 +205,12 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     const toLocalExec = relax === Relax.IeMovToLe || relax === Relax.IeAddToLe;
     formula = toLocalExec ? Formula.SA_TP : Formula.SAP;
     if (toLocalExec) A = 0n; // the -4 addend belonged to the RIP-relative load that is gone
+    else if (relaxedAddend(relax as Relax)) {
+      // test/binop/mov $imm: the field holds the address itself, so ld adds back the 4 the
+      // RIP-relative form subtracted; a mov whose address does not fit stays RIP-relative (lea).
+      if (relax === Relax.MovToImm && !fitsImmediate(S + A + 4n, absoluteFieldFit(type))) plan.relax[n] = Relax.MovToLea;
+      else A += BigInt(relaxedAddend(relax as Relax));
+    }
   }
   if (formula === Formula.SA_TP) S -= threadPointer(ctx);
   plan.formula[n] = formula === Formula.SAP ? 2 : 1;

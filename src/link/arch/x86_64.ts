@@ -170,6 +170,12 @@ export function absoluteFieldFit(type: number): Fit {
   return type === R_X86_64_GOTPCRELX ? Fit.Unsigned : Fit.Signed;
 }
 
+/** Whether a relaxed GOTPCRELX immediate can hold `value` (64-bit two's complement). */
+export function fitsImmediate(value: bigint, fit: Fit): boolean {
+  const v = BigInt.asIntN(64, value);
+  return fit === Fit.Unsigned ? v >= 0n && v < 1n << 32n : v >= -(1n << 31n) && v < 1n << 31n;
+}
+
 /** How far a GOT relaxation moved the patched field for --emit-relocs (`jmp *` → `jmp`, one byte
  *  shorter). A TLS rewrite's relocations are written as the input had them (ld 2.40 does). */
 export function relaxedShift(relax: Relax): number {
@@ -190,4 +196,9 @@ const TLS_RELAXATIONS = new Set<Relax>([Relax.GdToLe, Relax.LdToLe, Relax.LdToLe
 /** A TLS rewrite (GD/LD/IE → LE, or the call such a rewrite consumed). */
 export function isTlsRelaxation(relax: Relax): boolean {
   return TLS_RELAXATIONS.has(relax);
+}
+
+/** A GOT load or call turned into a direct reference (every rewrite that is not a TLS one). */
+export function isGotRelaxation(relax: Relax): boolean {
+  return relax !== Relax.None && !TLS_RELAXATIONS.has(relax);
 }

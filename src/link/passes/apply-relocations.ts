@@ -3,7 +3,7 @@
 // loop (applyRelocationPlan) that does nothing else — the WebAssembly candidate. Formulas, range
 // rules and instruction rewrites come from arch/x86_64.ts.
 import { StageError } from '../../pipeline/stage.ts';
-import { Fit, Relax, X86_64_KINDS, absoluteFieldFit, relaxedAddend, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
+import { Fit, Relax, X86_64_KINDS, absoluteFieldFit, relocationName, rewriteInstruction } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
 import type { LinkContext } from '../context.ts';
 import { fillIplt, referenceAddress } from '../chunks/iplt.ts';
@@ -71,23 +71,15 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     let at = places[i];
     const before = onStep && i < recordFirst ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
     let fit: number = kind.fit;
-    let relax = relaxations[i] as Relax;
-    let adjust = 0;
+    const relax = relaxations[i];
     if (relax !== Relax.None) {
-      adjust = relaxedAddend(relax);
-      // mov $imm only when the address fits the immediate; ld falls back to a RIP-relative lea.
-      if (relax === Relax.MovToImm && !fitsHalves(hiOfSum(S, A, i, adjust), loOfSum(S, A, i, adjust), 4, absoluteFieldFit(type))) {
-        relax = Relax.MovToLea;
-        relaxations[i] = relax;
-        adjust = 0;
-      }
-      const r = rewriteInstruction(buf, at, relax);
+      const r = rewriteInstruction(buf, at, relax as Relax);
       at += r.shift;
       if (r.absolute) { formula = 1; fit = absoluteFieldFit(type); }
       if (r.noValue) continue;
     }
     // 64-bit sum on halves: lo may leave [0, 2^32); the carry moves into hi.
-    let lo = S[2 * i] + A[2 * i] + adjust;
+    let lo = S[2 * i] + A[2 * i];
     let hi = S[2 * i + 1] + A[2 * i + 1];
     if (formula === 2) { lo -= P[2 * i]; hi -= P[2 * i + 1]; }
     const carry = Math.floor(lo / 4294967296);
@@ -102,14 +94,6 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
     if (before) onStep!(i, before, buf.subarray(Math.max(0, places[i] - 3), places[i] + kind.size)); // read at once, not kept
   }
   return overflows;
-}
-
-/** S + A + adjust of entry i as 32-bit halves (lo in [0, 2^32), hi signed). */
-function loOfSum(S: Uint32Array, A: Uint32Array, i: number, adjust: number): number {
-  return (S[2 * i] + A[2 * i] + adjust) % 4294967296;
-}
-function hiOfSum(S: Uint32Array, A: Uint32Array, i: number, adjust: number): number {
-  return (S[2 * i + 1] + A[2 * i + 1] + Math.floor((S[2 * i] + A[2 * i] + adjust) / 4294967296)) | 0;
 }
 
 /** Range check of the 64-bit value (hi:lo) for a field of `size` bytes (arch Fit rules). */
