@@ -5,7 +5,7 @@
 // its header with sh_offset zero followed by its contents (none for SHT_NOBITS or empty sections,
 // nor for .symtab/.strtab/.shstrtab, which BFD builds outside any section), while the whole note,
 // header and name included, still reads as zeros. Checked on the tiny kernel: ld's value exactly.
-import { SHF_ALLOC, SHT_NOBITS, SHT_NOTE, SHT_STRTAB, SHT_SYMTAB } from '../../elf/index.ts';
+import { EHDR_SIZE, PHDR_SIZE, SHDR_SIZE, SHF_ALLOC, SHT_NOBITS, SHT_NOTE, SHT_STRTAB, SHT_SYMTAB, readElf } from '../../elf/index.ts';
 import { sha1Hasher } from '../../hot/sha1.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 
@@ -40,24 +40,20 @@ export function writeBuildId(ctx: LinkContext, out: Uint8Array, sectionOffset: b
   out.set(noteBytes(ctx.options.sha1 ? ctx.options.sha1(parts) : sha1Hasher().digest(parts)), at);
 }
 
-/** The pieces of `out` BFD's build-id checksum reads, in order (little-endian ELF64). */
+/** The pieces of `out` BFD's build-id checksum reads, in order (the ELF64 file ldplay just wrote,
+ *  read back through src/elf for where its header tables and sections lie). */
 function checksumStream(out: Uint8Array): Uint8Array[] {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const phoff = Number(view.getBigUint64(0x20, true));
-  const shoff = Number(view.getBigUint64(0x28, true));
-  const phnum = view.getUint16(0x38, true);
-  const shnum = view.getUint16(0x3c, true);
-  const header = out.slice(0, 64);
-  header.fill(0, 0x20, 0x30);
-  const parts = [header, out.subarray(phoff, phoff + 56 * phnum)];
-  for (let i = 0; i < shnum; i++) {
-    const shdr = out.slice(shoff + 64 * i, shoff + 64 * (i + 1));
-    const type = view.getUint32(shoff + 64 * i + 4, true);
-    const offset = Number(view.getBigUint64(shoff + 64 * i + 24, true));
-    const size = Number(view.getBigUint64(shoff + 64 * i + 32, true));
-    shdr.fill(0, 24, 32);
+  const elf = readElf(out, 'build-id');
+  const { phoff, shoff, phnum } = elf.header;
+  const header = out.slice(0, EHDR_SIZE[64]);
+  header.fill(0, 0x20, 0x30); // e_phoff, e_shoff
+  const parts = [header, out.subarray(Number(phoff), Number(phoff) + PHDR_SIZE[64] * phnum)];
+  for (const s of elf.sections) {
+    const at = Number(shoff) + SHDR_SIZE[64] * s.index;
+    const shdr = out.slice(at, at + SHDR_SIZE[64]);
+    shdr.fill(0, 24, 32); // sh_offset
     parts.push(shdr);
-    if (type !== SHT_NOBITS && type !== SHT_SYMTAB && type !== SHT_STRTAB && size > 0) parts.push(out.subarray(offset, offset + size));
+    if (s.type !== SHT_NOBITS && s.type !== SHT_SYMTAB && s.type !== SHT_STRTAB && s.size > 0n) parts.push(out.subarray(Number(s.offset), Number(s.offset + s.size)));
   }
   return parts;
 }
