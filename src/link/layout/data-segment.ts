@@ -10,10 +10,11 @@
 // "Something for the RELRO region" is ld's check: an allocated, non-empty input section that a
 // statement between the two markers matches — for the built-in script also its ONLY_IF_RW copies of
 // .eh_frame, .gcc_except_table and friends, so any .eh_frame input turns the RELRO layout on.
-import { SHF_ALLOC, SHF_TLS, SHT_NOBITS } from '../../elf/index.ts';
-import type { LinkContext, OutputSection } from '../context.ts';
+import { SHF_ALLOC } from '../../elf/index.ts';
+import type { LinkContext } from '../context.ts';
 import type { Expression } from '../script/index.ts';
 import { compileGlob } from './glob.ts';
+import { isTbss } from './output-section.ts';
 
 export type DataSegmentPhase = 'none' | 'alignSeen' | 'relroSeen' | 'endSeen' | 'adjust' | 'relroAdjust' | 'done';
 
@@ -92,8 +93,6 @@ function moveRelroRegion(ctx: LinkContext, seg: DataSegment): void {
   if (desiredEnd >= seg.base) seg.base = desiredEnd;
 }
 
-const isTbss = (o: OutputSection) => (o.flags & BigInt(SHF_TLS)) !== 0n && o.type === SHT_NOBITS;
-
 /** ld's built-in script repeats these inside the RELRO region as ONLY_IF_RW output sections. */
 const ONLY_IF_RW_PATTERNS = ['.eh_frame', '.eh_frame.*', '.sframe', '.gnu_extab*', '.gcc_except_table', '.gcc_except_table.*', '.exception_ranges*'];
 
@@ -123,7 +122,7 @@ export function hasRelroSection(ctx: LinkContext): boolean {
   for (const obj of ctx.objects) {
     for (const s of obj.sections) {
       if (!s || s.discarded || !s.output || s.size === 0 || (s.flags & BigInt(SHF_ALLOC)) === 0n) continue;
-      if ((s.flags & BigInt(SHF_TLS)) !== 0n && s.type === SHT_NOBITS) continue;
+      if (isTbss(s)) continue;
       if (matchers.some((m) => m(s.name))) return true;
     }
   }

@@ -1,7 +1,7 @@
 // Output-section bookkeeping shared by the layout passes: creation, and the header fields ld derives
 // from its members (type, flags, alignment, entsize — SHF_MERGE kept only when every member agrees).
 // No addresses here; assignAddresses sets those.
-import { SHF_ALLOC, SHF_GNU_RETAIN, SHF_GROUP, SHF_INFO_LINK, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS, SHT_RELA } from '../../elf/index.ts';
+import { SHF_ALLOC, SHF_TLS, SHF_GNU_RETAIN, SHF_GROUP, SHF_INFO_LINK, SHF_WRITE, SHF_MERGE, SHF_STRINGS, SHT_NOBITS, SHT_PROGBITS, SHT_RELA } from '../../elf/index.ts';
 import type { InputSection, OutputSection } from '../context.ts';
 
 export function newOutputSection(name: string, statement: number): OutputSection {
@@ -43,6 +43,10 @@ export function deriveSectionHeader(os: OutputSection): void {
 export const hasContents = (os: OutputSection) => os.type !== SHT_NOBITS;
 
 export const isAlloc = (s: { flags: bigint }) => (s.flags & BigInt(SHF_ALLOC)) !== 0n;
+
+/** .tbss-like: thread-local and without file contents. Its size is the TLS block's; it takes no
+ *  room in the address space (ld neither advances `.` over it nor ends segments with it). */
+export const isTbss = (s: { flags: bigint; type: number }) => (s.flags & BigInt(SHF_TLS)) !== 0n && s.type === SHT_NOBITS;
 
 export function memberAdded(os: OutputSection, s: InputSection): void {
   os.members.push(s);

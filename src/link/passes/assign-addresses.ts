@@ -5,7 +5,7 @@
 import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
-import { deriveSectionHeader, isAlloc } from '../layout/output-section.ts';
+import { deriveSectionHeader, isAlloc, isTbss } from '../layout/output-section.ts';
 import { createEnvironment, type LayoutState } from '../layout/script-environment.ts';
 import { defineLinkerSymbols } from '../layout/linker-symbols.ts';
 import { nearbySection } from '../layout/nearby-section.ts';
@@ -147,8 +147,7 @@ function layoutOutputSection(state: LayoutState, cmd: Extract<LayoutCommand, { k
   else if (d?.address || !isAlloc(os) || lmaDelta === undefined) os.loadAddress = vma;
   else os.loadAddress = (vma + lmaDelta) & WORD;
   // ld: .tbss takes no room in the address space (its size is the TLS block's); `.` stays at its start.
-  const tbss = (os.flags & BigInt(SHF_TLS)) !== 0n && os.type === SHT_NOBITS;
-  state.dot = !os.removed && isAlloc(os) ? (tbss ? vma : dot) : outer;
+  state.dot = !os.removed && isAlloc(os) ? (isTbss(os) ? vma : dot) : outer;
   if (os.removed) return lmaDelta;
   return isAlloc(os) ? (os.loadAddress - vma) & WORD : lmaDelta;
 }
