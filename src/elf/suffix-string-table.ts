@@ -56,10 +56,6 @@ export class SuffixStringTable {
     return this.finish().bytes;
   }
 
-  private byteAt(h: number, i: number): number {
-    return this.buffers[this.bufferOf[h]][this.starts[h] + i];
-  }
-
   private finish(): { offsets: Int32Array; bytes: Uint8Array } {
     if (this.finished) return this.finished;
     const n = this.count;

@@ -5,6 +5,7 @@
 import { PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { evaluate } from '../script/evaluate.ts';
+import { isTbss } from './output-section.ts';
 
 export interface Segment {
   type: number;
@@ -68,7 +69,7 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
     } else seg.sections.push(os);
     if (has(os, SHF_WRITE)) writable = true;
     if (has(os, SHF_EXECINSTR)) executable = true;
-    if (!(has(os, SHF_TLS) && os.type === SHT_NOBITS)) last = os;
+    if (!isTbss(os)) last = os;
   }
   const first = loads[0]?.sections[0];
   const out: Segment[] = loads.map((s) => finishSegment(ctx, s));
@@ -86,7 +87,7 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   if (tls.length) out.push(finishSegment(ctx, { type: PT_TLS, flags: PF_R, sections: tls, headers: false, align: 0n }));
   out.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, sections: [], headers: false, align: 16n });
   const relro = ctx.relroRegion;
-  if (relro) out.push({ type: PT_GNU_RELRO, flags: PF_R, sections: alloc.filter((o) => o.address >= relro.start && o.address < relro.end), headers: false, align: 1n, range: relro });
+  if (relro) out.push({ type: PT_GNU_RELRO, flags: PF_R, sections: [], headers: false, align: 1n, range: relro });
   // The headers load with the first segment when they fit below its first section in that page.
   if (first && first.address % page >= BigInt(64 + 56 * out.length)) loads[0].headers = true;
   else if (first && first.address >= page) {
