@@ -5,10 +5,6 @@
 import { latin1, SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 
-/** Stands for a skipped padding NUL in a section's piece list: ld resolves a reference to one
- *  as the group's "" string, or with none as the previous string's terminating NUL. */
-const PADDING: Piece = { text: '', len: 1, align: 1, section: undefined as unknown as InputSection, position: 0 };
-
 interface Piece {
   text: string;
   /** Length in bytes including the terminator. */
@@ -46,11 +42,13 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
   const entsize = sections[0].entsize;
   const table = new Map<string, Piece>();
   const order: Piece[] = [];
-  const perSection = new Map<InputSection, { starts: number[]; pieces: Piece[] }>();
+  /** Per section, its pieces by input offset; `undefined` marks a skipped padding NUL, which ld
+   *  resolves as the group's "" string, or with none as the previous string's terminating NUL. */
+  const perSection = new Map<InputSection, { starts: number[]; pieces: (Piece | undefined)[] }>();
   let inputBytes = 0;
   for (const s of sections) {
     const starts: number[] = [];
-    const pieces: Piece[] = [];
+    const pieces: (Piece | undefined)[] = [];
     const mask = s.align - 1;
     const add = (p: number, len: number, align: number) => {
       const text = latin1Slice(s.data, p, p + len);
@@ -75,7 +73,7 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
         let nul = false;
         for (; p < s.size && s.data[p] === 0; p++) {
           if (!nul && (p & mask) === 0) { nul = true; add(p, 1, mask + 1); }
-          else { starts.push(p); pieces.push(PADDING); } // a reference here means "" (below)
+          else { starts.push(p); pieces.push(undefined); } // padding: a reference here means "" (below)
         }
       }
     }
@@ -101,15 +99,15 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
     const outputOffsets = new Uint32Array(pieces.length);
     const empty = table.get('\0');
     for (let i = 0; i < pieces.length; i++) {
-      if (pieces[i] === PADDING && !empty) {
-        // No "" in the group: the previous string's terminator (padding runs follow a string).
+      const original = pieces[i] ?? empty;
+      if (!original) {
+        // Padding with no "" in the group: the previous string's terminator (padding follows a string).
         let k = i - 1;
-        while (pieces[k] === PADDING) k--;
+        while (!pieces[k]) k--;
         holderOf[i] = holderOf[k];
-        outputOffsets[i] = outputOffsets[k] + pieces[k].len - 1;
+        outputOffsets[i] = outputOffsets[k] + pieces[k]!.len - 1;
         continue;
       }
-      const original = pieces[i] === PADDING ? empty! : pieces[i];
       const piece = original.suffixOf ?? original; // suffixOf always names a kept representative
       const delta = piece.len - original.len;
       let h = holders.indexOf(piece.section);
