@@ -37,9 +37,14 @@ SECTIONS
   .rodata : { *(.rodata .rodata.* .gnu.linkonce.r.*) }
   .rodata1 : { *(.rodata1) }
   .eh_frame_hdr : { *(.eh_frame_hdr) }
-  .eh_frame : { KEEP (*(.eh_frame)) *(.eh_frame.*) }
-  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) }
+  .eh_frame : ONLY_IF_RO { KEEP (*(.eh_frame)) *(.eh_frame.*) }
+  .gcc_except_table : ONLY_IF_RO { *(.gcc_except_table .gcc_except_table.*) }
   . = DATA_SEGMENT_ALIGN (CONSTANT (MAXPAGESIZE), CONSTANT (COMMONPAGESIZE));
+  .eh_frame : ONLY_IF_RW { KEEP (*(.eh_frame)) *(.eh_frame.*) }
+  .sframe : ONLY_IF_RW { *(.sframe) *(.sframe.*) }
+  .gnu_extab : ONLY_IF_RW { *(.gnu_extab) }
+  .gcc_except_table : ONLY_IF_RW { *(.gcc_except_table .gcc_except_table.*) }
+  .exception_ranges : ONLY_IF_RW { *(.exception_ranges*) }
   .tdata : {
     PROVIDE_HIDDEN (__tdata_start = .);
     *(.tdata .tdata.* .gnu.linkonce.td.*)

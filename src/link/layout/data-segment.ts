@@ -8,11 +8,11 @@
 //   first and last partial pages together fit in one common page, ld saves that page by starting at
 //   ALIGN(maxpagesize) + ((. + commonpagesize - 1) & (maxpagesize - commonpagesize)).
 // "Something for the RELRO region" is ld's check: an allocated, non-empty input section that a
-// statement between the two markers matches — for the built-in script also its ONLY_IF_RW copies of
+// statement between the two markers matches — also its built-in script's ONLY_IF_RW copies of
 // .eh_frame, .gcc_except_table and friends, so any .eh_frame input turns the RELRO layout on.
 import { SHF_ALLOC } from '../../elf/index.ts';
 import type { LinkContext } from '../context.ts';
-import type { Expression } from '../script/index.ts';
+import type { Expression, ScriptCommand, SectionsCommand } from '../script/index.ts';
 import { compileGlob } from './glob.ts';
 import { isTbss } from './output-section.ts';
 
@@ -93,11 +93,10 @@ function moveRelroRegion(ctx: LinkContext, seg: DataSegment): void {
   if (desiredEnd >= seg.base) seg.base = desiredEnd;
 }
 
-/** ld's built-in script repeats these inside the RELRO region as ONLY_IF_RW output sections. */
-const ONLY_IF_RW_PATTERNS = ['.eh_frame', '.eh_frame.*', '.sframe', '.gnu_extab*', '.gcc_except_table', '.gcc_except_table.*', '.exception_ranges*'];
-
 /** ld's lang_find_relro_sections: an allocated, non-empty input section that a statement between
- *  DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END matches (wherever it was placed), .tbss aside. */
+ *  DATA_SEGMENT_ALIGN and DATA_SEGMENT_RELRO_END matches — wherever it was placed, and also through
+ *  statements whose ONLY_IF_RW constraint failed (ld walks the script's statements, not the output
+ *  sections made) — or a linker-made section placed there; .tbss aside. */
 export function hasRelroSection(ctx: LinkContext): boolean {
   const calls = (e: Expression, fn: string): boolean => {
     switch (e.kind) {
@@ -108,23 +107,35 @@ export function hasRelroSection(ctx: LinkContext): boolean {
       default: return false;
     }
   };
-  const start = ctx.layout.findIndex((c) => c.kind === 'assignment' && calls(c.assignment.value, 'DATA_SEGMENT_ALIGN'));
+  const statements = sectionsStatements(ctx.script?.commands ?? []);
+  const start = statements.findIndex((c) => c.kind === 'assignment' && calls(c.value, 'DATA_SEGMENT_ALIGN'));
   if (start < 0) return false;
-  const patterns: string[] = ctx.usingDefaultScript ? [...ONLY_IF_RW_PATTERNS] : [];
-  for (let i = start + 1; i < ctx.layout.length; i++) {
-    const c = ctx.layout[i];
-    if (c.kind === 'assignment' && calls(c.assignment.value, 'DATA_SEGMENT_RELRO_END')) break;
-    if (c.kind !== 'output' || isTbss(c.section)) continue;
-    if (!c.section.removed && c.section.members.some((m) => m.size > 0)) return true; // linker-made ones too
-    for (const d of c.description?.commands ?? []) if (d.kind === 'input') for (const p of d.sections ?? []) patterns.push(p.pattern);
+  const patterns: string[] = [];
+  const names = new Set<string>();
+  for (const c of statements.slice(start + 1)) {
+    if (c.kind === 'assignment' && calls(c.value, 'DATA_SEGMENT_RELRO_END')) break;
+    if (c.kind !== 'outputSection') continue;
+    names.add(c.name);
+    for (const d of c.commands) if (d.kind === 'input') for (const p of d.sections ?? []) patterns.push(p.pattern);
   }
+  const made = ctx.outputSections.some((o) => names.has(o.name) && !o.removed && !isTbss(o) && o.members.some((m) => m.index < 0 && m.size > 0));
+  if (made) return true;
   const matchers = patterns.map(compileGlob);
   for (const obj of ctx.objects) {
     for (const s of obj.sections) {
-      if (!s || s.discarded || !s.output || s.size === 0 || (s.flags & BigInt(SHF_ALLOC)) === 0n) continue;
-      if (isTbss(s)) continue;
+      if (!s || s.discarded || !s.output || s.size === 0 || (s.flags & BigInt(SHF_ALLOC)) === 0n || isTbss(s)) continue;
       if (matchers.some((m) => m(s.name))) return true;
     }
   }
   return false;
+}
+
+/** The SECTIONS statements in script order, INCLUDEd ones in place. */
+function sectionsStatements(commands: readonly ScriptCommand[]): SectionsCommand[] {
+  return commands.flatMap((c): SectionsCommand[] => {
+    if (c.kind === 'include') return sectionsStatements(c.commands);
+    if (c.kind !== 'sections') return [];
+    const flat = (list: readonly SectionsCommand[]): SectionsCommand[] => list.flatMap((s) => (s.kind === 'include' ? flat(s.commands) : [s]));
+    return flat(c.commands);
+  });
 }

@@ -2,7 +2,7 @@
 // order, each claiming the not-yet-placed input sections it matches (file order, then section order;
 // SORT_* reorders within a statement), /DISCARD/ dropping them — then places orphans (layout/orphans.ts).
 // It only decides membership and order; addresses are assignAddresses' job.
-import { STB_GLOBAL, STV_HIDDEN } from '../../elf/index.ts';
+import { SHF_WRITE, STB_GLOBAL, STV_HIDDEN } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import {
   newGlobal, type InputSection, type LayoutItem, type LinkContext, type OutputSection,
@@ -10,7 +10,7 @@ import {
 import { GlobCache } from '../layout/glob.ts';
 import { newOutputSection } from '../layout/output-section.ts';
 import { placeOrphans } from '../layout/orphans.ts';
-import type { Assignment, InputSectionDescription, OutputSectionCommand, ScriptCommand, SectionsCommand, SortOrder } from '../script/index.ts';
+import type { Assignment, InputSectionDescription, OutputSectionCommand, OutputSectionDescription, ScriptCommand, SectionsCommand, SortOrder } from '../script/index.ts';
 
 export function placeSections(ctx: LinkContext): void {
   const script = ctx.script;
@@ -38,6 +38,7 @@ export function placeSections(ctx: LinkContext): void {
       else if (c.kind === 'assert') ctx.layout.push({ kind: 'assert', assert: c });
       else if (c.kind === 'entry') ctx.entrySymbol ??= c.symbol;
       else if (c.kind === 'overlay') throw new StageError(`${c.loc.file}:${c.loc.line}: OVERLAY is not supported by ldplay`, [{ severity: 'error', message: 'OVERLAY not supported', file: c.loc.file, line: c.loc.line, column: c.loc.column }]);
+      else if (c.constraint && !constraintHolds(c, (d) => matchInputSections(d, candidates, globs, index))) continue;
       else {
         let os = byName.get(c.name);
         if (!os) {
@@ -80,6 +81,15 @@ export function placeSections(ctx: LinkContext): void {
 
 /** Every input section that takes part, in ld's order: files in link order, sections in header
  *  order, the build-id note after the first file's sections, then the GOT and IFUNC tables, COMMON last. */
+/** ONLY_IF_RO / ONLY_IF_RW: ld makes the output section only when the input sections it would take
+ *  are all read-only / all writable; otherwise the statement is skipped and they stay for later
+ *  statements (ld's built-in script has both kinds for .eh_frame and .gcc_except_table). */
+function constraintHolds(c: OutputSectionDescription, match: (d: InputSectionDescription) => InputSection[]): boolean {
+  const taken = c.commands.flatMap((d) => (d.kind === 'input' ? match(d) : []));
+  const writable = (s: InputSection) => (s.flags & BigInt(SHF_WRITE)) !== 0n;
+  return taken.length > 0 && taken.every((s) => writable(s) === (c.constraint === 'ONLY_IF_RW'));
+}
+
 function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
   const out = new Set<InputSection>();
   for (const obj of ctx.objects) {
