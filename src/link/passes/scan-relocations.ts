@@ -16,7 +16,7 @@ export function scanRelocations(ctx: LinkContext): void {
   const ifuncs = new Set<GlobalSymbol>();
   const tally = { byType: new Float64Array(256), order: [] as number[] };
   for (const obj of ctx.objects) {
-    for (const s of obj.sections) if (s && s.relocationSection >= 0) scanSection(ctx, s, tally, ifuncs, errors);
+    for (const s of obj.sections) if (s && s.relocationSection >= 0) ctx.relaxations.set(s, scanSection(ctx, s, tally, ifuncs, errors));
   }
   // The record counts by type name, in the order types were first seen.
   const counts = ctx.record.relocationTypes;
@@ -26,9 +26,11 @@ export function scanRelocations(ctx: LinkContext): void {
   createIplt(ctx, [...ifuncs]);
 }
 
-/** Classifies the relocations of one input section (a function of its own: the engine optimizes
- *  it per call rather than OSR-compiling the whole pass). */
-function scanSection(ctx: LinkContext, s: InputSection, tally: { byType: Float64Array; order: number[] }, ifuncs: Set<GlobalSymbol>, errors: string[]): void {
+/** Classifies the relocations of one input section; returns each one's relaxation. A function of
+ *  its own, so the engine optimizes it per call rather than OSR-compiling the whole pass; nothing
+ *  but `return` follows the loop, because V8 11 compiles it during the first (long) call, with no
+ *  feedback for code after the loop, and then deoptimizes at such a call on every later call. */
+function scanSection(ctx: LinkContext, s: InputSection, tally: { byType: Float64Array; order: number[] }, ifuncs: Set<GlobalSymbol>, errors: string[]): Uint8Array {
   const obj = s.file;
   const table = obj.elf.relocationTable(s.relocationSection);
   const w = relocationWords(obj.elf, table);
@@ -80,7 +82,7 @@ function scanSection(ctx: LinkContext, s: InputSection, tally: { byType: Float64
     }
     allocateGotSlot(ctx, obj.index, sym);
   }
-  relaxations(ctx).set(s, relax);
+  return relax;
 }
 
 /** In a static executable every defined symbol is local to the output; undefined weak ones are 0
@@ -112,10 +114,6 @@ function createGotSection(ctx: LinkContext): void {
     size, data: new Uint8Array(size), relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
   };
   ctx.synthetic.got = got;
-}
-
-export function relaxations(ctx: LinkContext): Map<InputSection, Uint8Array> {
-  return ctx.relaxations;
 }
 
 /** Key of a GOT slot for (object, symbol index). */
