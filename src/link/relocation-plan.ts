@@ -1,23 +1,31 @@
 // Builds the RelocationPlan: every relocation of a kept section as typed columns (output buffer,
-// offset, type, relaxation, S, A, P), computed once after layout. Symbol addresses are cached per
-// symbol; undefined references and references to discarded sections are reported as ld words them.
-import { SHF_ALLOC, SHN_UNDEF, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
+// offset, type, relaxation, S, A, P) in the relocation arena (src/hot/relocate.ts: one WebAssembly
+// memory that also holds the output buffers), computed once after layout. Symbol addresses are
+// computed once per (file, symbol); the arena's plan routine does the plain entries and lists the
+// rest, which are planned here: undefined references and references to discarded sections are
+// reported as ld words them, GOT slots, relaxations, sizes, TLS and merged-string targets.
+import { SHF_ALLOC, SHN_UNDEF, SHT_NOBITS, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
+import { DROPPED_SECTION, PLAIN_SECTION, PLAIN_SYMBOL, PLANNED_BY_CALLER, RelocationArena, SECTION_WORDS, relocator } from '../hot/relocate.ts';
 import { StageError } from '../pipeline/stage.ts';
 import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend } from './arch/x86_64.ts';
-import type { InputSection, LinkContext, ObjectFile } from './context.ts';
+import type { InputSection, LinkContext, ObjectFile, OutputSection } from './context.ts';
 import { describeLocation, joinLocatedMessages } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
 import { referenceAddress } from './chunks/iplt.ts';
+import { checkOutputBufferSizes } from './chunks/output-buffers.ts';
 import { inputAddress, localAddress } from './layout/addresses.ts';
+import { checkOutputSize } from './output-limits.ts';
 import { symbolLabel } from './relocation-messages.ts';
 import { gotKey } from './passes/scan-relocations.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from './relocation-words.ts';
 
-/** Every relocation of the link as columns; `at` is the offset in output buffer `out`. */
+/** Every relocation of the link as columns (views of `arena`); `at` is the offset in output
+ *  buffer `out`. */
 export interface RelocationPlan {
   count: number;
-  out: Uint16Array;
-  at: Float64Array;
+  arena: RelocationArena;
+  out: Uint32Array;
+  at: Uint32Array;
   type: Uint8Array;
   /** 1: S + A; 2: S + A - P; 0: nothing to write. */
   formula: Uint8Array;
@@ -33,126 +41,160 @@ export interface RelocationPlan {
   sections: InputSection[];
 }
 
-export function planRelocations(ctx: LinkContext): RelocationPlan {
+/** Kept input sections with relocations, in file and section order (the plan's order). */
+export function liveRelocationSections(ctx: LinkContext): InputSection[] {
   const live: InputSection[] = [];
-  let total = 0;
   for (const obj of ctx.objects) {
-    for (const s of obj.sections) {
-      if (!s || s.relocationSection < 0 || !s.output || s.discarded || s.output.removed) continue;
-      live.push(s);
-      total += obj.elf.relocationTable(s.relocationSection).count;
-    }
+    for (const s of obj.sections) if (s && s.relocationSection >= 0 && s.output && !s.discarded && !s.output.removed) live.push(s);
   }
+  return live;
+}
+
+/** The arena for `live`'s relocations and every output section's bytes (none for SHT_NOBITS). */
+export function createRelocationArena(ctx: LinkContext, live: InputSection[]): RelocationArena {
+  let entries = 0;
+  for (const s of live) entries += s.file.elf.relocationTable(s.relocationSection).count;
+  let symbols = 0;
+  let inputSections = 0;
+  for (const obj of new Set(live.map((s) => s.file))) { symbols += obj.symtab!.count; inputSections += obj.sections.length; }
+  checkOutputBufferSizes(ctx);
+  const buffers = ctx.outputSections.map((os) => (os.type === SHT_NOBITS ? -1 : os.size));
+  checkOutputSize('the output sections together', buffers.reduce((sum, size) => sum + Math.max(size, 0), 0));
+  return new RelocationArena({ sections: live.length, entries, symbols, inputSections, buffers });
+}
+
+export function planRelocations(ctx: LinkContext, live: InputSection[], arena: RelocationArena): RelocationPlan {
+  const count = arena.relax.length;
   const plan: RelocationPlan = {
-    count: total, out: new Uint16Array(total), at: new Float64Array(total), type: new Uint8Array(total),
-    formula: new Uint8Array(total), relax: new Uint8Array(total), S: new BigInt64Array(total), A: new BigInt64Array(total),
-    P: new BigInt64Array(total), dropped: new Uint8Array(total), source: new Uint32Array(total), index: new Uint32Array(total), sections: live,
+    count, arena, out: arena.out, at: arena.at, type: arena.type, formula: arena.formula, relax: arena.relax,
+    S: arena.S, A: arena.A, P: arena.P, dropped: arena.dropped, source: arena.source, index: arena.index, sections: live,
   };
+  X86_64_KINDS.forEach((k, type) => {
+    if (!k || type >= 256) return;
+    arena.kinds.set([k.size, k.formula, k.fit, 0], 4 * type);
+  });
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
-  const targets = new TargetCache(ctx);
-  const errors: string[] = [];
+  // Output section addresses as 32-bit halves, for section starts without a bigint each.
+  const outputAddresses = new Map(ctx.outputSections.map((o) => [o, addressHalves(o)]));
+  const symbolBase = new Map<ObjectFile, number>();
+  let slots = 0;
+  let sectionSlots = 0;
+  const later: number[] = [];
   let n = 0;
-  // S, A and P written as 32-bit halves (no bigint per relocation).
-  const halves: Halves = { S: new Uint32Array(plan.S.buffer), A: new Uint32Array(plan.A.buffer), P: new Uint32Array(plan.P.buffer) };
-  for (let si = 0; si < live.length; si++) n = planSection(ctx, plan, halves, live[si], si, n, outIndex.get(live[si].output!)!, targets, errors);
+  for (let k = 0; k < live.length; k++) {
+    const s = live[k];
+    const obj = s.file;
+    let base = symbolBase.get(obj);
+    if (base === undefined) {
+      base = slots;
+      symbolBase.set(obj, base);
+      symbolAddresses(ctx, obj, arena, base, sectionSlots, outputAddresses);
+      slots += obj.symtab!.count;
+      sectionSlots += obj.sections.length;
+    }
+    const table = obj.elf.relocationTable(s.relocationSection);
+    const [lo, hi] = outputAddresses.get(s.output!)!;
+    const start = lo + s.offset;
+    const h = k * SECTION_WORDS;
+    const header = arena.sections;
+    header[h] = n;
+    header[h + 1] = table.count;
+    header[h + 2] = outIndex.get(s.output!)!;
+    header[h + 3] = s.offset;
+    header[h + 4] = start >>> 0;
+    header[h + 5] = hi + (start >= 4294967296 ? 1 : 0);
+    header[h + 6] = base;
+    header[h + 7] = s.ehFrame ? PLANNED_BY_CALLER : 0;
+    arena.words.set(relocationWords(obj.elf, table), n * WORDS_PER_RELOCATION);
+    arena.relax.set(ctx.relaxations.get(s)!, n);
+    if (s.ehFrame) planEhFrameSection(arena, k, s, later);
+    n += table.count;
+  }
+  const slow = arena.slow.subarray(0, relocator().plan(arena, live.length));
+  const entries = later.length ? Uint32Array.from([...slow, ...later]).sort() : slow;
+  const errors: string[] = [];
+  for (const e of entries) {
+    const s = live[arena.source[e]];
+    planSlowPath(ctx, plan, e, s, s.file.elf.relocationTable(s.relocationSection), arena.index[e], errors);
+  }
   if (errors.length) throw new StageError(joinLocatedMessages(errors), errors.map((message) => ({ severity: 'error', message })));
   return plan;
 }
 
-/** Fills plan entries n… for the relocations of live section `s` (number `si`); returns the next
- *  entry. A function of its own so the engine optimizes it per call, not by OSR of the whole pass. */
-interface Halves { S: Uint32Array; A: Uint32Array; P: Uint32Array }
-
-function planSection(ctx: LinkContext, plan: RelocationPlan, halves: Halves, s: InputSection, si: number, n: number, out: number, targets: TargetCache, errors: string[]): number {
-  const obj = s.file;
-  const table = obj.elf.relocationTable(s.relocationSection);
-  const w = relocationWords(obj.elf, table);
-  const relax = ctx.relaxations.get(s)!;
-  const base = BigInt.asUintN(64, s.output!.address + BigInt(s.offset));
-  const baseLo = Number(base & 0xffffffffn);
-  const baseHi = Number(base >> 32n);
-  const slots = targets.slotsFor(obj);
-  const { out: outColumn, at: atColumn, type: typeColumn, relax: relaxColumn, source, index, formula: formulaColumn, dropped } = plan;
-  const { S: S32, A: A32, P: P32 } = halves;
-  for (let i = 0; i < table.count; i++, n++) {
-    const at = i * WORDS_PER_RELOCATION;
-    let offset = w[at] + w[at + 1] * 4294967296;
-    const type = w[at + 2];
-    if (s.ehFrame) {
-      offset = ehFrameOffset(s, offset);
-      if (offset < 0) { dropped[n] = 1; source[n] = si; index[n] = i; continue; }
-    }
-    outColumn[n] = out;
-    atColumn[n] = s.offset + offset;
-    typeColumn[n] = type;
-    relaxColumn[n] = relax[i];
-    source[n] = si;
-    index[n] = i;
-    const lo = baseLo + offset;
-    P32[2 * n] = lo >>> 0;
-    P32[2 * n + 1] = baseHi + Math.floor(lo / 4294967296);
-    A32[2 * n] = w[at + 4];
-    A32[2 * n + 1] = w[at + 5];
-    const formula = X86_64_KINDS[type]?.formula ?? Formula.None;
-    // None, or the __tls_get_addr call a GD/LD → LE rewrite replaced: nothing to patch.
-    if (formula === Formula.None || relax[i] === Relax.Consumed) continue;
-    if (formula === Formula.SA || formula === Formula.SAP) {
-      // The common case: S from the per-symbol cache, copied as two 32-bit halves.
-      const sym = w[at + 3];
-      let slot = slots[sym];
-      if (slot === -2) slot = targets.simple(obj, sym);
-      if (slot >= 0) {
-        S32[2 * n] = targets.halves[2 * slot];
-        S32[2 * n + 1] = targets.halves[2 * slot + 1];
-        formulaColumn[n] = formula === Formula.SAP ? 2 : 1;
-        continue;
-      }
-    }
-    planSlowPath(ctx, plan, n, s, table, i, errors);
-  }
-  return n;
+function addressHalves(o: OutputSection): [number, number] {
+  const a = BigInt.asUintN(64, o.address);
+  return [Number(a & 0xffffffffn), Number(a >> 32n)];
 }
 
-/** Symbol addresses computed once per (file, symbol), as 32-bit halves; -1 marks symbols that need
- *  the slow path (undefined, discarded, merged section symbols). */
-class TargetCache {
-  halves = new Uint32Array(1024);
-  private count = 0;
-  private readonly slots = new Map<ObjectFile, Int32Array>();
-  constructor(private readonly ctx: LinkContext) {}
-
-  /** Per-file slot table: -2 not computed yet, -1 slow path, else an index into `halves`. */
-  slotsFor(obj: ObjectFile): Int32Array {
-    let slots = this.slots.get(obj);
-    if (!slots) { slots = new Int32Array(obj.symtab!.count).fill(-2); this.slots.set(obj, slots); }
-    return slots;
-  }
-
-  simple(obj: ObjectFile, sym: number): number {
-    const slots = this.slotsFor(obj);
-    if (slots[sym] !== -2) return slots[sym];
-    const t = obj.symtab!;
-    let address: bigint | undefined;
-    if (sym >= t.firstGlobal) {
-      // Once per (file, symbol): a global referenced from several files is looked up once in each.
-      const g = obj.globals[sym];
-      if (g.defined && !g.section?.discarded) address = referenceAddress(this.ctx, g);
-      return (slots[sym] = address === undefined ? -1 : this.add(address));
+/** Each symbol's address for plain relocations (PLAIN_SYMBOL) in slots `base`…; symbols that need
+ *  more (undefined, discarded, merged section symbols) are left to planSlowPath. Locals in plain
+ *  placed sections are the arena's job (`section`: the file's first per-section slot); the rest,
+ *  and globals (resolved objects), are worked out here. */
+function symbolAddresses(ctx: LinkContext, obj: ObjectFile, arena: RelocationArena, base: number, section: number, outputAddresses: Map<OutputSection, [number, number]>): void {
+  const t = obj.symtab!;
+  const locals = Math.min(t.firstGlobal, t.count);
+  const set = (sym: number, address: bigint | undefined) => {
+    if (address === undefined) return;
+    arena.symAddr[base + sym] = BigInt.asIntN(64, address);
+    arena.symState[base + sym] = PLAIN_SYMBOL;
+  };
+  if (obj.elf.is64 && obj.elf.data.le) {
+    arena.syms.set(obj.elf.sectionData(t.index).subarray(0, t.count * 24), base * 24);
+    const bases = new Uint32Array(arena.sectionBase.buffer, arena.sectionBase.byteOffset, arena.sectionBase.length * 2);
+    for (let i = 0; i < obj.sections.length; i++) {
+      const s = obj.sections[i];
+      if (!s || s.discarded) { arena.sectionMode[section + i] = DROPPED_SECTION; continue; }
+      if (!s.output || s.merge) continue;
+      const [lo, hi] = outputAddresses.get(s.output) ?? addressHalves(s.output); // removed sections too
+      const sum = lo + s.offset;
+      arena.sectionMode[section + i] = PLAIN_SECTION;
+      bases[2 * (section + i)] = sum >>> 0;
+      bases[2 * (section + i) + 1] = hi + (sum >= 4294967296 ? 1 : 0);
     }
-    const shndx = t.shndx(sym);
-    const target = obj.sections[shndx];
-    const sectionSymbol = (t.info(sym) & 0xf) === STT_SECTION;
-    const dropped = sym !== 0 && shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded);
-    if (!dropped && !(sectionSymbol && target?.merge)) address = localAddress(obj, sym);
-    return (slots[sym] = address === undefined ? -1 : this.add(address));
+    // Section indices from SHN_LORESERVE up are never sections (SHN_XINDEX goes to the caller).
+    const left = relocator().symbols(arena, base, 0, locals, section, Math.min(obj.sections.length, 0xff00));
+    for (let k = 0; k < left; k++) set(arena.left[k], localSymbolAddress(obj, arena.left[k]));
+  } else {
+    for (let sym = 0; sym < locals; sym++) set(sym, localSymbolAddress(obj, sym));
   }
+  for (let sym = locals; sym < t.count; sym++) {
+    const g = obj.globals[sym];
+    if (g.defined && !g.section?.discarded) set(sym, referenceAddress(ctx, g));
+  }
+}
 
-  private add(address: bigint): number {
-    if (2 * this.count + 2 > this.halves.length) { const grown = new Uint32Array(this.halves.length * 2); grown.set(this.halves); this.halves = grown; }
-    const v = BigInt.asUintN(64, address);
-    this.halves[2 * this.count] = Number(v & 0xffffffffn);
-    this.halves[2 * this.count + 1] = Number(v >> 32n);
-    return this.count++;
+/** A local's address for plain relocations, or undefined when planSlowPath must look (a symbol of
+ *  a discarded section, a merged section's STT_SECTION). */
+function localSymbolAddress(obj: ObjectFile, sym: number): bigint | undefined {
+  const t = obj.symtab!;
+  const shndx = t.shndx(sym);
+  const target = obj.sections[shndx];
+  const sectionSymbol = (t.info(sym) & 0xf) === STT_SECTION;
+  const dropped = sym !== 0 && shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded);
+  return dropped || (sectionSymbol && target?.merge) ? undefined : localAddress(obj, sym);
+}
+
+/** The entries of an .eh_frame section, whose offsets move with the FDEs kept (and vanish with the
+ *  dropped ones): planned here, every entry with a value left to planSlowPath (`later`). */
+function planEhFrameSection(arena: RelocationArena, k: number, s: InputSection, later: number[]): void {
+  const h = k * SECTION_WORDS;
+  const first = arena.sections[h], count = arena.sections[h + 1];
+  const base = (BigInt(arena.sections[h + 5] >>> 0) << 32n) | BigInt(arena.sections[h + 4] >>> 0);
+  for (let i = 0; i < count; i++) {
+    const n = first + i;
+    const w = n * WORDS_PER_RELOCATION;
+    const offset = ehFrameOffset(s, arena.words[w] + arena.words[w + 1] * 4294967296);
+    arena.source[n] = k;
+    arena.index[n] = i;
+    if (offset < 0) { arena.dropped[n] = 1; continue; }
+    const type = arena.words[w + 2];
+    arena.out[n] = arena.sections[h + 2];
+    arena.at[n] = s.offset + offset;
+    arena.type[n] = type;
+    arena.P[n] = BigInt.asIntN(64, base + BigInt(offset));
+    arena.A[n] = (BigInt(arena.words[w + 5] | 0) << 32n) | BigInt(arena.words[w + 4]);
+    const formula = X86_64_KINDS[type]?.formula ?? Formula.None;
+    if (formula !== Formula.None && arena.relax[n] !== Relax.Consumed) later.push(n);
   }
 }
 

@@ -39,10 +39,10 @@ export function referenceAddress(ctx: LinkContext, g: GlobalSymbol): bigint {
 export function fillIplt(ctx: LinkContext, buffers: (Uint8Array | undefined)[]): void {
   const iplt = ctx.iplt;
   if (!iplt) return;
-  const buffer = (s: InputSection) => buffers[ctx.outputSections.indexOf(s.output!)]!;
-  const stubs = new DataView(buffer(iplt.stubs).buffer);
-  const slots = new DataView(buffer(iplt.slots).buffer);
-  const relas = new DataView(buffer(iplt.relocations).buffer);
+  const viewOf = (s: InputSection) => { const b = buffers[ctx.outputSections.indexOf(s.output!)]!; return new DataView(b.buffer, b.byteOffset, b.byteLength); };
+  const stubs = viewOf(iplt.stubs);
+  const slots = viewOf(iplt.slots);
+  const relas = viewOf(iplt.relocations);
   iplt.symbols.forEach((g, i) => {
     const stub = address(iplt.stubs) + BigInt(i * ENTRY);
     const slot = address(iplt.slots) + BigInt(i * 8);

@@ -1,20 +1,21 @@
 // The bytes of each output section before relocation: padding (the script's `=0xcccc`, or NOPs in
 // code, as ld pads code sections), each member's
 // contents (merged bytes for SHF_MERGE members), and BYTE/SHORT/LONG/QUAD data statements.
-// Zero-filled (NOBITS) sections get no buffer. Patching is applyRelocations' job.
+// Zero-filled (NOBITS) sections get no buffer. The buffers are given (zeroed, one per output
+// section: the relocation arena's), so the bytes live where the relocation routines patch them.
+// Patching is applyRelocations' job.
 import { SHF_EXECINSTR, SHT_NOBITS } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { writeEhFrame } from '../passes/edit-eh-frames.ts';
 import type { Expression } from '../script/index.ts';
 import { checkOutputSize } from '../output-limits.ts';
 
-export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[] {
+export function buildOutputBuffers(ctx: LinkContext, given: readonly (Uint8Array | undefined)[]): (Uint8Array | undefined)[] {
   const fills = new Map<OutputSection, Uint8Array>();
   for (const c of ctx.layout) if (c.kind === 'output' && c.description?.fill) fills.set(c.section, fillPattern(c.description.fill));
-  return ctx.outputSections.map((os) => {
+  return ctx.outputSections.map((os, i) => {
     if (os.type === SHT_NOBITS) return undefined;
-    checkOutputSize(`output section ${os.name}`, os.size, largestMember(os));
-    const buf = new Uint8Array(os.size);
+    const buf = given[i]!;
     const fill = fills.get(os);
     const code = (os.flags & BigInt(SHF_EXECINSTR)) !== 0n;
     if (code || (fill && fill.some((b) => b !== 0))) for (const [start, end] of gaps(os)) fillGap(buf, start, end, fill);
@@ -23,7 +24,7 @@ export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[]
       if (s.ehFrame) writeEhFrame(s, buf);
       else buf.set(s.merge ? s.merge.bytes : s.data.subarray(0, s.size), s.offset);
     }
-    const view = new DataView(buf.buffer);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     for (const w of os.dataWords) {
       if (w.size === 8) view.setBigUint64(w.offset, BigInt.asUintN(64, w.value), true);
       else if (w.size === 4) view.setUint32(w.offset, Number(BigInt.asUintN(32, w.value)), true);
@@ -33,6 +34,12 @@ export function buildOutputBuffers(ctx: LinkContext): (Uint8Array | undefined)[]
     os.data = buf;
     return buf;
   });
+}
+
+/** Each output section's size against the output limit, naming its largest input (before any
+ *  buffer is allocated: damaged inputs can ask for terabytes). */
+export function checkOutputBufferSizes(ctx: LinkContext): void {
+  for (const os of ctx.outputSections) if (os.type !== SHT_NOBITS) checkOutputSize(`output section ${os.name}`, os.size, largestMember(os));
 }
 
 function largestMember(os: OutputSection): string | undefined {

@@ -1,0 +1,117 @@
+// wasm/relocate.wat and its TypeScript twin (src/hot/relocate.ts) over the relocation arena: the
+// tiny kernel links byte for byte as GNU ld with either, and on random arenas (sections, entries of
+// every kind, symbols in every section mode, values that do and do not fit) both leave every column,
+// list and output byte the same.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { X86_64_KINDS } from '../../src/link/arch/x86_64.ts';
+import { link } from '../../src/link/link.ts';
+import { RelocationArena, SECTION_WORDS, createWasmRelocator, relocateTwin, type ArenaShape } from '../../src/hot/relocate.ts';
+import { setHotImplementation } from '../../src/hot/sort.ts';
+import { load, tiny } from '../helpers.ts';
+
+afterEach(() => setHotImplementation('wasm'));
+
+const wasm = createWasmRelocator();
+const TYPES = X86_64_KINDS.map((k, t) => (k ? t : -1)).filter((t) => t >= 0);
+
+function kinds(a: RelocationArena): void {
+  X86_64_KINDS.forEach((k, t) => { if (k) a.kinds.set([k.size, k.formula, k.fit, 0], 4 * t); });
+}
+
+/** Random words for an arena of `shape`: xorshift from `seed`, so both arenas get the same. */
+function fill(a: RelocationArena, shape: ArenaShape, seed: number, counts: number[]): void {
+  let x = seed | 1;
+  const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x >>> 0; };
+  kinds(a);
+  let first = 0;
+  counts.forEach((count, k) => {
+    const h = k * SECTION_WORDS;
+    a.sections.set([first, count, next() % shape.buffers.length, next() % 64, next(), next() % 3 === 0 ? 0xffffffff : next() % 4, 0, next() % 5 === 0 ? 1 : 0], h);
+    for (let i = 0; i < count; i++) {
+      const w = (first + i) * 6;
+      const small = next() % 2 === 0;
+      a.words.set([next() % 200, 0, TYPES[next() % TYPES.length], next() % shape.symbols, small ? next() % 300 : next(), small ? 0 : next()], w);
+      a.relax[first + i] = next() % 6 === 0 ? next() % 13 : 0;
+    }
+    first += count;
+  });
+  for (let s = 0; s < shape.symbols; s++) {
+    a.symState[s] = next() % 4 === 0 ? 0 : 1;
+    a.symAddr[s] = BigInt.asIntN(64, (BigInt(next() % 4 === 0 ? 0xffffffff : next() % 3) << 32n) | BigInt(next()));
+    // Elf64_Sym: info at 4, shndx at 6, value at 8.
+    const e = s * 24;
+    a.syms[e + 4] = next() % 2 ? 3 : 1;
+    const shndx = [0, 0xfff1, 0xfff2, 0xffff, next() % (shape.inputSections + 2)][next() % 5];
+    a.syms[e + 6] = shndx & 255;
+    a.syms[e + 7] = shndx >> 8;
+    new DataView(a.syms.buffer, a.syms.byteOffset).setUint32(e + 8, next(), true);
+  }
+  for (let i = 0; i < shape.inputSections; i++) {
+    a.sectionMode[i] = next() % 3;
+    a.sectionBase[i] = BigInt.asIntN(64, (BigInt(next()) << 32n) | BigInt(next()));
+  }
+}
+
+function columns(a: RelocationArena) {
+  return {
+    out: [...a.out], at: [...a.at], type: [...a.type], formula: [...a.formula], source: [...a.source], index: [...a.index],
+    S: [...a.S], A: [...a.A], P: [...a.P], symAddr: [...a.symAddr], symState: [...a.symState], buffers: a.buffers.map((b) => (b ? [...b] : undefined)),
+  };
+}
+
+describe('relocation arena: wasm equals twin', () => {
+  it('symbols, plan, check and apply on random arenas', () => {
+    const shapes = fc.record({
+      counts: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
+      symbols: fc.integer({ min: 1, max: 60 }),
+      inputSections: fc.integer({ min: 1, max: 12 }),
+      buffers: fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant(-1)), { minLength: 1, maxLength: 4 }),
+      seed: fc.integer(),
+    });
+    fc.assert(fc.property(shapes, ({ counts, symbols, inputSections, buffers, seed }) => {
+      const shape: ArenaShape = { sections: counts.length, entries: counts.reduce((s, c) => s + c, 0), symbols, inputSections, buffers };
+      const [x, y] = [new RelocationArena(shape), new RelocationArena(shape)];
+      fill(x, shape, seed, counts);
+      fill(y, shape, seed, counts);
+      // Symbols: one file owning every slot and section.
+      const leftX = wasm.symbols(x, 0, 0, symbols, 0, inputSections);
+      const leftY = relocateTwin.symbols(y, 0, 0, symbols, 0, inputSections);
+      expect(leftX).toBe(leftY);
+      expect([...x.left.subarray(0, leftX)]).toEqual([...y.left.subarray(0, leftY)]);
+      const slowX = wasm.plan(x, counts.length);
+      const slowY = relocateTwin.plan(y, counts.length);
+      expect(slowX).toBe(slowY);
+      expect([...x.slow.subarray(0, slowX)]).toEqual([...y.slow.subarray(0, slowY)]);
+      expect(columns(x)).toEqual(columns(y));
+      // Give the slow entries something to write too, as the linker's slow path does.
+      for (const a of [x, y]) for (const n of a.slow.subarray(0, slowX)) { a.formula[n] = 1 + (n % 2); a.S[n] = BigInt(n) * 0x10001n; }
+      expect(wasm.check(x, 0, shape.entries)).toBe(relocateTwin.check(y, 0, shape.entries));
+      // Apply only where every field fits its buffer (the linker checks first, as above).
+      const from = Math.floor(shape.entries / 3);
+      let to = from;
+      while (to < shape.entries && relocateTwin.check(y, to, to + 1) < 0) to++;
+      const rx = wasm.apply(x, from, to);
+      const ry = relocateTwin.apply(y, from, to);
+      expect(rx).toEqual(ry);
+      expect([...x.overflow.subarray(0, rx.overflows)]).toEqual([...y.overflow.subarray(0, ry.overflows)]);
+      expect([...x.relaxed.subarray(0, rx.relaxed)]).toEqual([...y.relaxed.subarray(0, ry.relaxed)]);
+      expect(columns(x)).toEqual(columns(y));
+    }), { numRuns: 300 });
+  });
+
+  it('the tiny kernel links byte for byte as GNU ld with the twin too', () => {
+    const names = ['vmlinux.o', 'vmlinux.export.o', 'version-timestamp.o', 'kallsyms.o', 'vmlinux.lds'];
+    const inputs = names.map((name) => ({ name, bytes: load(tiny('inputs', name)) }));
+    const argv = ['-m', 'elf_x86_64', '-z', 'noexecstack', '--no-warn-rwx-segments', '--emit-relocs', '--discard-none', '-z', 'max-page-size=0x200000',
+      '--build-id=sha1', '--orphan-handling=warn', '--script=vmlinux.lds', '-o', 'vmlinux.unsorted', ...names.slice(0, 4)];
+    const expected = Buffer.from(load(tiny('expected', 'vmlinux.unsorted')));
+    setHotImplementation('ts');
+    const viaTwin = link(inputs, argv);
+    setHotImplementation('wasm');
+    const viaWasm = link(inputs, argv);
+    expect(Buffer.from(viaTwin.outputs['vmlinux.unsorted']).equals(expected)).toBe(true);
+    expect(Buffer.from(viaWasm.outputs['vmlinux.unsorted']).equals(expected)).toBe(true);
+    expect(viaTwin.record.relocations).toEqual(viaWasm.record.relocations);
+  }, 60_000);
+});
