@@ -56,6 +56,72 @@
         (br $each)))
     (local.get $nl))
 
+;; output_symbols(syms, first, end, secSym, secOff, nsec, outSym, growth): for --emit-relocs,
+  ;; the output symbol of each STT_SECTION local in [first, end) of one file (secSym/secOff per
+  ;; input section: its output section's symbol, or -1 for a merged section, and its offset
+  ;; there, which the addend grows by); outSym already holds the other locals' indices.
+  (func (export "output_symbols")
+    (param $syms i32) (param $first i32) (param $end i32) (param $secSym i32) (param $secOff i32)
+    (param $nsec i32) (param $outSym i32) (param $growth i32)
+    (local $sym i32) (local $e i32) (local $shndx i32) (local $index i32) (local $off i32)
+    (local.set $sym (local.get $first))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $sym) (local.get $end)))
+        (local.set $e (i32.add (local.get $syms) (i32.mul (local.get $sym) (i32.const 24))))
+        (if (i32.eq (i32.and (i32.load8_u offset=4 (local.get $e)) (i32.const 15)) (i32.const 3))
+          (then
+            (local.set $shndx (i32.load16_u offset=6 (local.get $e)))
+            (local.set $index (i32.const 0))
+            (local.set $off (i32.const 0))
+            (if (i32.lt_u (local.get $shndx) (local.get $nsec))
+              (then
+                (local.set $index (i32.load (i32.add (local.get $secSym) (i32.shl (local.get $shndx) (i32.const 2)))))
+                (local.set $off (i32.load (i32.add (local.get $secOff) (i32.shl (local.get $shndx) (i32.const 2)))))))
+            (i32.store (i32.add (local.get $outSym) (i32.shl (local.get $sym) (i32.const 2))) (local.get $index))
+            (i32.store (i32.add (local.get $growth) (i32.shl (local.get $sym) (i32.const 2))) (local.get $off))))
+        (local.set $sym (i32.add (local.get $sym) (i32.const 1)))
+        (br $each))))
+
+  ;; emit_entries(first, count, slot, words, P, relax, dropped, outSym, growth, dest, k, fixups)
+  ;; -> the next k: the kept relocations [first, first + count) of one member as Elf64_Rela
+  ;; entries k, k + 1, … at dest — r_offset the place, the output symbol, the addend grown by growth[sym] (u32). An entry
+  ;; whose symbol is a merged section's (-1) or that was rewritten is written as is and its
+  ;; position (entry number k, plan entry n) listed in `fixups` (count at fixups[0]) for the caller.
+  (func (export "emit_entries")
+    (param $first i32) (param $count i32) (param $slot i32) (param $words i32) (param $P i32)
+    (param $relax i32) (param $dropped i32) (param $outSym i32) (param $growth i32) (param $dest i32)
+    (param $k i32) (param $fixups i32) (result i32)
+    (local $n i32) (local $end i32) (local $w i32) (local $s i32) (local $index i32)
+    (local $o i32) (local $nf i32)
+    (local.set $n (local.get $first))
+    (local.set $end (i32.add (local.get $first) (local.get $count)))
+    (local.set $nf (i32.load (local.get $fixups)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $n) (local.get $end)))
+        (block $next
+          (br_if $next (i32.load8_u (i32.add (local.get $dropped) (local.get $n))))
+          (local.set $w (i32.add (local.get $words) (i32.mul (local.get $n) (i32.const 24))))
+          (local.set $s (i32.shl (i32.add (local.get $slot) (i32.load offset=12 (local.get $w))) (i32.const 2)))
+          (local.set $index (i32.load (i32.add (local.get $outSym) (local.get $s))))
+          (local.set $o (i32.add (local.get $dest) (i32.mul (local.get $k) (i32.const 24))))
+          (i64.store (local.get $o) (i64.load (i32.add (local.get $P) (i32.shl (local.get $n) (i32.const 3)))))
+          (i32.store offset=8 (local.get $o) (i32.load offset=8 (local.get $w)))
+          (i32.store offset=12 (local.get $o) (local.get $index))
+          (i64.store offset=16 (local.get $o)
+            (i64.add (i64.load offset=16 (local.get $w)) (i64.extend_i32_u (i32.load (i32.add (local.get $growth) (local.get $s))))))
+          (if (i32.or (i32.eq (local.get $index) (i32.const -1)) (i32.load8_u (i32.add (local.get $relax) (local.get $n))))
+            (then
+              (local.set $nf (i32.add (local.get $nf) (i32.const 1)))
+              (i32.store (i32.add (local.get $fixups) (i32.shl (local.get $nf) (i32.const 3))) (local.get $k))
+              (i32.store offset=4 (i32.add (local.get $fixups) (i32.shl (local.get $nf) (i32.const 3))) (local.get $n))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $each)))
+    (i32.store (local.get $fixups) (local.get $nf))
+    (local.get $k))
+
   ;; plan_entries(...) -> number of entries left to the caller (written to `slow` in order):
   ;; everything but S + A (- P) to a symbol whose address is known.
   (func (export "plan_entries")

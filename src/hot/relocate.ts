@@ -17,6 +17,8 @@ export const SECTION_WORDS = 8;
 export const PLANNED_BY_CALLER = 1;
 /** `symState`: the slot's address is S for plain S + A (- P) relocations. */
 export const PLAIN_SYMBOL = 1;
+/** `outSym` / `sectionSymbol`: a merged section's symbol, whose output symbol the addend picks. */
+export const MERGED_SECTION_SYMBOL = -1;
 /** `sectionMode`: a placed section whose symbols are at its output address + st_value. */
 export const PLAIN_SECTION = 1;
 /** `sectionMode`: a discarded (or absent) section. */
@@ -66,6 +68,16 @@ export class RelocationArena {
    *  DROPPED_SECTION (its symbols have no plain address), else 0 (the caller works them out). */
   readonly sectionMode: Int32Array;
   readonly sectionBase: BigInt64Array;
+  /** --emit-relocs: each slot's output symbol index (MERGED_SECTION_SYMBOL: decided per addend)
+   *  and its addend growth; per input section, its output section's symbol and its offset there. */
+  readonly outSym: Int32Array;
+  readonly growth: Uint32Array;
+  readonly sectionSymbol: Int32Array;
+  readonly sectionOffset: Uint32Array;
+  /** Emitted Elf64_Rela entries (room for every entry), and the (k, n) pairs the caller finishes:
+   *  fixups[0] is their count, pair j at fixups[2j], fixups[2j + 1]. */
+  readonly emitted: Uint8Array;
+  readonly fixups: Uint32Array;
   readonly kinds: Uint8Array;
   readonly slow: Uint32Array;
   readonly overflow: Uint32Array;
@@ -80,7 +92,9 @@ export class RelocationArena {
     const plan: [string, number][] = [
       ['sections', shape.sections * SECTION_WORDS * 4], ['words', n * 24], ['S', n * 8], ['A', n * 8], ['P', n * 8],
       ['symAddr', shape.symbols * 8], ['symState', shape.symbols * 4], ['syms', shape.symbols * 24], ['left', shape.symbols * 4],
-      ['sectionBase', shape.inputSections * 8], ['sectionMode', shape.inputSections * 4], ['out', n * 4], ['at', n * 4], ['source', n * 4],
+      ['sectionBase', shape.inputSections * 8], ['sectionMode', shape.inputSections * 4],
+      ['outSym', shape.symbols * 4], ['growth', shape.symbols * 4], ['sectionSymbol', shape.inputSections * 4],
+      ['sectionOffset', shape.inputSections * 4], ['emitted', n * 24], ['fixups', (n + 1) * 8], ['out', n * 4], ['at', n * 4], ['source', n * 4],
       ['index', n * 4], ['slow', n * 4], ['overflow', n * 4], ['relaxed', n * 4], ['counts', 8],
       ['bases', shape.buffers.length * 4], ['sizes', shape.buffers.length * 4], ['relax', n], ['type', n], ['formula', n],
       ['dropped', n], ['kinds', KIND_TYPES * 4],
@@ -106,6 +120,12 @@ export class RelocationArena {
     this.left = view('left', Uint32Array, 4);
     this.sectionBase = view('sectionBase', BigInt64Array, 8);
     this.sectionMode = view('sectionMode', Int32Array, 4);
+    this.outSym = view('outSym', Int32Array, 4);
+    this.growth = view('growth', Uint32Array, 4);
+    this.sectionSymbol = view('sectionSymbol', Int32Array, 4);
+    this.sectionOffset = view('sectionOffset', Uint32Array, 4);
+    this.emitted = view('emitted', Uint8Array, 1);
+    this.fixups = view('fixups', Uint32Array, 4);
     this.out = view('out', Uint32Array, 4);
     this.at = view('at', Uint32Array, 4);
     this.source = view('source', Uint32Array, 4);
@@ -141,6 +161,13 @@ export interface Relocator {
    *  `slot` and whose per-section tables start at `section` (it has `sections` of them): sets
    *  symAddr/symState (PLAIN_SYMBOL), lists the rest in `left`; returns how many. */
   symbols(arena: RelocationArena, slot: number, first: number, end: number, section: number, sections: number): number;
+  /** --emit-relocs: outSym and growth of the STT_SECTION locals [first, end) of the file at slot
+   *  `slot` (per-section tables from `section`, `sections` of them) from sectionSymbol/Offset. */
+  outputSymbols(arena: RelocationArena, slot: number, first: number, end: number, section: number, sections: number): void;
+  /** Writes the kept entries [first, first + count) of one member (symbols from slot `slot`) as
+   *  Elf64_Rela entries k… of `emitted`; lists merged-symbol and rewritten ones in `fixups`.
+   *  Returns the next k. */
+  emit(arena: RelocationArena, first: number, count: number, slot: number, k: number): number;
   /** Plans the entries of every section not PLANNED_BY_CALLER: out, at, type, source, index, A, P;
    *  S and formula for plain relocations to PLAIN_SYMBOL slots. The others are listed in `slow`
    *  in entry order; returns how many. */
@@ -157,6 +184,40 @@ const TWO32 = 4294967296;
 
 export const relocateTwin: Relocator = {
   implementation: 'ts',
+  outputSymbols(a, slot, first, end, section, sections) {
+    const syms = new DataView(a.syms.buffer, a.syms.byteOffset + slot * 24, a.syms.length - slot * 24);
+    for (let sym = first; sym < end; sym++) {
+      if ((syms.getUint8(sym * 24 + 4) & 15) !== 3) continue;
+      const shndx = syms.getUint16(sym * 24 + 6, true);
+      const inside = shndx < sections;
+      a.outSym[slot + sym] = inside ? a.sectionSymbol[section + shndx] : 0;
+      a.growth[slot + sym] = inside ? a.sectionOffset[section + shndx] : 0;
+    }
+  },
+  emit(a, first, count, slot, k) {
+    const out = new DataView(a.emitted.buffer, a.emitted.byteOffset, a.emitted.byteLength);
+    const { words, dropped, relax, outSym, growth, fixups } = a;
+    const P = halves(a.P);
+    let nf = fixups[0];
+    for (let n = first; n < first + count; n++) {
+      if (dropped[n]) continue;
+      const w = n * 6;
+      const s = slot + words[w + 3];
+      const index = outSym[s];
+      const o = k * 24;
+      out.setUint32(o, P[2 * n], true);
+      out.setUint32(o + 4, P[2 * n + 1], true);
+      out.setUint32(o + 8, words[w + 2], true);
+      out.setInt32(o + 12, index, true);
+      const lo = words[w + 4] + growth[s];
+      out.setUint32(o + 16, lo >>> 0, true);
+      out.setUint32(o + 20, (words[w + 5] + (lo >= TWO32 ? 1 : 0)) >>> 0, true);
+      if (index === MERGED_SECTION_SYMBOL || relax[n] !== 0) { nf++; fixups[2 * nf] = k; fixups[2 * nf + 1] = n; }
+      k++;
+    }
+    fixups[0] = nf;
+    return k;
+  },
   symbols(a, slot, first, end, section, sections) {
     const syms = new DataView(a.syms.buffer, a.syms.byteOffset + slot * 24, (a.syms.length - slot * 24));
     let nl = 0;
@@ -277,6 +338,8 @@ export function fitsField(hi: number, lo: number, size: number, fit: number): bo
 }
 
 interface RelocateExports {
+  output_symbols(...args: number[]): void;
+  emit_entries(...args: number[]): number;
   symbol_addresses(...args: number[]): number;
   plan_entries(...args: number[]): number;
   check_targets(...args: number[]): number;
@@ -293,6 +356,15 @@ export function createWasmRelocator(): Relocator {
   };
   return {
     implementation: 'wasm',
+    outputSymbols(a, slot, first, end, section, sections) {
+      const p = a.ptr;
+      exportsFor(a).output_symbols(p.syms + slot * 24, first, end, p.sectionSymbol + section * 4, p.sectionOffset + section * 4, sections,
+        p.outSym + slot * 4, p.growth + slot * 4);
+    },
+    emit(a, first, count, slot, k) {
+      const p = a.ptr;
+      return exportsFor(a).emit_entries(first, count, slot, p.words, p.P, p.relax, p.dropped, p.outSym, p.growth, p.emitted, k, p.fixups);
+    },
     symbols(a, slot, first, end, section, sections) {
       const p = a.ptr;
       return exportsFor(a).symbol_addresses(p.syms + slot * 24, first, end, p.sectionMode + section * 4, p.sectionBase + section * 8, sections,

@@ -39,6 +39,8 @@ export interface RelocationPlan {
   source: Uint32Array;
   index: Uint32Array;
   sections: InputSection[];
+  /** Each file's first symbol slot and first per-section slot in the arena. */
+  files: Map<ObjectFile, { slot: number; section: number }>;
 }
 
 /** Kept input sections with relocations, in file and section order (the plan's order). */
@@ -67,7 +69,7 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
   const count = arena.relax.length;
   const plan: RelocationPlan = {
     count, arena, out: arena.out, at: arena.at, type: arena.type, formula: arena.formula, relax: arena.relax,
-    S: arena.S, A: arena.A, P: arena.P, dropped: arena.dropped, source: arena.source, index: arena.index, sections: live,
+    S: arena.S, A: arena.A, P: arena.P, dropped: arena.dropped, source: arena.source, index: arena.index, sections: live, files: new Map(),
   };
   X86_64_KINDS.forEach((k, type) => {
     if (!k || type >= 256) return;
@@ -88,6 +90,7 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
     if (base === undefined) {
       base = slots;
       symbolBase.set(obj, base);
+      plan.files.set(obj, { slot: base, section: sectionSlots });
       symbolAddresses(ctx, obj, arena, base, sectionSlots, outputAddresses);
       slots += obj.symtab!.count;
       sectionSlots += obj.sections.length;

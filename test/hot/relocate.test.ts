@@ -48,6 +48,8 @@ function fill(a: RelocationArena, shape: ArenaShape, seed: number, counts: numbe
     new DataView(a.syms.buffer, a.syms.byteOffset).setUint32(e + 8, next(), true);
   }
   for (let i = 0; i < shape.inputSections; i++) {
+    a.sectionSymbol[i] = next() % 5 === 0 ? -1 : next() % 100;
+    a.sectionOffset[i] = next();
     a.sectionMode[i] = next() % 3;
     a.sectionBase[i] = BigInt.asIntN(64, (BigInt(next()) << 32n) | BigInt(next()));
   }
@@ -57,11 +59,12 @@ function columns(a: RelocationArena) {
   return {
     out: [...a.out], at: [...a.at], type: [...a.type], formula: [...a.formula], source: [...a.source], index: [...a.index],
     S: [...a.S], A: [...a.A], P: [...a.P], symAddr: [...a.symAddr], symState: [...a.symState], buffers: a.buffers.map((b) => (b ? [...b] : undefined)),
+    outSym: [...a.outSym], growth: [...a.growth], emitted: [...a.emitted], fixups: [...a.fixups.subarray(0, 2 * a.fixups[0] + 2)],
   };
 }
 
 describe('relocation arena: wasm equals twin', () => {
-  it('symbols, plan, check and apply on random arenas', () => {
+  it('symbols, plan, check, apply and emit on random arenas', () => {
     const shapes = fc.record({
       counts: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
       symbols: fc.integer({ min: 1, max: 60 }),
@@ -96,6 +99,22 @@ describe('relocation arena: wasm equals twin', () => {
       expect(rx).toEqual(ry);
       expect([...x.overflow.subarray(0, rx.overflows)]).toEqual([...y.overflow.subarray(0, ry.overflows)]);
       expect([...x.relaxed.subarray(0, rx.relaxed)]).toEqual([...y.relaxed.subarray(0, ry.relaxed)]);
+      expect(columns(x)).toEqual(columns(y));
+      // --emit-relocs: output symbols of the section symbols, then every section's entries in turn,
+      // some dropped, some with a merged section's symbol.
+      for (const a of [x, y]) {
+        for (let n = 0; n < shape.entries; n++) a.dropped[n] = n % 7 === 3 ? 1 : 0;
+        for (let s = 0; s < symbols; s++) a.outSym[s] = s % 9 === 4 ? -1 : s * 3;
+      }
+      wasm.outputSymbols(x, 0, 1, symbols, 0, inputSections);
+      relocateTwin.outputSymbols(y, 0, 1, symbols, 0, inputSections);
+      let kx = 0, ky = 0;
+      counts.forEach((count, k) => {
+        const first = x.sections[k * SECTION_WORDS];
+        kx = wasm.emit(x, first, count, 0, kx);
+        ky = relocateTwin.emit(y, first, count, 0, ky);
+      });
+      expect(kx).toBe(ky);
       expect(columns(x)).toEqual(columns(y));
     }), { numRuns: 300 });
   });
