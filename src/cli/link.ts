@@ -23,7 +23,8 @@ export const linkCommand: Command = {
   summary: 'link objects like GNU ld (-T script, --emit-relocs, -Map, archives, -l/-L)',
   async run(args) {
     try {
-      const options = { ...parseLinkArguments(args), sha1: nativeSha1 };
+      // The CLI prints no record, so it asks for no relocation byte steps (the playground does).
+      const options = { ...parseLinkArguments(args), sha1: nativeSha1, recordSteps: 0 };
       const files = new Map<string, Uint8Array>();
       const add = (name: string) => { if (!files.has(name) && existsSync(name)) files.set(name, load(name)); };
       for (const item of options.inputs) {

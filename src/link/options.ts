@@ -40,6 +40,10 @@ export interface LinkOptions {
   /** SHA-1 of parts in order, for --build-id; the CLI passes the platform's native one, otherwise
    *  src/hot/sha1.ts (WebAssembly). */
   sha1?: (parts: readonly Uint8Array[]) => Uint8Array;
+  /** How many relocations the record lists with their bytes before and after (the playground's
+   *  relocation view); default RECORDED_RELOCATION_LIMIT. The CLI, which shows no record, asks
+   *  for none. */
+  recordSteps?: number;
 }
 
 export function defaultOptions(): LinkOptions {

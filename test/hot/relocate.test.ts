@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { X86_64_KINDS } from '../../src/link/arch/x86_64.ts';
 import { link } from '../../src/link/link.ts';
+import { parseLinkArguments } from '../../src/link/options.ts';
+import { RECORDED_RELOCATION_LIMIT } from '../../src/link/record.ts';
 import { RelocationArena, SECTION_WORDS, createWasmRelocator, relocateTwin, type ArenaShape } from '../../src/hot/relocate.ts';
 import { setHotImplementation } from '../../src/hot/sort.ts';
 import { load, tiny } from '../helpers.ts';
@@ -132,5 +134,10 @@ describe('relocation arena: wasm equals twin', () => {
     expect(Buffer.from(viaTwin.outputs['vmlinux.unsorted']).equals(expected)).toBe(true);
     expect(Buffer.from(viaWasm.outputs['vmlinux.unsorted']).equals(expected)).toBe(true);
     expect(viaTwin.record.relocations).toEqual(viaWasm.record.relocations);
+    expect(viaWasm.record.relocations.length).toBe(RECORDED_RELOCATION_LIMIT);
+    // The CLI's link asks for no byte steps: same file, an empty list.
+    const unrecorded = link(inputs, { ...parseLinkArguments(argv), recordSteps: 0 });
+    expect(Buffer.from(unrecorded.outputs['vmlinux.unsorted']).equals(expected)).toBe(true);
+    expect(unrecorded.record.relocations).toEqual([]);
   }, 60_000);
 });

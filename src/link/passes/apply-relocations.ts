@@ -25,7 +25,8 @@ export function applyRelocations(ctx: LinkContext): void {
   const plan = planRelocations(ctx, live, arena);
   ctx.plan = plan;
   checkRelocationTargets(plan);
-  const overflows = applyRelocationPlan(plan, buffers, RECORDED_RELOCATION_LIMIT, (i, before, after) => recordStep(ctx, plan, i, before, after));
+  const recorded = Math.min(ctx.options.recordSteps ?? RECORDED_RELOCATION_LIMIT, RECORDED_RELOCATION_LIMIT);
+  const overflows = applyRelocationPlan(plan, buffers, recorded, (i, before, after) => recordStep(ctx, plan, i, before, after));
   ctx.record.relocationCount = plan.count;
   if (overflows.length) {
     const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
