@@ -50,6 +50,11 @@ export class SuffixStringTable {
     return handle < 0 ? 0 : this.finish().offsets[handle];
   }
 
+  /** Every handle's offset at once (indexed by handle; the empty string's -1 is not in it). */
+  offsets(): Int32Array {
+    return this.finish().offsets;
+  }
+
   /** The table's bytes: a leading NUL, then every stored string with its NUL. */
   data(): Uint8Array {
     return this.finish().bytes;

@@ -58,18 +58,14 @@ export function symbolHashOrder(creation: Iterable<string>): Map<string, number>
 function hashName(name: string, hi: Uint32Array, lo: Uint32Array, i: number): void {
   let h = 0;
   let l = 0;
-  const mix = (v: number) => {
-    l += v;
+  for (let k = 0; k <= name.length; k++) {
+    // Each byte c, then the length: h:l += c + (c << 17); h:l ^= (h:l) >> 2.
+    const c = k < name.length ? name.charCodeAt(k) & 0xff : name.length;
+    l += c + c * 131072;
     if (l >= TWO_32) { l -= TWO_32; h = (h + 1) >>> 0; }
-    // h:l ^= (h:l) >> 2
     l = (l ^ ((l >>> 2) | ((h & 3) << 30))) >>> 0;
     h = (h ^ (h >>> 2)) >>> 0;
-  };
-  for (let k = 0; k < name.length; k++) {
-    const c = name.charCodeAt(k) & 0xff;
-    mix(c + c * 131072);
   }
-  mix(name.length + name.length * 131072);
   hi[i] = h;
   lo[i] = l;
 }

@@ -53,8 +53,15 @@ export function buildSymbolTable(ctx: LinkContext): void {
   const rank = symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
   // With --emit-relocs ld also writes the undefined weak symbols relocations name (value 0, UND).
   const emitRelocs = ctx.options.emitRelocs;
-  const globals = [...ctx.symbols.values()].filter((g) => (g.defined && !g.section?.discarded) || (emitRelocs && !g.defined && g.binding === STB_WEAK && g.referenced))
-    .sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
+  // Ranks are 0…n-1, one per name: each symbol goes straight to its place (unranked ones last).
+  const ranked: (GlobalSymbol | undefined)[] = new Array(rank.size);
+  const unranked: GlobalSymbol[] = [];
+  for (const g of ctx.symbols.values()) {
+    if (!((g.defined && !g.section?.discarded) || (emitRelocs && !g.defined && g.binding === STB_WEAK && g.referenced))) continue;
+    const r = rank.get(g.name);
+    if (r === undefined) unranked.push(g); else ranked[r] = g;
+  }
+  const globals = [...ranked.filter((g): g is GlobalSymbol => g !== undefined), ...unranked];
   // Hidden symbols the linker or script defines (__ehdr_start, PROVIDE_HIDDEN) are written as locals;
   // hidden symbols from objects stay global in a static link (both as ld 2.40 does).
   writeGlobals(globals, out, true);
@@ -102,7 +109,8 @@ class SymtabWriter {
 
   /** Fills every st_name from the finished string table; returns (.symtab, .strtab). */
   finish(): [Uint8Array, Uint8Array] {
-    for (let i = 0; i < this.count; i++) this.view.setUint32(i * 24, this.strings.offset(this.names[i]), true);
+    const offsets = this.strings.offsets();
+    for (let i = 0; i < this.count; i++) { const h = this.names[i]; this.view.setUint32(i * 24, h < 0 ? 0 : offsets[h], true); }
     return [this.table.slice(0, this.count * 24), this.strings.data()];
   }
 }
@@ -160,16 +168,23 @@ function relocatedLocals(ctx: LinkContext): Map<ObjectFile, Uint8Array> {
  *  Names are encoded into one buffer (one byte per char) that the string table keeps ranges of. */
 function writeGlobals(globals: GlobalSymbol[], out: SymtabWriter, linkerLocals: boolean): void {
   const chosen = globals.filter((g) => (g.scriptDefined === true && g.linkerHidden === true) === linkerLocals);
-  let total = 0;
-  for (const g of chosen) total += g.name.length;
-  const names = new Uint8Array(total);
+  const names = latin1Bytes(chosen.map((g) => g.name).join(''));
   let at = 0;
   for (const g of chosen) {
     const start = at;
-    for (let i = 0; i < g.name.length; i++) names[at++] = g.name.charCodeAt(i);
+    at += g.name.length;
     const bind = linkerLocals ? STB_LOCAL : g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL;
     const os = globalOutputSection(g);
     const shndx = !g.defined ? SHN_UNDEF : os ? os.index : SHN_ABS;
     g.outputIndex = out.write(out.strings.add(names, start, at - start), globalAddress(g), g.size, (bind << 4) | g.type, g.visibility, shndx);
   }
+}
+
+/** One byte per char (names are Latin-1 decoded): the encoder's native copy when the text is ASCII,
+ *  where UTF-8 is the same bytes. */
+function latin1Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  if (/^[\x00-\x7f]*$/.test(text)) new TextEncoder().encodeInto(text, bytes);
+  else for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
