@@ -59,15 +59,14 @@
   ;; finish(n, bases, bufferOf, src, len, at, pool, order, scratch, stack, canon, parent, offsets,
   ;;        table, counts, keys) -> table size. `src` holds string starts within their buffers on entry
   ;; and absolute addresses after; `stack` has room for 3 * (n / 2 + 1) entries, `counts` for 516, `keys` n u16.
-  (func (export "strtab_finish")
+  ;; Steps 1 and 2: sources made absolute, the reversed pool, order[0, n) sorted. Returns nothing.
+  (func $sort_reversed
     (param $n i32) (param $bases i32) (param $bufferOf i32) (param $src i32) (param $len i32)
     (param $at i32) (param $pool i32) (param $order i32) (param $scratch i32) (param $stack i32)
-    (param $canon i32) (param $parent i32) (param $offsets i32) (param $table i32) (param $counts i32) (param $keys i32)
-    (result i32)
+    (param $counts i32) (param $keys i32)
     (local $h i32) (local $l i32) (local $s i32) (local $p i32) (local $d i32) (local $total i32)
     (local $sp i32) (local $start i32) (local $end i32) (local $depth i32) (local $i i32) (local $j i32)
     (local $b i32) (local $first i32) (local $from i32) (local $to i32) (local $k i32) (local $c i32)
-    (local $run i32) (local $dn i32) (local $kept i32) (local $size i32) (local $lk i32)
 
     ;; 1. absolute sources and the reversed pool
     (local.set $h (i32.const 0))
@@ -195,6 +194,60 @@
           (local.set $b (i32.add (local.get $b) (i32.const 1)))
           (br_if $buckets (i32.lt_u (local.get $b) (i32.const 257))))
         (br $ranges)))
+
+  )
+
+  ;; reverse_sort(n, bases, bufferOf, src, len, at, pool, order, scratch, stack, counts, keys, marks):
+  ;; steps 1 and 2 alone, for callers with their own sharing rules (bfd/merge.c's string merging),
+  ;; and per sorted position k, marks[k] bit 0: equal to the string at k - 1; bit 1: a proper
+  ;; prefix, reversed (so a proper suffix), of the string at k + 1.
+  (func (export "reverse_sort")
+    (param $n i32) (param $bases i32) (param $bufferOf i32) (param $src i32) (param $len i32)
+    (param $at i32) (param $pool i32) (param $order i32) (param $scratch i32) (param $stack i32)
+    (param $counts i32) (param $keys i32) (param $marks i32)
+    (local $k i32) (local $a i32) (local $b i32) (local $la i32) (local $lb i32) (local $m i32)
+    (call $sort_reversed (local.get $n) (local.get $bases) (local.get $bufferOf) (local.get $src) (local.get $len)
+      (local.get $at) (local.get $pool) (local.get $order) (local.get $scratch) (local.get $stack) (local.get $counts) (local.get $keys))
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (i32.store8 (local.get $marks) (i32.const 0))
+    (local.set $k (i32.const 1))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+        (local.set $a (i32.load (i32.add (local.get $order) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))))
+        (local.set $b (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $la (i32.load (i32.add (local.get $len) (i32.shl (local.get $a) (i32.const 2)))))
+        (local.set $lb (i32.load (i32.add (local.get $len) (i32.shl (local.get $b) (i32.const 2)))))
+        (local.set $m (i32.const 0))
+        (if (i32.le_u (local.get $la) (local.get $lb))
+          (then
+            (if (call $same
+                  (i32.add (local.get $pool) (i32.load (i32.add (local.get $at) (i32.shl (local.get $a) (i32.const 2)))))
+                  (i32.add (local.get $pool) (i32.load (i32.add (local.get $at) (i32.shl (local.get $b) (i32.const 2)))))
+                  (local.get $la))
+              (then
+                (if (i32.eq (local.get $la) (local.get $lb))
+                  (then (local.set $m (i32.const 1)))
+                  (else
+                    ;; k - 1 is a proper prefix of k: bit 1 at k - 1
+                    (i32.store8 (i32.add (local.get $marks) (i32.sub (local.get $k) (i32.const 1)))
+                      (i32.or (i32.load8_u (i32.add (local.get $marks) (i32.sub (local.get $k) (i32.const 1)))) (i32.const 2)))))))))
+        (i32.store8 (i32.add (local.get $marks) (local.get $k)) (local.get $m))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $each))))
+
+  (func (export "strtab_finish")
+    (param $n i32) (param $bases i32) (param $bufferOf i32) (param $src i32) (param $len i32)
+    (param $at i32) (param $pool i32) (param $order i32) (param $scratch i32) (param $stack i32)
+    (param $canon i32) (param $parent i32) (param $offsets i32) (param $table i32) (param $counts i32) (param $keys i32)
+    (result i32)
+    (local $h i32) (local $l i32) (local $s i32) (local $p i32) (local $d i32) (local $total i32)
+    (local $sp i32) (local $start i32) (local $end i32) (local $depth i32) (local $i i32) (local $j i32)
+    (local $b i32) (local $first i32) (local $from i32) (local $to i32) (local $k i32) (local $c i32)
+    (local $run i32) (local $dn i32) (local $kept i32) (local $size i32) (local $lk i32)
+
+    (call $sort_reversed (local.get $n) (local.get $bases) (local.get $bufferOf) (local.get $src) (local.get $len)
+      (local.get $at) (local.get $pool) (local.get $order) (local.get $scratch) (local.get $stack) (local.get $counts) (local.get $keys))
 
     ;; 3. duplicates to their first addition; distinct strings in sorted order into scratch
     (memory.fill (local.get $parent) (i32.const 255) (i32.shl (local.get $n) (i32.const 2)))

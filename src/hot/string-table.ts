@@ -27,28 +27,56 @@ export interface FinishedStringTable {
   bytes: Uint8Array;
 }
 
+/** Strings sorted by reversed bytes (BFD's order), with per sorted position k: bit 0 of marks[k]
+ *  when it equals the string at k - 1, bit 1 when it is a proper suffix of the string at k + 1. */
+export interface ReverseSorted {
+  order: Int32Array;
+  marks: Uint8Array;
+}
+
 export interface StringTableFinisher {
   implementation: 'wasm' | 'ts';
   finish(input: StringTableInput): FinishedStringTable;
+  /** The sort alone, for sharing rules of the caller's own (bfd/merge.c's). */
+  sortReversed(input: StringTableInput): ReverseSorted;
 }
 
 const SMALL_RANGE = 24;
 
+/** pool[at[h] + d] is byte d of string h counted from its end. */
+function reversedPool(input: StringTableInput): { pool: Uint8Array; at: Int32Array } {
+  const { count: n, lengths: len } = input;
+  const at = new Int32Array(n);
+  const pool = new Uint8Array(input.totalLength);
+  let total = 0;
+  for (let h = 0; h < n; h++) {
+    const src = input.buffers[input.bufferOf[h]];
+    const last = input.starts[h] + len[h] - 1;
+    at[h] = total;
+    for (let d = 0; d < len[h]; d++) pool[total + d] = src[last - d];
+    total += len[h];
+  }
+  return { pool, at };
+}
+
 export const stringTableTwin: StringTableFinisher = {
   implementation: 'ts',
+  sortReversed(input) {
+    const { count: n, lengths: len } = input;
+    const { pool, at } = reversedPool(input);
+    const order = sortedByReversedBytes(n, pool, at, len);
+    const marks = new Uint8Array(n);
+    for (let k = 1; k < n; k++) {
+      const a = order[k - 1], b = order[k];
+      if (len[a] > len[b] || !samePoolBytes(pool, at[a], at[b], len[a])) continue;
+      if (len[a] === len[b]) marks[k] |= 1;
+      else marks[k - 1] |= 2;
+    }
+    return { order, marks };
+  },
   finish(input) {
     const { count: n, lengths: len } = input;
-    // pool[at[h] + d] is byte d of string h counted from its end.
-    const at = new Int32Array(n);
-    const pool = new Uint8Array(input.totalLength);
-    let total = 0;
-    for (let h = 0; h < n; h++) {
-      const src = input.buffers[input.bufferOf[h]];
-      const last = input.starts[h] + len[h] - 1;
-      at[h] = total;
-      for (let d = 0; d < len[h]; d++) pool[total + d] = src[last - d];
-      total += len[h];
-    }
+    const { pool, at } = reversedPool(input);
     const order = sortedByReversedBytes(n, pool, at, len);
     // Equal neighbours are one string, stored where it was first added (the sort is stable).
     const canon = new Int32Array(n);
@@ -156,37 +184,66 @@ function compareReversed(a: number, b: number, depth: number, pool: Uint8Array, 
 export function createWasmStringTable(memory = new HotMemory()): StringTableFinisher {
   const exports = instantiateRoutine('strtab', strtabWasm, memory) as {
     strtab_finish(...args: number[]): number;
+    reverse_sort(...args: number[]): void;
   };
   return {
     implementation: 'wasm',
+    sortReversed(input) {
+      const n = input.count;
+      if (n === 0) return { order: new Int32Array(0), marks: new Uint8Array(0) };
+      const mark = memory.mark();
+      try {
+        const p = lay(memory, input);
+        const marks = memory.alloc(n);
+        const buffer = memory.memory.buffer;
+        fillInputs(buffer, input, p);
+        exports.reverse_sort(n, p.bases, p.bufferOf, p.src, p.len, p.at, p.pool, p.order, p.scratch, p.stack, p.counts, p.keys, marks);
+        return { order: new Int32Array(buffer, p.order, n).slice(), marks: new Uint8Array(buffer, marks, n).slice() };
+      } finally {
+        memory.release(mark);
+      }
+    },
     finish(input) {
       const n = input.count;
       if (n === 0) return { offsets: new Int32Array(0), bytes: new Uint8Array(1) };
       const mark = memory.mark();
       try {
-        const words = (count: number) => memory.alloc(count * 4);
-        const bases = words(input.buffers.length);
-        const baseValues = new Int32Array(input.buffers.length);
-        const copies = input.buffers.map((b) => memory.alloc(b.length));
-        const bufferOf = words(n), src = words(n), len = words(n), at = words(n), order = words(n), scratch = words(n);
-        const stack = words(3 * (Math.floor(n / 2) + 1)), canon = words(n), parent = words(n), offsets = words(n);
-        const counts = words(516), keys = memory.alloc(2 * n);
-        const pool = memory.alloc(input.totalLength);
+        const p = lay(memory, input);
+        const canon = memory.alloc(4 * n), parent = memory.alloc(4 * n), offsets = memory.alloc(4 * n);
         const table = memory.alloc(input.totalLength + n + 1);
         const buffer = memory.memory.buffer;
-        const bytes = new Uint8Array(buffer);
-        input.buffers.forEach((b, i) => { bytes.set(b, copies[i]); baseValues[i] = copies[i]; });
-        new Int32Array(buffer, bases, input.buffers.length).set(baseValues);
-        new Int32Array(buffer, bufferOf, n).set(input.bufferOf.subarray(0, n));
-        new Int32Array(buffer, src, n).set(input.starts.subarray(0, n));
-        new Int32Array(buffer, len, n).set(input.lengths.subarray(0, n));
-        const size = exports.strtab_finish(n, bases, bufferOf, src, len, at, pool, order, scratch, stack, canon, parent, offsets, table, counts, keys);
-        return { offsets: new Int32Array(buffer, offsets, n).slice(), bytes: bytes.slice(table, table + size) };
+        fillInputs(buffer, input, p);
+        const size = exports.strtab_finish(n, p.bases, p.bufferOf, p.src, p.len, p.at, p.pool, p.order, p.scratch, p.stack, canon, parent, offsets, table, p.counts, p.keys);
+        return { offsets: new Int32Array(buffer, offsets, n).slice(), bytes: new Uint8Array(buffer, table, size).slice() };
       } finally {
         memory.release(mark);
       }
     },
   };
+}
+
+interface SortLayout { bases: number; copies: number[]; bufferOf: number; src: number; len: number; at: number; order: number; scratch: number; stack: number; counts: number; keys: number; pool: number }
+
+/** The sort's arrays in `memory` (allocations do not move what came before; views are taken after). */
+function lay(memory: HotMemory, input: StringTableInput): SortLayout {
+  const n = input.count;
+  const words = (count: number) => memory.alloc(count * 4);
+  return {
+    bases: words(input.buffers.length), copies: input.buffers.map((b) => memory.alloc(b.length)), bufferOf: words(n), src: words(n), len: words(n),
+    at: words(n), order: words(n), scratch: words(n), stack: words(3 * (Math.floor(n / 2) + 1)), counts: words(516), keys: memory.alloc(2 * n),
+    pool: memory.alloc(input.totalLength),
+  };
+}
+
+/** Copies each source buffer in once, and the string columns. */
+function fillInputs(buffer: ArrayBuffer, input: StringTableInput, p: SortLayout): void {
+  const n = input.count;
+  const bytes = new Uint8Array(buffer);
+  input.buffers.forEach((b, i) => bytes.set(b, p.copies[i]));
+  new Int32Array(buffer, p.bases, input.buffers.length).set(p.copies);
+  new Int32Array(buffer, p.bufferOf, n).set(input.bufferOf.subarray(0, n));
+  new Int32Array(buffer, p.src, n).set(input.starts.subarray(0, n));
+  new Int32Array(buffer, p.len, n).set(input.lengths.subarray(0, n));
 }
 
 let wasmFinisher: StringTableFinisher | null = null;

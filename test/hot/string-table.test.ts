@@ -56,7 +56,7 @@ describe('string table finish: wasm and twin rebuild GNU ld\'s .strtab', () => {
   }, 60_000);
 });
 
-describe('string table finish: wasm equals twin', () => {
+describe('string table finish and reverse sort: wasm equals twin', () => {
   // Names from a small alphabet so that duplicates and suffixes are common; some long ones share
   // tails past 16 bytes; bytes 0x80-0xff sort unsigned.
   const alphabet = [0x61, 0x62, 0x5f, 0x2e, 0x30, 0xc3, 0xa9, 0xff];
@@ -84,6 +84,10 @@ describe('string table finish: wasm equals twin', () => {
         buffers: buffers.map((b) => Uint8Array.from(b)), bufferOf: Int32Array.from(bufferOf), starts: Int32Array.from(starts),
         lengths: Int32Array.from(lengths), count: entries.length, totalLength: lengths.reduce((a, b) => a + b, 0),
       };
+      const sortedA = wasm.sortReversed(input);
+      const sortedB = stringTableTwin.sortReversed(input);
+      expect(Array.from(sortedA.order)).toEqual(Array.from(sortedB.order));
+      expect(Array.from(sortedA.marks)).toEqual(Array.from(sortedB.marks));
       const a = wasm.finish(input);
       const b = stringTableTwin.finish(input);
       expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
