@@ -122,6 +122,59 @@
     (i32.store (local.get $fixups) (local.get $nf))
     (local.get $k))
 
+;; verify_entries(first, end, symtab, kinds, buffer, base, tp, asInput, listed, room, counts):
+  ;; re-derives the emitted entries [first, end) of one output section (Elf64_Rela at `first`…
+  ;; of the emitted area, whose address is `base`, bytes at `buffer`) from the output .symtab:
+  ;; S + A (- P) (- TP), compared with the field's bytes in its width. Skips types without a value
+  ;; here (size 0, GOT and size formulas) and entries a TLS rewrite left describing the old code.
+  ;; counts[0] += checked; mismatches go to `listed` as (entry, expected, found) while counts[1] <
+  ;; room, and always count in counts[1].
+  (func (export "verify_entries")
+    (param $first i32) (param $end i32) (param $emitted i32) (param $symtab i32) (param $kinds i32)
+    (param $buffer i32) (param $base i64) (param $tp i64) (param $asInput i32) (param $listed i32)
+    (param $room i32) (param $counts i32)
+    (local $k i32) (local $e i32) (local $t i32) (local $size i32) (local $f i32) (local $place i64)
+    (local $v i64) (local $at i32) (local $found i64) (local $mask i64) (local $checked i32) (local $bad i32)
+    (local.set $k (local.get $first))
+    (local.set $checked (i32.load (local.get $counts)))
+    (local.set $bad (i32.load offset=4 (local.get $counts)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+        (block $next
+          (local.set $e (i32.add (local.get $emitted) (i32.mul (local.get $k) (i32.const 24))))
+          (local.set $t (i32.load offset=8 (local.get $e)))
+          (br_if $next (i32.ge_u (local.get $t) (i32.const 256)))
+          (local.set $size (i32.load8_u (i32.add (local.get $kinds) (i32.shl (local.get $t) (i32.const 2)))))
+          (local.set $f (i32.load8_u offset=1 (i32.add (local.get $kinds) (i32.shl (local.get $t) (i32.const 2)))))
+          (br_if $next (i32.or (i32.eqz (local.get $size)) (i32.or (i32.eq (local.get $f) (i32.const 3)) (i32.eq (local.get $f) (i32.const 4)))))
+          (br_if $next (i32.load8_u (i32.add (local.get $asInput) (i32.sub (local.get $k) (local.get $first)))))
+          (local.set $checked (i32.add (local.get $checked) (i32.const 1)))
+          (local.set $place (i64.load (local.get $e)))
+          (local.set $v (i64.add
+            (i64.load offset=8 (i32.add (local.get $symtab) (i32.mul (i32.load offset=12 (local.get $e)) (i32.const 24))))
+            (i64.load offset=16 (local.get $e))))
+          (if (i32.eq (local.get $f) (i32.const 2)) (then (local.set $v (i64.sub (local.get $v) (local.get $place)))))
+          (if (i32.eq (local.get $f) (i32.const 5)) (then (local.set $v (i64.sub (local.get $v) (local.get $tp)))))
+          (local.set $at (i32.add (local.get $buffer) (i32.wrap_i64 (i64.sub (local.get $place) (local.get $base)))))
+          (local.set $found (i64.load8_u (local.get $at)))
+          (local.set $mask (i64.const 0xff))
+          (if (i32.eq (local.get $size) (i32.const 2)) (then (local.set $found (i64.load16_u (local.get $at))) (local.set $mask (i64.const 0xffff))))
+          (if (i32.eq (local.get $size) (i32.const 4)) (then (local.set $found (i64.load32_u (local.get $at))) (local.set $mask (i64.const 0xffffffff))))
+          (if (i32.eq (local.get $size) (i32.const 8)) (then (local.set $found (i64.load (local.get $at))) (local.set $mask (i64.const -1))))
+          (local.set $v (i64.and (local.get $v) (local.get $mask)))
+          (br_if $next (i64.eq (local.get $v) (local.get $found)))
+          (if (i32.lt_u (local.get $bad) (local.get $room))
+            (then
+              (i64.store (i32.add (local.get $listed) (i32.mul (local.get $bad) (i32.const 24))) (i64.extend_i32_u (local.get $k)))
+              (i64.store offset=8 (i32.add (local.get $listed) (i32.mul (local.get $bad) (i32.const 24))) (local.get $v))
+              (i64.store offset=16 (i32.add (local.get $listed) (i32.mul (local.get $bad) (i32.const 24))) (local.get $found))))
+          (local.set $bad (i32.add (local.get $bad) (i32.const 1))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $each)))
+    (i32.store (local.get $counts) (local.get $checked))
+    (i32.store offset=4 (local.get $counts) (local.get $bad)))
+
   ;; plan_entries(...) -> number of entries left to the caller (written to `slow` in order):
   ;; everything but S + A (- P) to a symbol whose address is known.
   (func (export "plan_entries")

@@ -35,6 +35,8 @@ export interface ArenaShape {
   symbols: number;
   /** Input sections of the files that own `symbols` (the per-section tables). */
   inputSections: number;
+  /** Entries the output .symtab can have at most (verify reads a copy here). */
+  outputSymbols: number;
   /** Byte size of each output buffer, or -1 for a section without contents (SHT_NOBITS). */
   buffers: readonly number[];
 }
@@ -78,6 +80,11 @@ export class RelocationArena {
    *  fixups[0] is their count, pair j at fixups[2j], fixups[2j + 1]. */
   readonly emitted: Uint8Array;
   readonly fixups: Uint32Array;
+  /** Per emitted entry: 1 when a TLS rewrite left it describing the input's instruction. */
+  readonly asInput: Uint8Array;
+  /** verify: the output .symtab, and mismatches as (entry, expected, found) u64 triples. */
+  readonly symtab: Uint8Array;
+  readonly listed: BigUint64Array;
   readonly kinds: Uint8Array;
   readonly slow: Uint32Array;
   readonly overflow: Uint32Array;
@@ -94,7 +101,8 @@ export class RelocationArena {
       ['symAddr', shape.symbols * 8], ['symState', shape.symbols * 4], ['syms', shape.symbols * 24], ['left', shape.symbols * 4],
       ['sectionBase', shape.inputSections * 8], ['sectionMode', shape.inputSections * 4],
       ['outSym', shape.symbols * 4], ['growth', shape.symbols * 4], ['sectionSymbol', shape.inputSections * 4],
-      ['sectionOffset', shape.inputSections * 4], ['emitted', n * 24], ['fixups', (n + 1) * 8], ['out', n * 4], ['at', n * 4], ['source', n * 4],
+      ['sectionOffset', shape.inputSections * 4], ['emitted', n * 24], ['fixups', (n + 1) * 8], ['asInput', n],
+      ['symtab', shape.outputSymbols * 24], ['listed', VERIFY_LISTED * 24], ['out', n * 4], ['at', n * 4], ['source', n * 4],
       ['index', n * 4], ['slow', n * 4], ['overflow', n * 4], ['relaxed', n * 4], ['counts', 8],
       ['bases', shape.buffers.length * 4], ['sizes', shape.buffers.length * 4], ['relax', n], ['type', n], ['formula', n],
       ['dropped', n], ['kinds', KIND_TYPES * 4],
@@ -126,6 +134,9 @@ export class RelocationArena {
     this.sectionOffset = view('sectionOffset', Uint32Array, 4);
     this.emitted = view('emitted', Uint8Array, 1);
     this.fixups = view('fixups', Uint32Array, 4);
+    this.asInput = view('asInput', Uint8Array, 1);
+    this.symtab = view('symtab', Uint8Array, 1);
+    this.listed = view('listed', BigUint64Array, 8);
     this.out = view('out', Uint32Array, 4);
     this.at = view('at', Uint32Array, 4);
     this.source = view('source', Uint32Array, 4);
@@ -155,6 +166,13 @@ export class RelocationArena {
 
 export interface ApplyCounts { overflows: number; relaxed: number }
 
+/** Mismatches verify lists with their values (it counts them all). */
+export const VERIFY_LISTED = 20;
+
+/** One output section's emitted entries for verify: [first, end) of `emitted`, its buffer, its
+ *  address; `tp` the thread-pointer offset of TLS symbols (template offsets in the output). */
+export interface VerifyJob { first: number; end: number; out: number; base: bigint; tp: bigint }
+
 export interface Relocator {
   implementation: 'wasm' | 'ts';
   /** Addresses of local symbols [first, end) of the file whose entries and slots start at slot
@@ -168,6 +186,9 @@ export interface Relocator {
    *  Elf64_Rela entries k… of `emitted`; lists merged-symbol and rewritten ones in `fixups`.
    *  Returns the next k. */
   emit(arena: RelocationArena, first: number, count: number, slot: number, k: number): number;
+  /** Re-derives a section's emitted entries from the .symtab copy in `symtab` (see the routine);
+   *  adds to counts[0] (checked) and counts[1] (mismatches, the first VERIFY_LISTED in `listed`). */
+  verify(arena: RelocationArena, job: VerifyJob): void;
   /** Plans the entries of every section not PLANNED_BY_CALLER: out, at, type, source, index, A, P;
    *  S and formula for plain relocations to PLAIN_SYMBOL slots. The others are listed in `slow`
    *  in entry order; returns how many. */
@@ -184,6 +205,29 @@ const TWO32 = 4294967296;
 
 export const relocateTwin: Relocator = {
   implementation: 'ts',
+  verify(a, { first, end, out, base, tp }) {
+    const e = new DataView(a.emitted.buffer, a.emitted.byteOffset, a.emitted.byteLength);
+    const symtab = new DataView(a.symtab.buffer, a.symtab.byteOffset, a.symtab.byteLength);
+    const buf = a.buffers[out]!;
+    const field = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let k = first; k < end; k++) {
+      const t = e.getUint32(k * 24 + 8, true);
+      if (t >= KIND_TYPES) continue;
+      const size = a.kinds[4 * t], f = a.kinds[4 * t + 1];
+      if (size === 0 || f === 3 || f === 4 || a.asInput[k]) continue;
+      a.counts[0]++;
+      const place = e.getBigUint64(k * 24, true);
+      let v = symtab.getBigUint64(e.getUint32(k * 24 + 12, true) * 24 + 8, true) + e.getBigUint64(k * 24 + 16, true);
+      if (f === 2) v -= place;
+      if (f === 5) v -= tp;
+      const at = Number(BigInt.asUintN(32, place - base));
+      const found = size === 8 ? field.getBigUint64(at, true) : BigInt(size === 4 ? field.getUint32(at, true) : size === 2 ? field.getUint16(at, true) : field.getUint8(at));
+      v = BigInt.asUintN(size * 8, v);
+      if (v === found) continue;
+      const bad = a.counts[1]++;
+      if (bad < VERIFY_LISTED) a.listed.set([BigInt(k), v, found], bad * 3);
+    }
+  },
   outputSymbols(a, slot, first, end, section, sections) {
     const syms = new DataView(a.syms.buffer, a.syms.byteOffset + slot * 24, a.syms.length - slot * 24);
     for (let sym = first; sym < end; sym++) {
@@ -338,6 +382,8 @@ export function fitsField(hi: number, lo: number, size: number, fit: number): bo
 }
 
 interface RelocateExports {
+  verify_entries(first: number, end: number, emitted: number, symtab: number, kinds: number, buffer: number, base: bigint, tp: bigint,
+    asInput: number, listed: number, room: number, counts: number): void;
   output_symbols(...args: number[]): void;
   emit_entries(...args: number[]): number;
   symbol_addresses(...args: number[]): number;
@@ -356,6 +402,11 @@ export function createWasmRelocator(): Relocator {
   };
   return {
     implementation: 'wasm',
+    verify(a, { first, end, out, base, tp }) {
+      const p = a.ptr;
+      exportsFor(a).verify_entries(first, end, p.emitted, p.symtab, p.kinds, a.bases[out], BigInt.asIntN(64, base), BigInt.asIntN(64, tp), p.asInput + first,
+        p.listed, VERIFY_LISTED, p.counts);
+    },
     outputSymbols(a, slot, first, end, section, sections) {
       const p = a.ptr;
       exportsFor(a).output_symbols(p.syms + slot * 24, first, end, p.sectionSymbol + section * 4, p.sectionOffset + section * 4, sections,

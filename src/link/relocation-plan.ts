@@ -43,6 +43,13 @@ export interface RelocationPlan {
   files: Map<ObjectFile, { slot: number; section: number }>;
 }
 
+/** The arena's kinds table from arch/x86_64.ts: size, formula, fit per relocation type. */
+export function writeKinds(arena: RelocationArena): void {
+  X86_64_KINDS.forEach((k, type) => {
+    if (k && type < 256) arena.kinds.set([k.size, k.formula, k.fit, 0], 4 * type);
+  });
+}
+
 /** Kept input sections with relocations, in file and section order (the plan's order). */
 export function liveRelocationSections(ctx: LinkContext): InputSection[] {
   const live: InputSection[] = [];
@@ -62,7 +69,11 @@ export function createRelocationArena(ctx: LinkContext, live: InputSection[]): R
   checkOutputBufferSizes(ctx);
   const buffers = ctx.outputSections.map((os) => (os.type === SHT_NOBITS ? -1 : os.size));
   checkOutputSize('the output sections together', buffers.reduce((sum, size) => sum + Math.max(size, 0), 0));
-  return new RelocationArena({ sections: live.length, entries, symbols, inputSections, buffers });
+  // As many output symbols as buildSymbolTable can write: null, section symbols, every input local
+  // (an STT_FILE in place of each file's null symbol), every global.
+  let outputSymbols = 1 + ctx.outputSections.length + ctx.symbols.size;
+  for (const obj of ctx.objects) outputSymbols += obj.symtab ? Math.min(obj.symtab.firstGlobal, obj.symtab.count) + 1 : 0;
+  return new RelocationArena({ sections: live.length, entries, symbols, inputSections, outputSymbols, buffers });
 }
 
 export function planRelocations(ctx: LinkContext, live: InputSection[], arena: RelocationArena): RelocationPlan {
@@ -71,10 +82,7 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
     count, arena, out: arena.out, at: arena.at, type: arena.type, formula: arena.formula, relax: arena.relax,
     S: arena.S, A: arena.A, P: arena.P, dropped: arena.dropped, source: arena.source, index: arena.index, sections: live, files: new Map(),
   };
-  X86_64_KINDS.forEach((k, type) => {
-    if (!k || type >= 256) return;
-    arena.kinds.set([k.size, k.formula, k.fit, 0], 4 * type);
-  });
+  writeKinds(arena);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
   // Output section addresses as 32-bit halves, for section starts without a bigint each.
   const outputAddresses = new Map(ctx.outputSections.map((o) => [o, addressHalves(o)]));

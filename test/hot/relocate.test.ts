@@ -75,7 +75,7 @@ describe('relocation arena: wasm equals twin', () => {
       seed: fc.integer(),
     });
     fc.assert(fc.property(shapes, ({ counts, symbols, inputSections, buffers, seed }) => {
-      const shape: ArenaShape = { sections: counts.length, entries: counts.reduce((s, c) => s + c, 0), symbols, inputSections, buffers };
+      const shape: ArenaShape = { sections: counts.length, entries: counts.reduce((s, c) => s + c, 0), symbols, inputSections, outputSymbols: 16, buffers };
       const [x, y] = [new RelocationArena(shape), new RelocationArena(shape)];
       fill(x, shape, seed, counts);
       fill(y, shape, seed, counts);
@@ -118,6 +118,27 @@ describe('relocation arena: wasm equals twin', () => {
       });
       expect(kx).toBe(ky);
       expect(columns(x)).toEqual(columns(y));
+      // verify: the emitted entries against a random .symtab, in the first buffer with contents.
+      const out = shape.buffers.findIndex((b) => b >= 0);
+      if (out >= 0) {
+        for (const a of [x, y]) {
+          for (let i = 0; i < a.symtab.length; i++) a.symtab[i] = (i * 37 + seed) & 255;
+          const e = new DataView(a.emitted.buffer, a.emitted.byteOffset, a.emitted.byteLength);
+          for (let k = 0; k < kx; k++) {
+            e.setBigUint64(k * 24, 0x1000n + BigInt((k * 13) % Math.max(1, shape.buffers[out] - 8)), true); // a place inside the buffer
+            e.setUint32(k * 24 + 12, k % 16, true);
+            a.asInput[k] = k % 11 === 5 ? 1 : 0;
+          }
+          a.counts[0] = a.counts[1] = 0;
+        }
+        if (shape.buffers[out] >= 8) {
+          const job = { first: 0, end: kx, out, base: 0x1000n, tp: 0x77n };
+          wasm.verify(x, job);
+          relocateTwin.verify(y, job);
+          expect([...x.counts]).toEqual([...y.counts]);
+          expect([...x.listed]).toEqual([...y.listed]);
+        }
+      }
     }), { numRuns: 300 });
   });
 

@@ -1,8 +1,12 @@
 // The verify pass re-derives S + A (- P) from the output alone; here it must notice wrong bytes in
-// 64-bit and 32-bit fields (high and low halves, carries) and accept right ones.
-import { describe, expect, it } from 'vitest';
+// 64-bit and 32-bit fields (high and low halves, carries) and accept right ones — with the
+// WebAssembly routine and with its twin.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setHotImplementation } from '../../src/hot/sort.ts';
 import type { LinkContext, OutputSection } from '../../src/link/context.ts';
 import { verify } from '../../src/link/passes/verify.ts';
+import { writeKinds } from '../../src/link/relocation-plan.ts';
+import { RelocationArena } from '../../src/hot/relocate.ts';
 
 const R_X86_64_64 = 1;
 const R_X86_64_PC32 = 2;
@@ -18,13 +22,19 @@ function run(data: Uint8Array, asInput?: Uint8Array): { checked: number; mismatc
   const address = 0xffffffff81000000n;
   const symtab = new Uint8Array(2 * 24);
   new DataView(symtab.buffer).setBigUint64(24 + 8, 0xffffffff80fffff0n, true); // symbol 1's value
-  const rela = new Uint8Array(2 * 24);
-  const r = new DataView(rela.buffer);
+  // The relocation arena the link leaves behind: the section's bytes and its emitted entries.
+  const arena = new RelocationArena({ sections: 0, entries: 2, symbols: 0, inputSections: 0, outputSymbols: 2, buffers: [data.length] });
+  writeKinds(arena);
+  arena.buffers[0]!.set(data);
+  const rela = arena.emitted.subarray(0, 2 * 24);
+  const r = new DataView(rela.buffer, rela.byteOffset, rela.byteLength);
   entry(r, 0, address, R_X86_64_64, 1, 0x20n); // 0xffffffff81000010: the add carries into the high half
   entry(r, 1, address + 8n, R_X86_64_PC32, 1, -4n); // S - 4 - P = -0x1c
-  const os = { name: '.text', address, flags: 0n, data } as unknown as OutputSection;
+  if (asInput) arena.asInput.set(asInput);
+  const os = { name: '.text', address, flags: 0n, data: arena.buffers[0] } as unknown as OutputSection;
   const ctx = {
-    symbolTable: { symtab }, outputSections: [os], emitted: new Map([[os, rela]]), emittedAsInput: new Map(asInput ? [[os, asInput]] : []),
+    plan: { arena }, symbolTable: { symtab }, outputSections: [os], emitted: new Map([[os, rela]]),
+    emittedAsInput: new Map(asInput ? [[os, arena.asInput.subarray(0, 2)]] : []),
     record: { verified: { checked: 0, mismatches: [] } }, diagnostics: [],
   } as unknown as LinkContext;
   verify(ctx);
@@ -39,7 +49,11 @@ function correct(): Uint8Array {
   return data;
 }
 
-describe('verify', () => {
+afterEach(() => setHotImplementation('wasm'));
+
+describe.each(['wasm', 'ts'] as const)('verify (%s)', (implementation) => {
+  beforeEach(() => setHotImplementation(implementation));
+
   it('accepts the values S + A and S + A - P', () => {
     expect(run(correct())).toEqual({ checked: 2, mismatches: [] });
   });

@@ -31,7 +31,7 @@ export function emitRelocations(ctx: LinkContext): void {
       k = run.emit(arena, arena.sections[h], arena.sections[h + 1], arena.sections[h + 6], k);
     }
     const out = arena.emitted.subarray(start * 24, k * 24);
-    const asInput = new Uint8Array(k - start);
+    const asInput = arena.asInput.subarray(start, k);
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     for (let j = 1; j <= arena.fixups[0]; j++) finishEntry(ctx, arena, arena.fixups[2 * j + 1], arena.fixups[2 * j] - start, view, asInput);
     ctx.emitted.set(os, out);
