@@ -63,9 +63,15 @@ export interface InputSection {
 export interface EhFrameEntry {
   kind: 'cie' | 'fde' | 'terminator';
   start: number;
+  /** Bytes in the output: the input's, then without trailing DW_CFA_nop padding (re-padded to 4),
+   *  plus any alignment padding ld puts inside the entry before the next one. */
   size: number;
+  /** Bytes in the input (length field included). */
+  inputSize: number;
   /** The size without trailing DW_CFA_nop padding, re-padded to 4 bytes. */
   trimmedSize?: number;
+  /** Where ld starts the entry in the output: 4, or an FDE's address width when wider. */
+  alignment: number;
   section: InputSection;
   /** An FDE's CIE (in the same input section). */
   cie?: EhFrameEntry;

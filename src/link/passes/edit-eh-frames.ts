@@ -1,8 +1,12 @@
 // Pass, editEhFrames: `.eh_frame` as GNU ld edits it (bfd's eh_frame editing, observable in its
 // output): an FDE whose code was discarded (/DISCARD/, --gc-sections, COMDAT) is dropped, identical
 // CIEs across the link are kept once, CIEs no kept FDE uses are dropped, inner terminators go, and
-// trailing DW_CFA_nop padding is trimmed (entries re-padded to 4 bytes, sections packed at 4). It sets each section's new size and the entry
-// map; bytes, lengths and CIE pointers are rewritten by writeEhFrame at output time.
+// every entry loses its trailing DW_CFA_nop padding (bfd/elf-eh-frame.c: entries start at 4, or at
+// an FDE's address width, the gap inside the entry before), and every input section but the last
+// one with records is padded inside its last entry to the output section's alignment, so that no
+// zero padding between sections reads as a terminator (bfd_elf_discard_info). It sets each
+// section's new size and the entry map; bytes, lengths and CIE pointers are rewritten by
+// writeEhFrame at output time.
 import { STT_SECTION } from '../../elf/index.ts';
 import type { EhFrameEntry, InputSection, LinkContext } from '../context.ts';
 import { cieShape, fdeInstructions, lastInstructionEnd, type CieShape } from '../layout/cfi.ts';
@@ -37,18 +41,37 @@ export function editEhFrames(ctx: LinkContext): void {
   for (const os of ctx.outputSections) {
     for (const s of os.members) {
       if (!s.ehFrame) continue;
-      // Observed of ld 2.40: padding is trimmed in sections that lost an FDE (not for merged CIEs alone).
-      if (s.ehFrame.some((e) => e.kind === 'fde' && e.removed)) for (const e of s.ehFrame) e.size = e.trimmedSize ?? e.size;
       let at = 0;
+      let previous: EhFrameEntry | undefined;
       for (const e of s.ehFrame) {
         const kept = !e.removed && !(e.kind === 'cie' && e.sameAs);
-        e.outputStart = kept ? at : -1;
-        if (kept) at += e.size;
+        e.outputStart = -1;
+        if (!kept) continue;
+        e.size = e.trimmedSize ?? e.size;
+        const start = alignUp(at, e.alignment);
+        if (previous) previous.size += start - at; // the gap belongs to the entry before
+        e.outputStart = start;
+        at = start + e.size;
+        previous = e;
       }
       s.size = at;
     }
+    // Every section before the last one with records is padded inside its last entry.
+    let last = os.members.length - 1;
+    while (last >= 0 && os.members[last].size <= 4) last--;
+    for (let i = 0; i < last; i++) {
+      const s = os.members[i];
+      if (!s.ehFrame || s.size === 0) continue;
+      const padded = alignUp(s.size, os.align);
+      const tail = [...s.ehFrame].reverse().find((e) => e.outputStart >= 0);
+      if (!tail || padded === s.size) continue;
+      tail.size += padded - s.size;
+      s.size = padded;
+    }
   }
 }
+
+const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;
 
 function parseEntries(s: InputSection): EhFrameEntry[] | undefined {
   const d = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);
@@ -59,9 +82,9 @@ function parseEntries(s: InputSection): EhFrameEntry[] | undefined {
     if (p + 4 > s.size) return undefined;
     const length = d.getUint32(p, true);
     if (length === 0xffffffff || p + 4 + length > s.size) return undefined;
-    if (length === 0) { entries.push({ kind: 'terminator', start: p, size: 4, section: s, removed: false, outputStart: 0 }); p += 4; continue; }
+    if (length === 0) { entries.push({ kind: 'terminator', start: p, size: 4, inputSize: 4, alignment: 4, section: s, removed: false, outputStart: 0 }); p += 4; continue; }
     const id = d.getUint32(p + 4, true);
-    const entry: EhFrameEntry = { kind: id === 0 ? 'cie' : 'fde', start: p, size: 4 + length, section: s, removed: false, outputStart: 0 };
+    const entry: EhFrameEntry = { kind: id === 0 ? 'cie' : 'fde', start: p, size: 4 + length, inputSize: 4 + length, alignment: 4, section: s, removed: false, outputStart: 0 };
     if (id !== 0) {
       entry.cie = byStart.get(p + 4 - id);
       if (!entry.cie) return undefined;
@@ -75,6 +98,7 @@ function parseEntries(s: InputSection): EhFrameEntry[] | undefined {
     const end = lastInstructionEnd(s.data, insns, p + 4 + length, shape.addressWidth);
     if (end < 0) return undefined;
     entry.trimmedSize = Math.min(entry.size, (end - p + 3) & ~3);
+    if (entry.kind === 'fde') entry.alignment = Math.max(4, shape.addressWidth);
     byStart.set(p, entry);
     entries.push(entry);
     p += 4 + length;
@@ -118,7 +142,7 @@ const hex = (b: Uint8Array, start: number, size: number) => Array.from(b.subarra
 /** Output offset of input offset `offset` of an edited .eh_frame, or -1 inside a dropped entry. */
 export function ehFrameOffset(s: InputSection, offset: number): number {
   for (const e of s.ehFrame!) {
-    if (offset >= e.start && offset < e.start + e.size) return e.outputStart < 0 ? -1 : e.outputStart + offset - e.start;
+    if (offset >= e.start && offset < e.start + e.inputSize) return e.outputStart < 0 ? -1 : e.outputStart + offset - e.start;
   }
   return -1;
 }
@@ -129,8 +153,8 @@ export function writeEhFrame(s: InputSection, out: Uint8Array): void {
   for (const e of s.ehFrame!) {
     if (e.outputStart < 0) continue;
     const at = s.offset + e.outputStart;
-    out.set(s.data.subarray(e.start, e.start + e.size), at);
-    if (e.kind !== 'terminator') view.setUint32(at, e.size - 4, true); // the length without the dropped padding
+    out.set(s.data.subarray(e.start, e.start + Math.min(e.size, e.inputSize)), at); // past the input's bytes: DW_CFA_nop
+    if (e.kind !== 'terminator') view.setUint32(at, e.size - 4, true); // the length, padding as ld moved it
     if (e.kind !== 'fde' || !e.cie) continue;
     const cie = e.cie.sameAs ?? e.cie;
     view.setUint32(at + 4, at + 4 - (cie.section.offset + cie.outputStart), true);
