@@ -1,6 +1,8 @@
 // Bench rows: each WebAssembly routine against its TypeScript twin, same inputs, in-process (median of
 // several runs). Sort inputs are sized like the 632 MB vmlinux's (~1.1 M relocation offsets, ~400 k ORC
-// addresses); the relocs scan runs over that vmlinux's own walked .rela sections (skipped without it).
+// addresses); the relocs scan runs over that vmlinux's own walked .rela sections (skipped without it);
+// the string table over a .symtab's names as ld wrote them; the relocation arena over the tiny
+// kernel's vmlinux.o (its 141 k relocations and 36 k symbols, laid out one section after another).
 import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { bigVmlinux, printTwinRow, timeMedian, tinyDir } from './harness.mjs';
@@ -18,6 +20,9 @@ export { kernelSymbolClasses } from '${src}kernel/relocs/symbol-classes.ts';
 export { perCpuArea } from '${src}kernel/relocs/relocs.ts';
 export { createRelocationLists, reserveRelocations } from '${src}kernel/relocs/lists.ts';
 export { FEATURE_PERCPU, TYPE_BUCKETS } from '${src}kernel/relocs/scan.ts';
+export { createWasmStringTable, stringTableTwin } from '${src}hot/string-table.ts';
+export { RelocationArena, createWasmRelocator, relocateTwin, SECTION_WORDS } from '${src}hot/relocate.ts';
+export { writeKinds } from '${src}link/relocation-plan.ts';
 `;
 const bundle = await build({ stdin: { contents: entry, resolveDir: src, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node' });
 const hot = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
@@ -98,4 +103,78 @@ if (!existsSync(bigVmlinux)) {
   const memoryView = new DataView(memory.memory.buffer);
   if (scanAll(inPlace, elf, memoryView, placed) !== b) throw new Error('relocs scan in place disagrees');
   row(inPlaceLabel, time(() => scanAll(inPlace, elf, memoryView, placed)), time(() => scanAll(hot.relocsScanTwin, elf, view, sections)));
+}
+
+/** Every symbol name of `elf`'s .symtab as ranges of its .strtab (what ld's .strtab was built from). */
+function symtabNames(elf) {
+  const index = elf.sections.findIndex((x) => x.name === '.symtab');
+  const table = elf.symbolTable(index);
+  const strtab = elf.sectionData(elf.sections[index].link);
+  const starts = [], lengths = [];
+  let total = 0;
+  for (let i = 1; i < table.count; i++) {
+    const at = table.nameOffset(i);
+    if (at === 0) continue;
+    const length = strtab.indexOf(0, at) - at;
+    starts.push(at); lengths.push(length); total += length;
+  }
+  return { buffers: [strtab], bufferOf: new Int32Array(starts.length), starts: Int32Array.from(starts), lengths: Int32Array.from(lengths), count: starts.length, totalLength: total };
+}
+{
+  const path = existsSync(bigVmlinux) ? bigVmlinux : `${tinyDir}expected/vmlinux.unsorted`;
+  const file = readFileSync(path);
+  const names = symtabNames(hot.readElf(new Uint8Array(file.buffer, file.byteOffset, file.byteLength), path));
+  const wasmTable = hot.createWasmStringTable();
+  row(`hot: strtab finish (${(names.count / 1e3).toFixed(0)} k names)`, time(() => wasmTable.finish(names)), time(() => hot.stringTableTwin.finish(names)));
+  row(`hot: strtab reverse sort (${(names.count / 1e3).toFixed(0)} k)`, time(() => wasmTable.sortReversed(names)), time(() => hot.stringTableTwin.sortReversed(names)));
+}
+
+/** A relocation arena over every .rela section of `elf` (an object), each target section at its own
+ *  offset of one buffer, every symbol at a made-up address: the linker's per-relocation work. */
+function objectArena(elf) {
+  const symtabIndex = elf.sections.findIndex((x) => x.name === '.symtab');
+  const symtab = elf.symbolTable(symtabIndex);
+  const relas = elf.sections.filter((x) => x.type === 4 && elf.sections[x.info]?.size > 0n);
+  const offsets = new Map();
+  let size = 0;
+  for (const x of elf.sections) { offsets.set(x.index, size); size += Number(x.type === 8 ? 0n : x.size) + 8; }
+  const counts = relas.map((r) => elf.relocationTable(r.index).count);
+  const entries = counts.reduce((a, b) => a + b, 0);
+  const arena = new hot.RelocationArena({ sections: relas.length, entries, symbols: symtab.count, inputSections: elf.sections.length, outputSymbols: symtab.count, buffers: [size] });
+  hot.writeKinds(arena);
+  const base = 0xffffffff81000000n;
+  let first = 0;
+  relas.forEach((r, k) => {
+    const off = offsets.get(r.info);
+    const address = base + BigInt(off);
+    arena.sections.set([first, counts[k], 0, off, Number(address & 0xffffffffn), Number(address >> 32n), 0, 0], k * hot.SECTION_WORDS);
+    const bytes = elf.sectionData(r.index);
+    arena.words.set(new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), first * 6);
+    first += counts[k];
+  });
+  arena.syms.set(elf.sectionData(symtabIndex));
+  elf.sections.forEach((x, i) => { arena.sectionMode[i] = 1; arena.sectionBase[i] = BigInt.asIntN(64, base + BigInt(offsets.get(i))); });
+  for (let sym = symtab.firstGlobal; sym < symtab.count; sym++) { arena.symAddr[sym] = BigInt.asIntN(64, base + BigInt(sym * 16)); arena.symState[sym] = 1; }
+  for (let sym = 0; sym < symtab.count; sym++) arena.outSym[sym] = sym;
+  arena.symtab.set(elf.sectionData(symtabIndex));
+  return { arena, sections: relas.length, entries, firstGlobal: symtab.firstGlobal, inputSections: elf.sections.length, counts };
+}
+{
+  const file = readFileSync(`${tinyDir}inputs/vmlinux.o`);
+  const elf = hot.readElf(new Uint8Array(file.buffer, file.byteOffset, file.byteLength), 'vmlinux.o');
+  const wasmRelocator = hot.createWasmRelocator();
+  const a = objectArena(elf);
+  const label = (what) => `hot: relocate ${what} (${(a.entries / 1e3).toFixed(0)} k)`;
+  for (const r of [wasmRelocator, hot.relocateTwin]) { r.symbols(a.arena, 0, 0, a.firstGlobal, 0, a.inputSections); r.plan(a.arena, a.sections); }
+  // Entries whose fields do not fit the made-up layout are not written by either.
+  const fits = hot.relocateTwin.check(a.arena, 0, a.entries) < 0;
+  const emitAll = (r) => { let k = 0; a.arena.fixups[0] = 0; for (let i = 0, first = 0; i < a.sections; first += a.counts[i++]) k = r.emit(a.arena, first, a.counts[i], 0, k); return k; };
+  row(label('symbols'), time(() => wasmRelocator.symbols(a.arena, 0, 0, a.firstGlobal, 0, a.inputSections)), time(() => hot.relocateTwin.symbols(a.arena, 0, 0, a.firstGlobal, 0, a.inputSections)));
+  row(label('plan'), time(() => wasmRelocator.plan(a.arena, a.sections)), time(() => hot.relocateTwin.plan(a.arena, a.sections)));
+  if (fits) row(label('apply'), time(() => wasmRelocator.apply(a.arena, 0, a.entries)), time(() => hot.relocateTwin.apply(a.arena, 0, a.entries)));
+  row(label('emit'), time(() => emitAll(wasmRelocator)), time(() => emitAll(hot.relocateTwin)));
+  const k = emitAll(wasmRelocator);
+  const job = { first: 0, end: k, out: 0, base: 0xffffffff81000000n, tp: 0n };
+  const verifyWith = (r) => { a.arena.counts[0] = a.arena.counts[1] = 0; r.verify(a.arena, job); };
+  row(label('verify'), time(() => verifyWith(wasmRelocator)), time(() => verifyWith(hot.relocateTwin)));
 }
