@@ -105,6 +105,8 @@ function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
 interface NameIndex {
   byName: Map<string, InputSection[]>;
   order: Map<InputSection, number>;
+  /** Every name, sorted: the names with a given prefix are one run. */
+  names: string[];
 }
 
 /** Sections by exact name, with their position in link order, so literal patterns (most of the
@@ -117,7 +119,22 @@ function indexByName(candidates: Set<InputSection>): NameIndex {
     const list = byName.get(s.name);
     if (list) list.push(s); else byName.set(s.name, [s]);
   }
-  return { byName, order };
+  return { byName, order, names: [...byName.keys()].sort() };
+}
+
+/** The sections still to place whose name starts with one of `prefixes`, in link order. */
+function withPrefixes(index: NameIndex, prefixes: string[], candidates: Set<InputSection>): InputSection[] {
+  const found = new Set<InputSection>();
+  for (const prefix of prefixes) {
+    // First name >= prefix; the names starting with it follow it in sorted order.
+    let lo = 0;
+    let hi = index.names.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (index.names[mid] < prefix) lo = mid + 1; else hi = mid; }
+    for (let i = lo; i < index.names.length && index.names[i].startsWith(prefix); i++) {
+      for (const s of index.byName.get(index.names[i])!) if (candidates.has(s)) found.add(s);
+    }
+  }
+  return [...found].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
 }
 
 function matchInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache, index: NameIndex): InputSection[] {
@@ -130,10 +147,17 @@ function matchInputSections(d: InputSectionDescription, candidates: Set<InputSec
       !excluded.some((m) => m(s.file.name) || m(s.file.fileName)));
     return [...new Set(found)].sort((a, b) => index.order.get(a)! - index.order.get(b)!);
   }
-  return scanInputSections(d, candidates, globs);
+  return scanInputSections(d, candidates, globs, index);
 }
 
-function scanInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache): InputSection[] {
+/** A pattern's literal start (all of it without wildcards), which a matching name must begin with
+ *  (ld compares that part literally before fnmatch). */
+function literalPrefix(pattern: string): string {
+  const first = pattern.search(/[?*[]/);
+  return first < 0 ? pattern : pattern.slice(0, first);
+}
+
+function scanInputSections(d: InputSectionDescription, candidates: Set<InputSection>, globs: GlobCache, index: NameIndex): InputSection[] {
   const fileMatch = globs.get(d.filePattern || '*');
   const excluded = d.excludeFiles.map((p) => globs.get(p));
   const patterns = (d.sections ?? [{ pattern: '*', excludeFiles: [], sort: 'unsorted' as SortOrder }]).map((p) => ({
@@ -142,7 +166,10 @@ function scanInputSections(d: InputSectionDescription, candidates: Set<InputSect
   }));
   const out: InputSection[] = [];
   const sortOf: SortOrder[] = [];
-  for (const s of candidates) {
+  // Only names that begin with some pattern's literal start can match (every name when one has none).
+  const prefixes = (d.sections ?? []).map((p) => literalPrefix(p.pattern));
+  const pool = d.sections && !prefixes.includes('') ? withPrefixes(index, prefixes, candidates) : candidates;
+  for (const s of pool) {
     const f = s.file;
     const fileOk = s.name === 'COMMON' || (fileMatch(f.name) || fileMatch(f.fileName) || (f.archive !== undefined && fileMatch(`${f.archive}:${f.fileName}`)));
     if (!fileOk || excluded.some((m) => m(f.name) || m(f.fileName))) continue;
