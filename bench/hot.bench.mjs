@@ -22,7 +22,7 @@ export { createRelocationLists, reserveRelocations } from '${src}kernel/relocs/l
 export { FEATURE_PERCPU, TYPE_BUCKETS } from '${src}kernel/relocs/scan.ts';
 export { createWasmStringTable, stringTableTwin } from '${src}hot/string-table.ts';
 export { RelocationArena, createWasmRelocator, relocateTwin, SECTION_WORDS } from '${src}hot/relocate.ts';
-export { writeKinds } from '${src}link/relocation-plan.ts';
+export { writeKindTable } from '${src}link/arch/x86_64.ts';
 `;
 const bundle = await build({ stdin: { contents: entry, resolveDir: src, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node' });
 const hot = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
@@ -141,7 +141,7 @@ function objectArena(elf) {
   const counts = relas.map((r) => elf.relocationTable(r.index).count);
   const entries = counts.reduce((a, b) => a + b, 0);
   const arena = new hot.RelocationArena({ sections: relas.length, entries, symbols: symtab.count, inputSections: elf.sections.length, outputSymbols: symtab.count, buffers: [size] });
-  hot.writeKinds(arena);
+  hot.writeKindTable(arena.kinds);
   const base = 0xffffffff81000000n;
   let first = 0;
   relas.forEach((r, k) => {

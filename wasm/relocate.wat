@@ -56,7 +56,7 @@
         (br $each)))
     (local.get $nl))
 
-;; output_symbols(syms, first, end, secSym, secOff, nsec, outSym, growth): for --emit-relocs,
+  ;; output_symbols(syms, first, end, secSym, secOff, nsec, outSym, growth): for --emit-relocs,
   ;; the output symbol of each STT_SECTION local in [first, end) of one file (secSym/secOff per
   ;; input section: its output section's symbol, or -1 for a merged section, and its offset
   ;; there, which the addend grows by); outSym already holds the other locals' indices.
@@ -122,7 +122,57 @@
     (i32.store (local.get $fixups) (local.get $nf))
     (local.get $k))
 
-;; verify_entries(first, end, symtab, kinds, buffer, base, tp, asInput, listed, room, counts):
+  ;; scan_entries(words, count, symbols, firstGlobal, size, kinds, ifunc, counts, firstSeen, seq,
+  ;; special) -> how many entries of one section the caller must look at (listed in `special`):
+  ;; a symbol index out of range, a type without a kind (kinds byte 3 is 1 for known types), a
+  ;; global IFUNC target (ifunc[sym]), a field past the section's `size`, TLSGD/TLSLD (whose next
+  ;; entry, the __tls_get_addr call, is skipped here) and GOT-relative types (formula 3). Every
+  ;; other entry is counted by type (counts[type]++, firstSeen[type] = the least entry number
+  ;; seq + i) and needs nothing more: the scan's plain case.
+  (func (export "scan_entries")
+    (param $words i32) (param $count i32) (param $symbols i32) (param $firstGlobal i32) (param $size i64)
+    (param $kinds i32) (param $ifunc i32) (param $counts i32) (param $firstSeen i32) (param $seq i32)
+    (param $special i32) (result i32)
+    (local $i i32) (local $w i32) (local $t i32) (local $sym i32) (local $kind i32) (local $ns i32) (local $at i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (block $next
+          (block $look
+            (local.set $w (i32.add (local.get $words) (i32.mul (local.get $i) (i32.const 24))))
+            (local.set $sym (i32.load offset=12 (local.get $w)))
+            (local.set $t (i32.load offset=8 (local.get $w)))
+            (br_if $look (i32.ge_u (local.get $sym) (local.get $symbols)))
+            (br_if $look (i32.ge_u (local.get $t) (i32.const 256)))
+            (local.set $kind (i32.add (local.get $kinds) (i32.shl (local.get $t) (i32.const 2))))
+            (br_if $look (i32.eqz (i32.load8_u offset=3 (local.get $kind))))
+            (br_if $look (i32.and (i32.ge_u (local.get $sym) (local.get $firstGlobal))
+                                  (i32.load8_u (i32.add (local.get $ifunc) (local.get $sym)))))
+            ;; offset + field size past the section (an offset of 2^32 or more always is)
+            (br_if $look (i32.ne (i32.load offset=4 (local.get $w)) (i32.const 0)))
+            (br_if $look (i64.gt_u (i64.add (i64.load32_u (local.get $w)) (i64.extend_i32_u (i32.load8_u (local.get $kind))))
+                                   (local.get $size)))
+            (if (i32.or (i32.eq (local.get $t) (i32.const 19)) (i32.eq (local.get $t) (i32.const 20)))
+              (then
+                (i32.store (i32.add (local.get $special) (i32.shl (local.get $ns) (i32.const 2))) (local.get $i))
+                (local.set $ns (i32.add (local.get $ns) (i32.const 1)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $next)))
+            (br_if $look (i32.eq (i32.load8_u offset=1 (local.get $kind)) (i32.const 3)))
+            ;; the plain case: counted
+            (local.set $at (i32.add (local.get $counts) (i32.shl (local.get $t) (i32.const 2))))
+            (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+            (local.set $at (i32.add (local.get $firstSeen) (i32.shl (local.get $t) (i32.const 2))))
+            (if (i32.gt_u (i32.load (local.get $at)) (i32.add (local.get $seq) (local.get $i)))
+              (then (i32.store (local.get $at) (i32.add (local.get $seq) (local.get $i)))))
+            (br $next))
+          (i32.store (i32.add (local.get $special) (i32.shl (local.get $ns) (i32.const 2))) (local.get $i))
+          (local.set $ns (i32.add (local.get $ns) (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    (local.get $ns))
+
+  ;; verify_entries(first, end, symtab, kinds, buffer, base, tp, asInput, listed, room, counts):
   ;; re-derives the emitted entries [first, end) of one output section (Elf64_Rela at `first`…
   ;; of the emitted area, whose address is `base`, bytes at `buffer`) from the output .symtab:
   ;; S + A (- P) (- TP), compared with the field's bytes in its width. Skips types without a value

@@ -164,6 +164,40 @@ export class RelocationArena {
   }
 }
 
+/** The scan's memory (relocation scanning runs before layout, so before the relocation arena):
+ *  one section's entries at a time, the file's IFUNC marks, counts and first sightings by type. */
+export class ScanArena {
+  readonly memory: HotMemory;
+  readonly ptr: Record<string, number> = {};
+  readonly words: Uint32Array;
+  readonly ifunc: Uint8Array;
+  readonly kinds: Uint8Array;
+  /** Per type: plain entries counted, and the least entry number seen (0xffffffff: none). */
+  readonly counts: Uint32Array;
+  readonly firstSeen: Uint32Array;
+  readonly special: Uint32Array;
+
+  constructor(entries: number, symbols: number) {
+    const plan: [string, number][] = [['words', entries * 24], ['special', entries * 4], ['counts', KIND_TYPES * 4], ['firstSeen', KIND_TYPES * 4], ['kinds', KIND_TYPES * 4], ['ifunc', symbols]];
+    let total = 8192;
+    for (const [, bytes] of plan) total = Math.ceil(total / 8) * 8 + bytes;
+    this.memory = new HotMemory(total);
+    for (const [name, bytes] of plan) this.ptr[name] = this.memory.alloc(bytes);
+    const buffer = this.memory.memory.buffer;
+    this.words = new Uint32Array(buffer, this.ptr.words, entries * 6);
+    this.special = new Uint32Array(buffer, this.ptr.special, entries);
+    this.counts = new Uint32Array(buffer, this.ptr.counts, KIND_TYPES);
+    this.firstSeen = new Uint32Array(buffer, this.ptr.firstSeen, KIND_TYPES).fill(0xffffffff);
+    this.kinds = new Uint8Array(buffer, this.ptr.kinds, KIND_TYPES * 4);
+    this.ifunc = new Uint8Array(buffer, this.ptr.ifunc, symbols);
+    if (this.memory.memory.buffer !== buffer) throw new Error('scan arena: memory grew while laid out');
+  }
+}
+
+/** One section for the scan: its entries are in `words`; `seq` numbers its first entry in the
+ *  whole scan (for first sightings). */
+export interface ScanJob { count: number; symbols: number; firstGlobal: number; size: number; seq: number }
+
 export interface ApplyCounts { overflows: number; relaxed: number }
 
 /** Mismatches verify lists with their values (it counts them all). */
@@ -175,6 +209,9 @@ export interface VerifyJob { first: number; end: number; out: number; base: bigi
 
 export interface Relocator {
   implementation: 'wasm' | 'ts';
+  /** Counts a section's plain entries (see scan_entries) and lists the others in `special`,
+   *  skipping the entry after each TLSGD/TLSLD; returns how many are listed. */
+  scan(arena: ScanArena, job: ScanJob): number;
   /** Addresses of local symbols [first, end) of the file whose entries and slots start at slot
    *  `slot` and whose per-section tables start at `section` (it has `sections` of them): sets
    *  symAddr/symState (PLAIN_SYMBOL), lists the rest in `left`; returns how many. */
@@ -205,6 +242,21 @@ const TWO32 = 4294967296;
 
 export const relocateTwin: Relocator = {
   implementation: 'ts',
+  scan(a, { count, symbols, firstGlobal, size, seq }) {
+    const { words, kinds, ifunc, counts, firstSeen, special } = a;
+    let ns = 0;
+    for (let i = 0; i < count; i++) {
+      const w = i * 6;
+      const sym = words[w + 3], t = words[w + 2];
+      const known = t < KIND_TYPES && kinds[4 * t + 3] === 1;
+      if (sym >= symbols || !known || (sym >= firstGlobal && ifunc[sym]) || words[w + 1] !== 0 || words[w] + kinds[4 * t] > size) { special[ns++] = i; continue; }
+      if (t === 19 || t === 20) { special[ns++] = i; i++; continue; }
+      if (kinds[4 * t + 1] === 3) { special[ns++] = i; continue; }
+      counts[t]++;
+      if (firstSeen[t] > seq + i) firstSeen[t] = seq + i;
+    }
+    return ns;
+  },
   verify(a, { first, end, out, base, tp }) {
     const e = new DataView(a.emitted.buffer, a.emitted.byteOffset, a.emitted.byteLength);
     const symtab = new DataView(a.symtab.buffer, a.symtab.byteOffset, a.symtab.byteLength);
@@ -382,6 +434,8 @@ export function fitsField(hi: number, lo: number, size: number, fit: number): bo
 }
 
 interface RelocateExports {
+  scan_entries(words: number, count: number, symbols: number, firstGlobal: number, size: bigint, kinds: number, ifunc: number,
+    counts: number, firstSeen: number, seq: number, special: number): number;
   verify_entries(first: number, end: number, emitted: number, symtab: number, kinds: number, buffer: number, base: bigint, tp: bigint,
     asInput: number, listed: number, room: number, counts: number): void;
   output_symbols(...args: number[]): void;
@@ -394,14 +448,18 @@ interface RelocateExports {
 
 /** The WebAssembly relocator; an instance per arena memory (the module is compiled once). */
 export function createWasmRelocator(): Relocator {
-  const instances = new WeakMap<RelocationArena, RelocateExports>();
-  const exportsFor = (a: RelocationArena) => {
+  const instances = new WeakMap<RelocationArena | ScanArena, RelocateExports>();
+  const exportsFor = (a: RelocationArena | ScanArena) => {
     let e = instances.get(a);
     if (!e) { e = instantiateRoutine('relocate', relocateWasm, a.memory) as unknown as RelocateExports; instances.set(a, e); }
     return e;
   };
   return {
     implementation: 'wasm',
+    scan(a, { count, symbols, firstGlobal, size, seq }) {
+      const p = a.ptr;
+      return exportsFor(a).scan_entries(p.words, count, symbols, firstGlobal, BigInt(size), p.kinds, p.ifunc, p.counts, p.firstSeen, seq, p.special);
+    },
     verify(a, { first, end, out, base, tp }) {
       const p = a.ptr;
       exportsFor(a).verify_entries(first, end, p.emitted, p.symtab, p.kinds, a.bases[out], BigInt.asIntN(64, base), BigInt.asIntN(64, tp), p.asInput + first,

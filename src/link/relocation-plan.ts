@@ -7,7 +7,7 @@
 import { SHF_ALLOC, SHN_UNDEF, SHT_NOBITS, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
 import { DROPPED_SECTION, PLAIN_SECTION, PLAIN_SYMBOL, PLANNED_BY_CALLER, RelocationArena, SECTION_WORDS, relocator } from '../hot/relocate.ts';
 import { StageError } from '../pipeline/stage.ts';
-import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend } from './arch/x86_64.ts';
+import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend, writeKindTable } from './arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile, OutputSection } from './context.ts';
 import { describeLocation, joinLocatedMessages } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
@@ -43,13 +43,6 @@ export interface RelocationPlan {
   files: Map<ObjectFile, { slot: number; section: number }>;
 }
 
-/** The arena's kinds table from arch/x86_64.ts: size, formula, fit per relocation type. */
-export function writeKinds(arena: RelocationArena): void {
-  X86_64_KINDS.forEach((k, type) => {
-    if (k && type < 256) arena.kinds.set([k.size, k.formula, k.fit, 0], 4 * type);
-  });
-}
-
 /** Kept input sections with relocations, in file and section order (the plan's order). */
 export function liveRelocationSections(ctx: LinkContext): InputSection[] {
   const live: InputSection[] = [];
@@ -82,7 +75,7 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
     count, arena, out: arena.out, at: arena.at, type: arena.type, formula: arena.formula, relax: arena.relax,
     S: arena.S, A: arena.A, P: arena.P, dropped: arena.dropped, source: arena.source, index: arena.index, sections: live, files: new Map(),
   };
-  writeKinds(arena);
+  writeKindTable(arena.kinds);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
   // Output section addresses as 32-bit halves, for section starts without a bigint each.
   const outputAddresses = new Map(ctx.outputSections.map((o) => [o, addressHalves(o)]));

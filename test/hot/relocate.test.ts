@@ -4,11 +4,11 @@
 // list and output byte the same.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { X86_64_KINDS } from '../../src/link/arch/x86_64.ts';
+import { X86_64_KINDS, writeKindTable } from '../../src/link/arch/x86_64.ts';
 import { link } from '../../src/link/link.ts';
 import { parseLinkArguments } from '../../src/link/options.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../../src/link/record.ts';
-import { RelocationArena, SECTION_WORDS, createWasmRelocator, relocateTwin, type ArenaShape } from '../../src/hot/relocate.ts';
+import { RelocationArena, ScanArena, SECTION_WORDS, createWasmRelocator, relocateTwin, type ArenaShape } from '../../src/hot/relocate.ts';
 import { setHotImplementation } from '../../src/hot/sort.ts';
 import { load, tiny } from '../helpers.ts';
 
@@ -17,8 +17,8 @@ afterEach(() => setHotImplementation('wasm'));
 const wasm = createWasmRelocator();
 const TYPES = X86_64_KINDS.map((k, t) => (k ? t : -1)).filter((t) => t >= 0);
 
-function kinds(a: RelocationArena): void {
-  X86_64_KINDS.forEach((k, t) => { if (k) a.kinds.set([k.size, k.formula, k.fit, 0], 4 * t); });
+function kinds(a: { kinds: Uint8Array }): void {
+  writeKindTable(a.kinds);
 }
 
 /** Random words for an arena of `shape`: xorshift from `seed`, so both arenas get the same. */
@@ -139,6 +139,26 @@ describe('relocation arena: wasm equals twin', () => {
           expect([...x.listed]).toEqual([...y.listed]);
         }
       }
+    }), { numRuns: 300 });
+  });
+
+  it('scan on random sections: the same counts, first sightings and entries listed', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 30 }), fc.integer(), (count, symbols, seed) => {
+      const [x, y] = [new ScanArena(Math.max(count, 1), symbols), new ScanArena(Math.max(count, 1), symbols)];
+      let v = seed | 1;
+      const next = () => { v ^= v << 13; v ^= v >>> 17; v ^= v << 5; return v >>> 0; };
+      const words: number[] = [];
+      const types = [...TYPES, 3, 7, 300]; // some without a kind
+      for (let i = 0; i < count; i++) words.push(next() % 90, next() % 9 === 0 ? 1 : 0, types[next() % types.length], next() % (symbols + 2), next(), 0);
+      const ifunc = Array.from({ length: symbols }, () => (next() % 7 === 0 ? 1 : 0));
+      for (const a of [x, y]) { kinds(a); a.words.set(words); a.ifunc.set(ifunc); }
+      const job = { count, symbols, firstGlobal: Math.floor(symbols / 2), size: 80, seq: next() % 1000 };
+      const nx = wasm.scan(x, job);
+      const ny = relocateTwin.scan(y, job);
+      expect(nx).toBe(ny);
+      expect([...x.special.subarray(0, nx)]).toEqual([...y.special.subarray(0, ny)]);
+      expect([...x.counts]).toEqual([...y.counts]);
+      expect([...x.firstSeen]).toEqual([...y.firstSeen]);
     }), { numRuns: 300 });
   });
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setHotImplementation } from '../../src/hot/sort.ts';
 import type { LinkContext, OutputSection } from '../../src/link/context.ts';
 import { verify } from '../../src/link/passes/verify.ts';
-import { writeKinds } from '../../src/link/relocation-plan.ts';
+import { writeKindTable } from '../../src/link/arch/x86_64.ts';
 import { RelocationArena } from '../../src/hot/relocate.ts';
 
 const R_X86_64_64 = 1;
@@ -24,7 +24,7 @@ function run(data: Uint8Array, asInput?: Uint8Array): { checked: number; mismatc
   new DataView(symtab.buffer).setBigUint64(24 + 8, 0xffffffff80fffff0n, true); // symbol 1's value
   // The relocation arena the link leaves behind: the section's bytes and its emitted entries.
   const arena = new RelocationArena({ sections: 0, entries: 2, symbols: 0, inputSections: 0, outputSymbols: 2, buffers: [data.length] });
-  writeKinds(arena);
+  writeKindTable(arena.kinds);
   arena.buffers[0]!.set(data);
   const rela = arena.emitted.subarray(0, 2 * 24);
   const r = new DataView(rela.buffer, rela.byteOffset, rela.byteLength);

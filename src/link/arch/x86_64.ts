@@ -61,6 +61,14 @@ export const R_X86_64_TPOFF32 = 23;
 export const R_X86_64_GOTPCRELX = 41;
 export const R_X86_64_REX_GOTPCRELX = 42;
 
+/** The type table as the relocation routines read it (src/hot/relocate.ts): 4 bytes per type
+ *  0..255 — field size, formula, fit, and 1 for a type ldplay supports. */
+export function writeKindTable(kinds: Uint8Array): void {
+  X86_64_KINDS.forEach((k, type) => {
+    if (k && type < 256) kinds.set([k.size, k.formula, k.fit, 1], 4 * type);
+  });
+}
+
 /** Name for messages, also for types ldplay does not support. */
 export function relocationName(type: number): string {
   return X86_64_KINDS[type]?.name ?? `R_X86_64 type ${type}`;

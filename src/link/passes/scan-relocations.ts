@@ -1,88 +1,124 @@
 // Pass, scanRelocations (lld's order: before layout, so linker-made sections can be sized): classifies
 // every relocation, rejects unsupported types (naming file, section, offset), decides each GOT-family
 // and GOTTPOFF relocation's relaxation per ld 2.40, and allocates GOT slots for the rest. No values yet.
-import { ElfFormatError, SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION } from '../../elf/index.ts';
+import { ElfFormatError, SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import {
   Formula, R_X86_64_GOTTPOFF, R_X86_64_TLSGD, R_X86_64_TLSLD, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsDynamicRelaxation, tlsRelaxation,
+  writeKindTable,
 } from '../arch/x86_64.ts';
 import { createIplt, STT_GNU_IFUNC } from '../chunks/iplt.ts';
 import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
 import { joinLocatedMessages } from '../diagnostics.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
+import { KIND_TYPES, ScanArena, relocator } from '../../hot/relocate.ts';
 
 export function scanRelocations(ctx: LinkContext): void {
   const errors: string[] = [];
   const ifuncs = new Set<GlobalSymbol>();
-  const tally = { byType: new Float64Array(256), order: [] as number[] };
+  let entries = 0;
+  let symbols = 0;
   for (const obj of ctx.objects) {
-    for (const s of obj.sections) if (s && s.relocationSection >= 0) ctx.relaxations.set(s, scanSection(ctx, s, tally, ifuncs, errors));
+    symbols = Math.max(symbols, obj.symtab?.count ?? 0);
+    for (const s of obj.sections) if (s && s.relocationSection >= 0) entries = Math.max(entries, obj.elf.relocationTable(s.relocationSection).count);
+  }
+  // The plain entries are counted by the arena's routine (src/hot/relocate.ts); the rest are looked
+  // at here, in entry order.
+  const arena = new ScanArena(entries, symbols);
+  writeKindTable(arena.kinds);
+  const tally: Tally = { counts: arena.counts, firstSeen: arena.firstSeen, seq: 0 };
+  for (const obj of ctx.objects) {
+    const t = obj.symtab;
+    const firstGlobal = t ? Math.min(t.firstGlobal, t.count) : 0;
+    arena.ifunc.fill(0);
+    for (let sym = firstGlobal; t && sym < t.count; sym++) { const g = obj.globals[sym]; if (g?.defined && g.type === STT_GNU_IFUNC) arena.ifunc[sym] = 1; }
+    for (const s of obj.sections) if (s && s.relocationSection >= 0) ctx.relaxations.set(s, scanSection(ctx, s, arena, tally, ifuncs, errors));
   }
   // The record counts by type name, in the order types were first seen.
+  const types = Array.from({ length: KIND_TYPES }, (_, t) => t).filter((t) => tally.counts[t] > 0).sort((a, b) => tally.firstSeen[a] - tally.firstSeen[b]);
   const counts = ctx.record.relocationTypes;
-  for (const type of tally.order) counts[X86_64_KINDS[type]!.name] = (counts[X86_64_KINDS[type]!.name] ?? 0) + tally.byType[type];
+  for (const type of types) counts[X86_64_KINDS[type]!.name] = (counts[X86_64_KINDS[type]!.name] ?? 0) + tally.counts[type];
   if (errors.length) throw new StageError(joinLocatedMessages(errors), errors.map((message) => ({ severity: 'error', message })));
   if (ctx.gotSlots.length) createGotSection(ctx);
   createIplt(ctx, [...ifuncs]);
 }
 
-/** Classifies the relocations of one input section; returns each one's relaxation. A function of
- *  its own, so the engine optimizes it per call rather than OSR-compiling the whole pass; nothing
- *  but `return` follows the loop, because V8 11 compiles it during the first (long) call, with no
- *  feedback for code after the loop, and then deoptimizes at such a call on every later call. */
-function scanSection(ctx: LinkContext, s: InputSection, tally: { byType: Float64Array; order: number[] }, ifuncs: Set<GlobalSymbol>, errors: string[]): Uint8Array {
+/** Counts by relocation type and the first entry number each was seen at; `seq` numbers entries
+ *  across the whole scan. */
+interface Tally { counts: Uint32Array; firstSeen: Uint32Array; seq: number }
+
+/** Classifies the relocations of one input section; returns each one's relaxation. The routine
+ *  counts the plain ones; each entry it lists is classified by scanEntry, in order. */
+function scanSection(ctx: LinkContext, s: InputSection, arena: ScanArena, tally: Tally, ifuncs: Set<GlobalSymbol>, errors: string[]): Uint8Array {
   const obj = s.file;
   const table = obj.elf.relocationTable(s.relocationSection);
   const w = relocationWords(obj.elf, table);
   const relax = new Uint8Array(table.count);
   const symbolCount = obj.symtab?.count ?? 0;
   const firstGlobal = obj.symtab ? obj.symtab.firstGlobal : symbolCount;
-  for (let i = 0; i < table.count; i++) {
-    const at = table.base + i * table.entsize;
-    const type = w[i * WORDS_PER_RELOCATION + 2];
-    const kind = X86_64_KINDS[type];
-    const offset = w[i * WORDS_PER_RELOCATION] + w[i * WORDS_PER_RELOCATION + 1] * 4294967296;
-    const sym = w[i * WORDS_PER_RELOCATION + 3];
-    if (sym >= symbolCount) {
-      throw new ElfFormatError(obj.name, `relocation ${i} of ${obj.elf.sections[s.relocationSection].name}`, at + 12, `symbol index ${sym} is out of range (${symbolCount} symbols)`);
-    }
-    if (!kind) {
-      errors.push(`ld: ${obj.name}: unsupported relocation type ${relocationName(type)} in section ${s.name} at offset 0x${offset.toString(16)} (relocation ${i} of ${obj.elf.sections[s.relocationSection].name})`);
-      continue;
-    }
-    if (tally.byType[type]++ === 0) tally.order.push(type);
-    if (sym >= firstGlobal) {
-      const g = obj.globals[sym];
-      if (g.defined && g.type === STT_GNU_IFUNC) ifuncs.add(g);
-    }
-    if (offset + kind.size > s.size) {
-      errors.push(`ld: ${obj.name}: relocation ${i} (${kind.name}) at offset 0x${offset.toString(16)} is outside section ${s.name} (size 0x${s.size.toString(16)})`);
-      continue;
-    }
-    if (type === R_X86_64_TLSGD || type === R_X86_64_TLSLD) {
-      // GD/LD → LE: the call to __tls_get_addr that follows is consumed by the rewrite.
-      const r = tlsDynamicRelaxation(s.data, offset, type);
-      const next = i + 1 < table.count ? w[(i + 1) * WORDS_PER_RELOCATION] : -1;
-      if (!r || next !== r.callOffset) {
-        errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: ${kind.name} is not followed by a call to __tls_get_addr ldplay can relax`);
-        continue;
-      }
-      relax[i] = r.relax;
-      relax[++i] = Relax.Consumed;
-      ctx.record.relaxations++;
-      continue;
-    }
-    if (kind.formula !== Formula.GotP) continue;
-    const r = type === R_X86_64_GOTTPOFF ? tlsRelaxation(s.data, offset) : ctx.options.relax ? gotRelaxation(s.data, offset, type) : Relax.None;
-    // IE→LE applies to every symbol of a static executable, undefined weak ones included (value 0).
-    if (r !== Relax.None && (type === R_X86_64_GOTTPOFF || canRelax(ctx, obj.index, sym))) { relax[i] = r; ctx.record.relaxations++; continue; }
-    if (type === R_X86_64_GOTTPOFF) {
-      errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: R_X86_64_GOTTPOFF is not on a movq/addq ldplay can relax to local-exec`);
-      continue;
-    }
-    allocateGotSlot(ctx, obj.index, sym);
+  arena.words.set(w);
+  const listed = relocator().scan(arena, { count: table.count, symbols: symbolCount, firstGlobal, size: s.size, seq: tally.seq });
+  let next = 0;
+  for (let k = 0; k < listed; k++) {
+    const i = arena.special[k];
+    if (i < next) continue; // consumed by the TLS entry before it
+    next = scanEntry(ctx, s, table, w, i, relax, tally, ifuncs, errors);
   }
+  tally.seq += table.count;
   return relax;
+}
+
+/** Entry `i` in full: range checks and errors, the count, IFUNC targets, TLS GD/LD rewrites (which
+ *  consume the call after them), GOT relaxations and slots. Returns the next entry to look at. */
+function scanEntry(ctx: LinkContext, s: InputSection, table: RelocationTable, w: Uint32Array, i: number, relax: Uint8Array, tally: Tally, ifuncs: Set<GlobalSymbol>, errors: string[]): number {
+  const obj = s.file;
+  const symbolCount = obj.symtab?.count ?? 0;
+  const firstGlobal = obj.symtab ? obj.symtab.firstGlobal : symbolCount;
+  const type = w[i * WORDS_PER_RELOCATION + 2];
+  const kind = X86_64_KINDS[type];
+  const offset = w[i * WORDS_PER_RELOCATION] + w[i * WORDS_PER_RELOCATION + 1] * 4294967296;
+  const sym = w[i * WORDS_PER_RELOCATION + 3];
+  if (sym >= symbolCount) {
+    throw new ElfFormatError(obj.name, `relocation ${i} of ${obj.elf.sections[s.relocationSection].name}`, table.base + i * table.entsize + 12, `symbol index ${sym} is out of range (${symbolCount} symbols)`);
+  }
+  if (!kind) {
+    errors.push(`ld: ${obj.name}: unsupported relocation type ${relocationName(type)} in section ${s.name} at offset 0x${offset.toString(16)} (relocation ${i} of ${obj.elf.sections[s.relocationSection].name})`);
+    return i + 1;
+  }
+  tally.counts[type]++;
+  if (tally.firstSeen[type] > tally.seq + i) tally.firstSeen[type] = tally.seq + i;
+  if (sym >= firstGlobal) {
+    const g = obj.globals[sym];
+    if (g.defined && g.type === STT_GNU_IFUNC) ifuncs.add(g);
+  }
+  if (offset + kind.size > s.size) {
+    errors.push(`ld: ${obj.name}: relocation ${i} (${kind.name}) at offset 0x${offset.toString(16)} is outside section ${s.name} (size 0x${s.size.toString(16)})`);
+    return i + 1;
+  }
+  if (type === R_X86_64_TLSGD || type === R_X86_64_TLSLD) {
+    // GD/LD → LE: the call to __tls_get_addr that follows is consumed by the rewrite.
+    const r = tlsDynamicRelaxation(s.data, offset, type);
+    const next = i + 1 < table.count ? w[(i + 1) * WORDS_PER_RELOCATION] : -1;
+    if (!r || next !== r.callOffset) {
+      errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: ${kind.name} is not followed by a call to __tls_get_addr ldplay can relax`);
+      // Not consumed: the next entry is classified as any other.
+      return i + 1 < table.count ? scanEntry(ctx, s, table, w, i + 1, relax, tally, ifuncs, errors) : i + 1;
+    }
+    relax[i] = r.relax;
+    relax[i + 1] = Relax.Consumed;
+    ctx.record.relaxations++;
+    return i + 2;
+  }
+  if (kind.formula !== Formula.GotP) return i + 1;
+  const r = type === R_X86_64_GOTTPOFF ? tlsRelaxation(s.data, offset) : ctx.options.relax ? gotRelaxation(s.data, offset, type) : Relax.None;
+  // IE→LE applies to every symbol of a static executable, undefined weak ones included (value 0).
+  if (r !== Relax.None && (type === R_X86_64_GOTTPOFF || canRelax(ctx, obj.index, sym))) { relax[i] = r; ctx.record.relaxations++; return i + 1; }
+  if (type === R_X86_64_GOTTPOFF) {
+    errors.push(`ld: ${obj.name}: ${s.name}+0x${offset.toString(16)}: R_X86_64_GOTTPOFF is not on a movq/addq ldplay can relax to local-exec`);
+    return i + 1;
+  }
+  allocateGotSlot(ctx, obj.index, sym);
+  return i + 1;
 }
 
 /** In a static executable every defined symbol is local to the output; undefined weak ones are 0
