@@ -21,7 +21,7 @@ export { perCpuArea } from '${src}kernel/relocs/relocs.ts';
 export { createRelocationLists, reserveRelocations } from '${src}kernel/relocs/lists.ts';
 export { FEATURE_PERCPU, TYPE_BUCKETS } from '${src}kernel/relocs/scan.ts';
 export { createWasmStringTable, stringTableTwin } from '${src}hot/string-table.ts';
-export { RelocationArena, createWasmRelocator, relocateTwin, SECTION_WORDS } from '${src}hot/relocate.ts';
+export { RelocationArena, ScanArena, createWasmRelocator, relocateTwin, SECTION_WORDS } from '${src}hot/relocate.ts';
 export { writeKindTable } from '${src}link/arch/x86_64.ts';
 `;
 const bundle = await build({ stdin: { contents: entry, resolveDir: src, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node' });
@@ -177,4 +177,19 @@ function objectArena(elf) {
   const job = { first: 0, end: k, out: 0, base: 0xffffffff81000000n, tp: 0n };
   const verifyWith = (r) => { a.arena.counts[0] = a.arena.counts[1] = 0; r.verify(a.arena, job); };
   row(label('verify'), time(() => verifyWith(wasmRelocator)), time(() => verifyWith(hot.relocateTwin)));
+  // The scan, section by section as scanRelocations runs it (entries copied into the scan arena).
+  const symtab = elf.symbolTable(elf.sections.findIndex((x) => x.name === '.symtab'));
+  const relas = elf.sections.filter((x) => x.type === 4 && elf.sections[x.info]?.size > 0n);
+  const scanArena = new hot.ScanArena(Math.max(...a.counts), symtab.count);
+  hot.writeKindTable(scanArena.kinds);
+  const tables = relas.map((r) => ({ words: new Uint32Array(elf.sectionData(r.index).slice().buffer), size: Number(elf.sections[r.info].size) }));
+  const scanAllSections = (r) => {
+    let seq = 0;
+    for (const t of tables) {
+      scanArena.words.set(t.words);
+      r.scan(scanArena, { count: t.words.length / 6, symbols: symtab.count, firstGlobal: symtab.firstGlobal, size: t.size, seq });
+      seq += t.words.length / 6;
+    }
+  };
+  row(label('scan'), time(() => scanAllSections(wasmRelocator)), time(() => scanAllSections(hot.relocateTwin)));
 }
