@@ -122,54 +122,65 @@
     (i32.store (local.get $fixups) (local.get $nf))
     (local.get $k))
 
-  ;; scan_entries(words, count, symbols, firstGlobal, size, kinds, ifunc, counts, firstSeen, seq,
-  ;; special) -> how many entries of one section the caller must look at (listed in `special`):
-  ;; a symbol index out of range, a type without a kind (kinds byte 3 is 1 for known types), a
-  ;; global IFUNC target (ifunc[sym]), a field past the section's `size`, TLSGD/TLSLD (whose next
-  ;; entry, the __tls_get_addr call, is skipped here) and GOT-relative types (formula 3). Every
-  ;; other entry is counted by type (counts[type]++, firstSeen[type] = the least entry number
-  ;; seq + i) and needs nothing more: the scan's plain case.
+  ;; scan_entries(words, nsec, table, symbols, firstGlobal, kinds, ifunc, counts, firstSeen, seq,
+  ;; special) -> how many entries of one file the caller must look at, listed in `special` by
+  ;; their number n in the file (words + 24 n; its relocation sections one after another, `table`
+  ;; giving each one's entry count and size, u32 pairs): a symbol index out of range, a type
+  ;; without a kind (kinds byte 3 is 1 for known types), a global IFUNC target (ifunc[sym]), a
+  ;; field past the section's size, TLSGD/TLSLD (the entry after it in its section, the
+  ;; __tls_get_addr call, is skipped here) and GOT-relative types (formula 3). Every other entry
+  ;; is counted by type (counts[type]++, firstSeen[type] = the least seq + n) and needs nothing
+  ;; more: the scan's plain case.
   (func (export "scan_entries")
-    (param $words i32) (param $count i32) (param $symbols i32) (param $firstGlobal i32) (param $size i64)
+    (param $words i32) (param $nsec i32) (param $table i32) (param $symbols i32) (param $firstGlobal i32)
     (param $kinds i32) (param $ifunc i32) (param $counts i32) (param $firstSeen i32) (param $seq i32)
     (param $special i32) (result i32)
-    (local $i i32) (local $w i32) (local $t i32) (local $sym i32) (local $kind i32) (local $ns i32) (local $at i32)
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
-        (block $next
-          (block $look
-            (local.set $w (i32.add (local.get $words) (i32.mul (local.get $i) (i32.const 24))))
-            (local.set $sym (i32.load offset=12 (local.get $w)))
-            (local.set $t (i32.load offset=8 (local.get $w)))
-            (br_if $look (i32.ge_u (local.get $sym) (local.get $symbols)))
-            (br_if $look (i32.ge_u (local.get $t) (i32.const 256)))
-            (local.set $kind (i32.add (local.get $kinds) (i32.shl (local.get $t) (i32.const 2))))
-            (br_if $look (i32.eqz (i32.load8_u offset=3 (local.get $kind))))
-            (br_if $look (i32.and (i32.ge_u (local.get $sym) (local.get $firstGlobal))
-                                  (i32.load8_u (i32.add (local.get $ifunc) (local.get $sym)))))
-            ;; offset + field size past the section (an offset of 2^32 or more always is)
-            (br_if $look (i32.ne (i32.load offset=4 (local.get $w)) (i32.const 0)))
-            (br_if $look (i64.gt_u (i64.add (i64.load32_u (local.get $w)) (i64.extend_i32_u (i32.load8_u (local.get $kind))))
-                                   (local.get $size)))
-            (if (i32.or (i32.eq (local.get $t) (i32.const 19)) (i32.eq (local.get $t) (i32.const 20)))
-              (then
-                (i32.store (i32.add (local.get $special) (i32.shl (local.get $ns) (i32.const 2))) (local.get $i))
-                (local.set $ns (i32.add (local.get $ns) (i32.const 1)))
-                (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $next)))
-            (br_if $look (i32.eq (i32.load8_u offset=1 (local.get $kind)) (i32.const 3)))
-            ;; the plain case: counted
-            (local.set $at (i32.add (local.get $counts) (i32.shl (local.get $t) (i32.const 2))))
-            (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
-            (local.set $at (i32.add (local.get $firstSeen) (i32.shl (local.get $t) (i32.const 2))))
-            (if (i32.gt_u (i32.load (local.get $at)) (i32.add (local.get $seq) (local.get $i)))
-              (then (i32.store (local.get $at) (i32.add (local.get $seq) (local.get $i)))))
-            (br $next))
-          (i32.store (i32.add (local.get $special) (i32.shl (local.get $ns) (i32.const 2))) (local.get $i))
-          (local.set $ns (i32.add (local.get $ns) (i32.const 1))))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $each)))
+    (local $k i32) (local $n i32) (local $end i32) (local $size i64) (local $w i32) (local $t i32)
+    (local $sym i32) (local $kind i32) (local $ns i32) (local $at i32)
+    (block $files
+      (loop $each_section
+        (br_if $files (i32.ge_u (local.get $k) (local.get $nsec)))
+        (local.set $end (i32.add (local.get $n) (i32.load (i32.add (local.get $table) (i32.shl (local.get $k) (i32.const 3))))))
+        (local.set $size (i64.extend_i32_u (i32.load offset=4 (i32.add (local.get $table) (i32.shl (local.get $k) (i32.const 3))))))
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $n) (local.get $end)))
+            (block $next
+              (block $look
+                (local.set $w (i32.add (local.get $words) (i32.mul (local.get $n) (i32.const 24))))
+                (local.set $sym (i32.load offset=12 (local.get $w)))
+                (local.set $t (i32.load offset=8 (local.get $w)))
+                (br_if $look (i32.ge_u (local.get $sym) (local.get $symbols)))
+                (br_if $look (i32.ge_u (local.get $t) (i32.const 256)))
+                (local.set $kind (i32.add (local.get $kinds) (i32.shl (local.get $t) (i32.const 2))))
+                (br_if $look (i32.eqz (i32.load8_u offset=3 (local.get $kind))))
+                (br_if $look (i32.and (i32.ge_u (local.get $sym) (local.get $firstGlobal))
+                                      (i32.load8_u (i32.add (local.get $ifunc) (local.get $sym)))))
+                ;; offset + field size past the section (an offset of 2^32 or more always is)
+                (br_if $look (i32.ne (i32.load offset=4 (local.get $w)) (i32.const 0)))
+                (br_if $look (i64.gt_u (i64.add (i64.load32_u (local.get $w)) (i64.extend_i32_u (i32.load8_u (local.get $kind))))
+                                       (local.get $size)))
+                (if (i32.or (i32.eq (local.get $t) (i32.const 19)) (i32.eq (local.get $t) (i32.const 20)))
+                  (then
+                    (i32.store (i32.add (local.get $special) (i32.shl (local.get $ns) (i32.const 2))) (local.get $n))
+                    (local.set $ns (i32.add (local.get $ns) (i32.const 1)))
+                    (if (i32.lt_u (i32.add (local.get $n) (i32.const 1)) (local.get $end))
+                      (then (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+                    (br $next)))
+                (br_if $look (i32.eq (i32.load8_u offset=1 (local.get $kind)) (i32.const 3)))
+                ;; the plain case: counted
+                (local.set $at (i32.add (local.get $counts) (i32.shl (local.get $t) (i32.const 2))))
+                (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+                (local.set $at (i32.add (local.get $firstSeen) (i32.shl (local.get $t) (i32.const 2))))
+                (if (i32.gt_u (i32.load (local.get $at)) (i32.add (local.get $seq) (local.get $n)))
+                  (then (i32.store (local.get $at) (i32.add (local.get $seq) (local.get $n)))))
+                (br $next))
+              (i32.store (i32.add (local.get $special) (i32.shl (local.get $ns) (i32.const 2))) (local.get $n))
+              (local.set $ns (i32.add (local.get $ns) (i32.const 1))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br $each)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $each_section)))
     (local.get $ns))
 
   ;; verify_entries(first, end, symtab, kinds, buffer, base, tp, asInput, listed, room, counts):

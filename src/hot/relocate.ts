@@ -165,11 +165,14 @@ export class RelocationArena {
 }
 
 /** The scan's memory (relocation scanning runs before layout, so before the relocation arena):
- *  one section's entries at a time, the file's IFUNC marks, counts and first sightings by type. */
+ *  one file's relocation sections at a time (entries one section after another, and each
+ *  section's entry count and size), the file's IFUNC marks, counts and first sightings by type. */
 export class ScanArena {
   readonly memory: HotMemory;
   readonly ptr: Record<string, number> = {};
   readonly words: Uint32Array;
+  /** Per section: entry count, size (u32; a larger size is given as 0xffffffff). */
+  readonly table: Uint32Array;
   readonly ifunc: Uint8Array;
   readonly kinds: Uint8Array;
   /** Per type: plain entries counted, and the least entry number seen (0xffffffff: none). */
@@ -177,8 +180,9 @@ export class ScanArena {
   readonly firstSeen: Uint32Array;
   readonly special: Uint32Array;
 
-  constructor(entries: number, symbols: number) {
-    const plan: [string, number][] = [['words', entries * 24], ['special', entries * 4], ['counts', KIND_TYPES * 4], ['firstSeen', KIND_TYPES * 4], ['kinds', KIND_TYPES * 4], ['ifunc', symbols]];
+  constructor(entries: number, sections: number, symbols: number) {
+    const plan: [string, number][] = [['words', entries * 24], ['special', entries * 4], ['table', sections * 8], ['counts', KIND_TYPES * 4],
+      ['firstSeen', KIND_TYPES * 4], ['kinds', KIND_TYPES * 4], ['ifunc', symbols]];
     let total = 8192;
     for (const [, bytes] of plan) total = Math.ceil(total / 8) * 8 + bytes;
     this.memory = new HotMemory(total);
@@ -186,6 +190,7 @@ export class ScanArena {
     const buffer = this.memory.memory.buffer;
     this.words = new Uint32Array(buffer, this.ptr.words, entries * 6);
     this.special = new Uint32Array(buffer, this.ptr.special, entries);
+    this.table = new Uint32Array(buffer, this.ptr.table, sections * 2);
     this.counts = new Uint32Array(buffer, this.ptr.counts, KIND_TYPES);
     this.firstSeen = new Uint32Array(buffer, this.ptr.firstSeen, KIND_TYPES).fill(0xffffffff);
     this.kinds = new Uint8Array(buffer, this.ptr.kinds, KIND_TYPES * 4);
@@ -194,9 +199,9 @@ export class ScanArena {
   }
 }
 
-/** One section for the scan: its entries are in `words`; `seq` numbers its first entry in the
- *  whole scan (for first sightings). */
-export interface ScanJob { count: number; symbols: number; firstGlobal: number; size: number; seq: number }
+/** One file for the scan: `sections` relocation sections in `words`/`table`; `seq` numbers its
+ *  first entry in the whole scan (for first sightings). */
+export interface ScanJob { sections: number; symbols: number; firstGlobal: number; seq: number }
 
 export interface ApplyCounts { overflows: number; relaxed: number }
 
@@ -209,8 +214,8 @@ export interface VerifyJob { first: number; end: number; out: number; base: bigi
 
 export interface Relocator {
   implementation: 'wasm' | 'ts';
-  /** Counts a section's plain entries (see scan_entries) and lists the others in `special`,
-   *  skipping the entry after each TLSGD/TLSLD; returns how many are listed. */
+  /** Counts a file's plain entries (see scan_entries) and lists the others' numbers in `special`,
+   *  skipping the entry after each TLSGD/TLSLD in its section; returns how many are listed. */
   scan(arena: ScanArena, job: ScanJob): number;
   /** Addresses of local symbols [first, end) of the file whose entries and slots start at slot
    *  `slot` and whose per-section tables start at `section` (it has `sections` of them): sets
@@ -242,18 +247,21 @@ const TWO32 = 4294967296;
 
 export const relocateTwin: Relocator = {
   implementation: 'ts',
-  scan(a, { count, symbols, firstGlobal, size, seq }) {
-    const { words, kinds, ifunc, counts, firstSeen, special } = a;
+  scan(a, { sections, symbols, firstGlobal, seq }) {
+    const { words, kinds, ifunc, counts, firstSeen, special, table } = a;
     let ns = 0;
-    for (let i = 0; i < count; i++) {
-      const w = i * 6;
-      const sym = words[w + 3], t = words[w + 2];
-      const known = t < KIND_TYPES && kinds[4 * t + 3] === 1;
-      if (sym >= symbols || !known || (sym >= firstGlobal && ifunc[sym]) || words[w + 1] !== 0 || words[w] + kinds[4 * t] > size) { special[ns++] = i; continue; }
-      if (t === 19 || t === 20) { special[ns++] = i; i++; continue; }
-      if (kinds[4 * t + 1] === 3) { special[ns++] = i; continue; }
-      counts[t]++;
-      if (firstSeen[t] > seq + i) firstSeen[t] = seq + i;
+    for (let k = 0, n = 0; k < sections; k++) {
+      const end = n + table[2 * k], size = table[2 * k + 1];
+      for (; n < end; n++) {
+        const w = n * 6;
+        const sym = words[w + 3], t = words[w + 2];
+        const known = t < KIND_TYPES && kinds[4 * t + 3] === 1;
+        if (sym >= symbols || !known || (sym >= firstGlobal && ifunc[sym]) || words[w + 1] !== 0 || words[w] + kinds[4 * t] > size) { special[ns++] = n; continue; }
+        if (t === 19 || t === 20) { special[ns++] = n; if (n + 1 < end) n++; continue; }
+        if (kinds[4 * t + 1] === 3) { special[ns++] = n; continue; }
+        counts[t]++;
+        if (firstSeen[t] > seq + n) firstSeen[t] = seq + n;
+      }
     }
     return ns;
   },
@@ -434,7 +442,7 @@ export function fitsField(hi: number, lo: number, size: number, fit: number): bo
 }
 
 interface RelocateExports {
-  scan_entries(words: number, count: number, symbols: number, firstGlobal: number, size: bigint, kinds: number, ifunc: number,
+  scan_entries(words: number, sections: number, table: number, symbols: number, firstGlobal: number, kinds: number, ifunc: number,
     counts: number, firstSeen: number, seq: number, special: number): number;
   verify_entries(first: number, end: number, emitted: number, symtab: number, kinds: number, buffer: number, base: bigint, tp: bigint,
     asInput: number, listed: number, room: number, counts: number): void;
@@ -456,9 +464,9 @@ export function createWasmRelocator(): Relocator {
   };
   return {
     implementation: 'wasm',
-    scan(a, { count, symbols, firstGlobal, size, seq }) {
+    scan(a, { sections, symbols, firstGlobal, seq }) {
       const p = a.ptr;
-      return exportsFor(a).scan_entries(p.words, count, symbols, firstGlobal, BigInt(size), p.kinds, p.ifunc, p.counts, p.firstSeen, seq, p.special);
+      return exportsFor(a).scan_entries(p.words, sections, p.table, symbols, firstGlobal, p.kinds, p.ifunc, p.counts, p.firstSeen, seq, p.special);
     },
     verify(a, { first, end, out, base, tp }) {
       const p = a.ptr;

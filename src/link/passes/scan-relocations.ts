@@ -8,7 +8,7 @@ import {
   writeKindTable,
 } from '../arch/x86_64.ts';
 import { createIplt, STT_GNU_IFUNC } from '../chunks/iplt.ts';
-import type { GlobalSymbol, InputSection, LinkContext } from '../context.ts';
+import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from '../context.ts';
 import { joinLocatedMessages } from '../diagnostics.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { KIND_TYPES, ScanArena, relocator } from '../../hot/relocate.ts';
@@ -16,23 +16,24 @@ import { KIND_TYPES, ScanArena, relocator } from '../../hot/relocate.ts';
 export function scanRelocations(ctx: LinkContext): void {
   const errors: string[] = [];
   const ifuncs = new Set<GlobalSymbol>();
+  const withRelocations = (obj: ObjectFile) => obj.sections.filter((s): s is InputSection => !!s && s.relocationSection >= 0);
   let entries = 0;
+  let sections = 0;
   let symbols = 0;
   for (const obj of ctx.objects) {
+    const list = withRelocations(obj);
     symbols = Math.max(symbols, obj.symtab?.count ?? 0);
-    for (const s of obj.sections) if (s && s.relocationSection >= 0) entries = Math.max(entries, obj.elf.relocationTable(s.relocationSection).count);
+    sections = Math.max(sections, list.length);
+    entries = Math.max(entries, list.reduce((n, s) => n + obj.elf.relocationTable(s.relocationSection).count, 0));
   }
-  // The plain entries are counted by the arena's routine (src/hot/relocate.ts); the rest are looked
-  // at here, in entry order.
-  const arena = new ScanArena(entries, symbols);
+  // The plain entries are counted by the arena's routine (src/hot/relocate.ts), a file at a time;
+  // the rest are looked at here, in entry order.
+  const arena = new ScanArena(entries, sections, symbols);
   writeKindTable(arena.kinds);
   const tally: Tally = { counts: arena.counts, firstSeen: arena.firstSeen, seq: 0 };
   for (const obj of ctx.objects) {
-    const t = obj.symtab;
-    const firstGlobal = t ? Math.min(t.firstGlobal, t.count) : 0;
-    arena.ifunc.fill(0);
-    for (let sym = firstGlobal; t && sym < t.count; sym++) { const g = obj.globals[sym]; if (g?.defined && g.type === STT_GNU_IFUNC) arena.ifunc[sym] = 1; }
-    for (const s of obj.sections) if (s && s.relocationSection >= 0) ctx.relaxations.set(s, scanSection(ctx, s, arena, tally, ifuncs, errors));
+    const list = withRelocations(obj);
+    if (list.length) scanFile(ctx, obj, list, arena, tally, ifuncs, errors);
   }
   // The record counts by type name, in the order types were first seen.
   const types = Array.from({ length: KIND_TYPES }, (_, t) => t).filter((t) => tally.counts[t] > 0).sort((a, b) => tally.firstSeen[a] - tally.firstSeen[b]);
@@ -44,28 +45,46 @@ export function scanRelocations(ctx: LinkContext): void {
 }
 
 /** Counts by relocation type and the first entry number each was seen at; `seq` numbers entries
- *  across the whole scan. */
+ *  across the whole scan (a section's first entry while scanEntry looks at it). */
 interface Tally { counts: Uint32Array; firstSeen: Uint32Array; seq: number }
 
-/** Classifies the relocations of one input section; returns each one's relaxation. The routine
- *  counts the plain ones; each entry it lists is classified by scanEntry, in order. */
-function scanSection(ctx: LinkContext, s: InputSection, arena: ScanArena, tally: Tally, ifuncs: Set<GlobalSymbol>, errors: string[]): Uint8Array {
-  const obj = s.file;
-  const table = obj.elf.relocationTable(s.relocationSection);
-  const w = relocationWords(obj.elf, table);
-  const relax = new Uint8Array(table.count);
-  const symbolCount = obj.symtab?.count ?? 0;
-  const firstGlobal = obj.symtab ? obj.symtab.firstGlobal : symbolCount;
-  arena.words.set(w);
-  const listed = relocator().scan(arena, { count: table.count, symbols: symbolCount, firstGlobal, size: s.size, seq: tally.seq });
-  let next = 0;
-  for (let k = 0; k < listed; k++) {
-    const i = arena.special[k];
-    if (i < next) continue; // consumed by the TLS entry before it
-    next = scanEntry(ctx, s, table, w, i, relax, tally, ifuncs, errors);
+/** Classifies the relocations of one file's sections (each gets its relaxations in
+ *  ctx.relaxations): the routine counts the plain ones; each entry it lists goes to scanEntry,
+ *  in order. */
+function scanFile(ctx: LinkContext, obj: ObjectFile, list: InputSection[], arena: ScanArena, tally: Tally, ifuncs: Set<GlobalSymbol>, errors: string[]): void {
+  const t = obj.symtab;
+  const symbolCount = t?.count ?? 0;
+  const firstGlobal = t ? t.firstGlobal : symbolCount;
+  arena.ifunc.fill(0, 0, symbolCount);
+  for (let sym = Math.min(firstGlobal, symbolCount); sym < symbolCount; sym++) { const g = obj.globals[sym]; if (g?.defined && g.type === STT_GNU_IFUNC) arena.ifunc[sym] = 1; }
+  const tables = list.map((s) => obj.elf.relocationTable(s.relocationSection));
+  const starts: number[] = [];
+  let n = 0;
+  tables.forEach((table, k) => {
+    starts.push(n);
+    arena.words.set(relocationWords(obj.elf, table), n * WORDS_PER_RELOCATION);
+    arena.table[2 * k] = table.count;
+    arena.table[2 * k + 1] = Math.min(list[k].size, 0xffffffff); // larger: entries listed, checked here
+    n += table.count;
+  });
+  const seq = tally.seq;
+  const listed = relocator().scan(arena, { sections: list.length, symbols: symbolCount, firstGlobal, seq });
+  let k = 0;
+  for (let section = 0; section < list.length; section++) {
+    const s = list[section];
+    const table = tables[section];
+    const relax = new Uint8Array(table.count);
+    const w = relocationWords(obj.elf, table);
+    tally.seq = seq + starts[section];
+    let next = 0;
+    for (; k < listed && arena.special[k] < starts[section] + table.count; k++) {
+      const i = arena.special[k] - starts[section];
+      if (i < next) continue; // consumed by the TLS entry before it
+      next = scanEntry(ctx, s, table, w, i, relax, tally, ifuncs, errors);
+    }
+    ctx.relaxations.set(s, relax);
   }
-  tally.seq += table.count;
-  return relax;
+  tally.seq = seq + n;
 }
 
 /** Entry `i` in full: range checks and errors, the count, IFUNC targets, TLS GD/LD rewrites (which
