@@ -14,7 +14,7 @@ import { ehFrameOffset } from './passes/edit-eh-frames.ts';
 import { referenceAddress } from './chunks/iplt.ts';
 import { checkOutputBufferSizes } from './chunks/output-buffers.ts';
 import { inputAddress, localAddress } from './layout/addresses.ts';
-import { checkOutputSize } from './output-limits.ts';
+import { checkOutputSize, inOneMemory } from './output-limits.ts';
 import { symbolLabel } from './relocation-messages.ts';
 import { gotKey } from './passes/scan-relocations.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from './relocation-words.ts';
@@ -66,7 +66,8 @@ export function createRelocationArena(ctx: LinkContext, live: InputSection[]): R
   // (an STT_FILE in place of each file's null symbol), every global.
   let outputSymbols = 1 + ctx.outputSections.length + ctx.symbols.size;
   for (const obj of ctx.objects) outputSymbols += obj.symtab ? Math.min(obj.symtab.firstGlobal, obj.symtab.count) + 1 : 0;
-  return new RelocationArena({ sections: live.length, entries, symbols, inputSections, outputSymbols, buffers });
+  return inOneMemory(`the relocation arena for ${entries} relocations and the output sections`,
+    () => new RelocationArena({ sections: live.length, entries, symbols, inputSections, outputSymbols, buffers }));
 }
 
 export function planRelocations(ctx: LinkContext, live: InputSection[], arena: RelocationArena): RelocationPlan {

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readElf, SHT_RELA } from '../../src/elf/index.ts';
 import { repoRoot } from '../helpers.ts';
+import { HotMemory } from '../../src/hot/memory.ts';
+import { inOneMemory } from '../../src/link/output-limits.ts';
+import { StageError } from '../../src/pipeline/stage.ts';
 
 let dir: string;
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
@@ -37,6 +40,14 @@ const NOTE = '\t.section .note.GNU-stack,"",@progbits\n';
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
 
 describe('link errors are reported like ld', () => {
+  it('a link too large for one WebAssembly memory is an ld error that says so, not a crash', () => {
+    const tooBig = () => inOneMemory('the relocation arena for 1 relocations and the output sections', () => new HotMemory().reserve(5 * 2 ** 30));
+    expect(tooBig).toThrow(StageError);
+    expect(tooBig).toThrow(/^ld: cannot hold the relocation arena .* in memory: needs 5\.00 GiB, more than WebAssembly's 4 GiB address space$/);
+    // A memory the engine refuses outright (a RangeError) reads the same way.
+    expect(() => inOneMemory('x', () => new WebAssembly.Memory({ initial: 70000 }))).toThrow(/^ld: cannot hold x in memory: /);
+  });
+
   it('undefined reference, naming the function and source', () => {
     write('u.c', 'int missing(void); int use(void) { return missing() + 1; }');
     cc('u.c');

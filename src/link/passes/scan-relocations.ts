@@ -12,6 +12,7 @@ import type { GlobalSymbol, InputSection, LinkContext, ObjectFile } from '../con
 import { joinLocatedMessages } from '../diagnostics.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { KIND_TYPES, ScanArena, relocator } from '../../hot/relocate.ts';
+import { inOneMemory } from '../output-limits.ts';
 
 export function scanRelocations(ctx: LinkContext): void {
   const errors: string[] = [];
@@ -28,7 +29,7 @@ export function scanRelocations(ctx: LinkContext): void {
   }
   // The plain entries are counted by the arena's routine (src/hot/relocate.ts), a file at a time;
   // the rest are looked at here, in entry order.
-  const arena = new ScanArena(entries, sections, symbols);
+  const arena = inOneMemory(`the relocation scan of ${entries} relocations`, () => new ScanArena(entries, sections, symbols));
   writeKindTable(arena.kinds);
   const tally: Tally = { counts: arena.counts, firstSeen: arena.firstSeen, seq: 0 };
   for (const obj of ctx.objects) {
