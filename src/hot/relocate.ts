@@ -26,7 +26,8 @@ export const DROPPED_SECTION = 2;
 /** Relax.Consumed (src/link/arch/x86_64.ts): the call a TLS rewrite replaced; nothing to patch. */
 const CONSUMED = 11;
 /** Kinds: 4 bytes per relocation type 0..255 — field size, formula (0 none, 1 S + A, 2 S + A - P,
- *  higher: the caller's), fit (0 none, 1 signed, 2 unsigned, 3 either), 0. */
+ *  3 GOT-relative, higher: the caller's), fit (0 none, 1 signed, 2 unsigned, 3 either), 1 for a
+ *  known type (src/link/arch/x86_64.ts writeKindTable). */
 export const KIND_TYPES = 256;
 
 export interface ArenaShape {
@@ -401,21 +402,7 @@ export const relocateTwin: Relocator = {
       if (f === 0) continue;
       if (relax[n] !== 0) { relaxed[nr++] = n; continue; }
       const t = type[n];
-      const size = kinds[4 * t];
-      const fit = kinds[4 * t + 2];
-      let lo = S[2 * n] + A[2 * n];
-      let hi = S[2 * n + 1] + A[2 * n + 1];
-      if (f === 2) { lo -= P[2 * n]; hi -= P[2 * n + 1]; }
-      const carry = Math.floor(lo / TWO32);
-      lo -= carry * TWO32;
-      hi = (hi + carry) | 0;
-      if (!fitsField(hi, lo, size, fit)) overflow[no++] = n;
-      const view = views[out[n]]!;
-      const p = at[n];
-      if (size === 4) view.setUint32(p, lo, true);
-      else if (size === 8) { view.setUint32(p, lo, true); view.setUint32(p + 4, hi >>> 0, true); }
-      else if (size === 2) view.setUint16(p, lo & 0xffff, true);
-      else if (size === 1) view.setUint8(p, lo & 0xff);
+      if (!storeValue(views[out[n]]!, at[n], kinds[4 * t], kinds[4 * t + 2], S, A, P, n, f)) overflow[no++] = n;
     }
     a.counts[0] = no;
     a.counts[1] = nr;
@@ -423,13 +410,32 @@ export const relocateTwin: Relocator = {
   },
 };
 
-function halves(column: BigInt64Array): Uint32Array {
+/** Stores S + A (− P) of entry n (formula 2 subtracts P; S, A, P as 32-bit halves) in the
+ *  `size`-byte little-endian field at `at`, 64-bit arithmetic on halves with no bigint; returns
+ *  whether the value fits the field under range rule `fit`. */
+export function storeValue(view: DataView, at: number, size: number, fit: number, S: Uint32Array, A: Uint32Array, P: Uint32Array, n: number, formula: number): boolean {
+  let lo = S[2 * n] + A[2 * n];
+  let hi = S[2 * n + 1] + A[2 * n + 1];
+  if (formula === 2) { lo -= P[2 * n]; hi -= P[2 * n + 1]; }
+  // lo may leave [0, 2^32); the carry moves into hi.
+  const carry = Math.floor(lo / TWO32);
+  lo -= carry * TWO32;
+  hi = (hi + carry) | 0;
+  if (size === 4) view.setUint32(at, lo, true);
+  else if (size === 8) { view.setUint32(at, lo, true); view.setUint32(at + 4, hi >>> 0, true); }
+  else if (size === 2) view.setUint16(at, lo & 0xffff, true);
+  else if (size === 1) view.setUint8(at, lo & 0xff);
+  return fitsField(hi, lo, size, fit);
+}
+
+/** A column of 64-bit values as 32-bit halves (little-endian: low word first). */
+export function halves(column: BigInt64Array): Uint32Array {
   return new Uint32Array(column.buffer, column.byteOffset, column.length * 2);
 }
 
 /** Whether the 64-bit value hi:lo fits a field of `size` bytes under range rule `fit`
  *  (0 none, 1 signed, 2 unsigned, 3 either); 64-bit fields always fit. */
-export function fitsField(hi: number, lo: number, size: number, fit: number): boolean {
+function fitsField(hi: number, lo: number, size: number, fit: number): boolean {
   if (fit === 0 || size === 8) return true;
   const bits = size * 8;
   const signedLow = size === 4 ? lo | 0 : ((lo << (32 - bits)) >> (32 - bits));

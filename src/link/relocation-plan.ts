@@ -80,7 +80,6 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
   // Output section addresses as 32-bit halves, for section starts without a bigint each.
   const outputAddresses = new Map(ctx.outputSections.map((o) => [o, addressHalves(o)]));
-  const symbolBase = new Map<ObjectFile, number>();
   let slots = 0;
   let sectionSlots = 0;
   const later: number[] = [];
@@ -88,15 +87,15 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
   for (let k = 0; k < live.length; k++) {
     const s = live[k];
     const obj = s.file;
-    let base = symbolBase.get(obj);
-    if (base === undefined) {
-      base = slots;
-      symbolBase.set(obj, base);
-      plan.files.set(obj, { slot: base, section: sectionSlots });
-      symbolAddresses(ctx, obj, arena, base, sectionSlots, outputAddresses);
+    let file = plan.files.get(obj);
+    if (!file) {
+      file = { slot: slots, section: sectionSlots };
+      plan.files.set(obj, file);
+      symbolAddresses(ctx, obj, arena, file.slot, file.section, outputAddresses);
       slots += obj.symtab!.count;
       sectionSlots += obj.sections.length;
     }
+    const base = file.slot;
     const table = obj.elf.relocationTable(s.relocationSection);
     const [lo, hi] = outputAddresses.get(s.output!)!;
     const start = lo + s.offset;

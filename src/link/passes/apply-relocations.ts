@@ -5,7 +5,7 @@
 // entries the record shows byte by byte are applied here. Formulas, range rules and rewrites come
 // from arch/x86_64.ts.
 import { StageError } from '../../pipeline/stage.ts';
-import { fitsField, relocator } from '../../hot/relocate.ts';
+import { halves, relocator, storeValue } from '../../hot/relocate.ts';
 import { X86_64_KINDS, absoluteFieldFit, relocationName, rewriteInstruction, type Relax } from '../arch/x86_64.ts';
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
 import type { LinkContext } from '../context.ts';
@@ -55,14 +55,17 @@ function checkRelocationTargets(plan: RelocationPlan): void {
  */
 export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], recordFirst = 0, onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): number[] {
   const overflows: number[] = [];
-  const views = buffers.map((b) => (b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : undefined));
+  const values: EntryValues = {
+    views: buffers.map((b) => (b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : undefined)),
+    S: halves(plan.S), A: halves(plan.A), P: halves(plan.P),
+  };
   const head = Math.min(onStep ? recordFirst : 0, plan.count);
-  for (let i = 0; i < head; i++) if (!applyEntry(plan, buffers, views, i, onStep)) overflows.push(i);
+  for (let i = 0; i < head; i++) if (!applyEntry(plan, buffers, values, i, onStep)) overflows.push(i);
   const { overflows: plain, relaxed } = relocator().apply(plan.arena, head, plan.count);
   const rewritten: number[] = [];
   for (let k = 0; k < relaxed; k++) {
     const i = plan.arena.relaxed[k];
-    if (!applyEntry(plan, buffers, views, i)) rewritten.push(i);
+    if (!applyEntry(plan, buffers, values, i)) rewritten.push(i);
   }
   // Both lists are ascending: merge them after the head's.
   const listed = plan.arena.overflow;
@@ -72,17 +75,17 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
   return overflows;
 }
 
-/**
- * One entry: optional instruction rewrite, value = S + A (− P) in 64-bit arithmetic on 32-bit
- * halves, range check, little-endian store. Returns false when the value did not fit.
- */
-function applyEntry(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], views: (DataView | undefined)[], i: number, onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): boolean {
+/** What applyEntry writes with: a view per output buffer, S, A and P as 32-bit halves. */
+interface EntryValues { views: (DataView | undefined)[]; S: Uint32Array; A: Uint32Array; P: Uint32Array }
+
+/** One entry: optional instruction rewrite, then S + A (− P) stored with its range check (the
+ *  arena's storeValue). Returns false when the value did not fit. */
+function applyEntry(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], values: EntryValues, i: number, onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): boolean {
   let formula = plan.formula[i];
   if (formula === 0) return true;
   const type = plan.type[i];
   const kind = X86_64_KINDS[type]!;
   const buf = buffers[plan.out[i]]!;
-  const view = views[plan.out[i]]!;
   const place = plan.at[i];
   let at = place;
   const before = onStep ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
@@ -94,22 +97,7 @@ function applyEntry(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], v
     if (r.absolute) { formula = 1; fit = absoluteFieldFit(type); }
     if (r.noValue) return true;
   }
-  const S = new Uint32Array(plan.S.buffer, plan.S.byteOffset + 8 * i, 2);
-  const A = new Uint32Array(plan.A.buffer, plan.A.byteOffset + 8 * i, 2);
-  const P = new Uint32Array(plan.P.buffer, plan.P.byteOffset + 8 * i, 2);
-  // 64-bit sum on halves: lo may leave [0, 2^32); the carry moves into hi.
-  let lo = S[0] + A[0];
-  let hi = S[1] + A[1];
-  if (formula === 2) { lo -= P[0]; hi -= P[1]; }
-  const carry = Math.floor(lo / 4294967296);
-  lo -= carry * 4294967296;
-  hi = (hi + carry) | 0;
-  const fits = fitsField(hi, lo, kind.size, fit);
-  const size = kind.size;
-  if (size === 4) view.setUint32(at, lo, true);
-  else if (size === 8) { view.setUint32(at, lo, true); view.setUint32(at + 4, hi >>> 0, true); }
-  else if (size === 2) view.setUint16(at, lo & 0xffff, true);
-  else if (size === 1) buf[at] = lo & 0xff;
+  const fits = storeValue(values.views[plan.out[i]]!, at, kind.size, fit, values.S, values.A, values.P, i, formula);
   if (before) onStep!(i, before, buf.subarray(Math.max(0, place - 3), place + kind.size)); // read at once, not kept
   return fits;
 }

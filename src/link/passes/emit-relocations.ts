@@ -6,7 +6,7 @@
 // The arena's routines (src/hot/relocate.ts) write the entries; merged-string targets and rewritten
 // entries are finished here.
 import { SHT_SYMTAB_SHNDX, STT_SECTION } from '../../elf/index.ts';
-import { MERGED_SECTION_SYMBOL, relocator, type RelocationArena } from '../../hot/relocate.ts';
+import { MERGED_SECTION_SYMBOL, halves, relocator, type RelocationArena } from '../../hot/relocate.ts';
 import { isTlsRelaxation, relaxedAddend, relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
 import type { LinkContext, ObjectFile } from '../context.ts';
 import { mergedOffset } from './merge-sections.ts';
@@ -19,6 +19,7 @@ export function emitRelocations(ctx: LinkContext): void {
   for (const [file, at] of plan.files) outputSymbols(ctx, file, arena, at.slot, at.section);
   const live = new Map(plan.sections.map((s, k) => [s, k]));
   const run = relocator();
+  const P = halves(arena.P);
   let k = 0;
   for (const os of ctx.outputSections) {
     if (!table.relaIndex.has(os)) continue;
@@ -33,7 +34,7 @@ export function emitRelocations(ctx: LinkContext): void {
     const out = arena.emitted.subarray(start * 24, k * 24);
     const asInput = arena.asInput.subarray(start, k);
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    for (let j = 1; j <= arena.fixups[0]; j++) finishEntry(ctx, arena, arena.fixups[2 * j + 1], arena.fixups[2 * j] - start, view, asInput);
+    for (let j = 1; j <= arena.fixups[0]; j++) finishEntry(ctx, arena, P, arena.fixups[2 * j + 1], arena.fixups[2 * j] - start, view, asInput);
     ctx.emitted.set(os, out);
     if (asInput.includes(1)) ctx.emittedAsInput.set(os, asInput);
     ctx.record.emittedRelocations += k - start;
@@ -42,7 +43,7 @@ export function emitRelocations(ctx: LinkContext): void {
 
 /** Entry `k` for plan entry `n` when its symbol is a merged section's (the addend selects a piece,
  *  which may now live in another section) or its instruction was rewritten. */
-function finishEntry(ctx: LinkContext, arena: RelocationArena, n: number, k: number, view: DataView, asInput: Uint8Array): void {
+function finishEntry(ctx: LinkContext, arena: RelocationArena, P: Uint32Array, n: number, k: number, view: DataView, asInput: Uint8Array): void {
   const plan = ctx.plan!;
   const m = plan.sections[arena.source[n]];
   const slot = plan.files.get(m.file)!.slot;
@@ -69,9 +70,8 @@ function finishEntry(ctx: LinkContext, arena: RelocationArena, n: number, k: num
     addLo = lo >>> 0;
     addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
   }
-  const P = new Uint32Array(arena.P.buffer, arena.P.byteOffset + 8 * n, 2);
-  let placeLo = P[0];
-  let placeHi = P[1];
+  let placeLo = P[2 * n];
+  let placeHi = P[2 * n + 1];
   const shift = relax ? relaxedShift(relax) : 0;
   if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
   if (relax && isTlsRelaxation(relax)) asInput[k] = 1;
