@@ -25,7 +25,7 @@ export function scanRelocations(ctx: LinkContext): void {
     const list = withRelocations(obj);
     symbols = Math.max(symbols, obj.symtab?.count ?? 0);
     sections = Math.max(sections, list.length);
-    entries = Math.max(entries, list.reduce((n, s) => n + obj.elf.relocationTable(s.relocationSection).count, 0));
+    entries = Math.max(entries, list.reduce((n, s) => n + entryCount(obj, s), 0));
   }
   // The plain entries are counted by the arena's routine (src/hot/relocate.ts), a file at a time;
   // the rest are looked at here, in entry order.
@@ -45,6 +45,17 @@ export function scanRelocations(ctx: LinkContext): void {
   createIplt(ctx, [...ifuncs]);
 }
 
+/** A section's relocation count for sizing the arena; a damaged table counts 0 here and raises its
+ *  error when the scan reaches it, in file order. */
+function entryCount(obj: ObjectFile, s: InputSection): number {
+  try {
+    return obj.elf.relocationTable(s.relocationSection).count;
+  } catch (e) {
+    if (e instanceof ElfFormatError) return 0;
+    throw e;
+  }
+}
+
 /** Counts by relocation type and the first entry number each was seen at; `seq` numbers entries
  *  across the whole scan (a section's first entry while scanEntry looks at it). */
 interface Tally { counts: Uint32Array; firstSeen: Uint32Array; seq: number }
@@ -58,7 +69,16 @@ function scanFile(ctx: LinkContext, obj: ObjectFile, list: InputSection[], arena
   const firstGlobal = t ? t.firstGlobal : symbolCount;
   arena.ifunc.fill(0, 0, symbolCount);
   for (let sym = Math.min(firstGlobal, symbolCount); sym < symbolCount; sym++) { const g = obj.globals[sym]; if (g?.defined && g.type === STT_GNU_IFUNC) arena.ifunc[sym] = 1; }
-  const tables = list.map((s) => obj.elf.relocationTable(s.relocationSection));
+  // Sections up to the first damaged table are scanned; then its error is raised, as in order.
+  const tables: RelocationTable[] = [];
+  for (const s of list) {
+    try {
+      tables.push(obj.elf.relocationTable(s.relocationSection));
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      break;
+    }
+  }
   const starts: number[] = [];
   let n = 0;
   tables.forEach((table, k) => {
@@ -69,9 +89,9 @@ function scanFile(ctx: LinkContext, obj: ObjectFile, list: InputSection[], arena
     n += table.count;
   });
   const seq = tally.seq;
-  const listed = relocator().scan(arena, { sections: list.length, symbols: symbolCount, firstGlobal, seq });
+  const listed = relocator().scan(arena, { sections: tables.length, symbols: symbolCount, firstGlobal, seq });
   let k = 0;
-  for (let section = 0; section < list.length; section++) {
+  for (let section = 0; section < tables.length; section++) {
     const s = list[section];
     const table = tables[section];
     const relax = new Uint8Array(table.count);
@@ -86,6 +106,7 @@ function scanFile(ctx: LinkContext, obj: ObjectFile, list: InputSection[], arena
     ctx.relaxations.set(s, relax);
   }
   tally.seq = seq + n;
+  if (tables.length < list.length) obj.elf.relocationTable(list[tables.length].relocationSection); // raises its error
 }
 
 /** Entry `i` in full: range checks and errors, the count, IFUNC targets, TLS GD/LD rewrites (which
