@@ -6,6 +6,7 @@ import {
   SHF_TLS, SHN_ABS, SHN_COMMON, SHN_UNDEF, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_SECTION, STT_TLS,
 } from '../../elf/index.ts';
 import { SuffixStringTable } from '../../elf/suffix-string-table.ts';
+import { PLAIN_SYMBOL, halves } from '../../hot/relocate.ts';
 import type { GlobalSymbol, LinkContext, ObjectFile, OutputSection } from '../context.ts';
 import { globalAddress, globalOutputSection, keptSection, localAddress } from '../layout/addresses.ts';
 import { symbolHashOrder } from '../layout/symbol-hash-order.ts';
@@ -103,6 +104,21 @@ class SymtabWriter {
     return this.count++;
   }
 
+  /** `write` for a symbol that is not STT_TLS, with its value as 32-bit halves and its st_size
+   *  copied from an input Elf64_Sym at `sizeAt` of `sizeFrom` (no bigint). */
+  writeHalves(name: number, valueLo: number, valueHi: number, sizeFrom: DataView, sizeAt: number, info: number, other: number, shndx: number): number {
+    const at = this.count * 24;
+    this.names[this.count] = name;
+    this.table[at + 4] = info;
+    this.table[at + 5] = other;
+    this.view.setUint16(at + 6, shndx, true);
+    this.view.setUint32(at + 8, valueLo, true);
+    this.view.setUint32(at + 12, valueHi, true);
+    this.view.setUint32(at + 16, sizeFrom.getUint32(sizeAt, true), true);
+    this.view.setUint32(at + 20, sizeFrom.getUint32(sizeAt + 4, true), true);
+    return this.count++;
+  }
+
   push(name: string, value: bigint, size: bigint, info: number, other: number, shndx: number): number {
     return this.write(name === '' ? -1 : this.strings.addText(name), value, size, info, other, shndx);
   }
@@ -120,6 +136,7 @@ class SymtabWriter {
  *  copied from the input's string table as bytes (no JS string per name). */
 function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter, relocated?: Uint8Array): void {
   const t = obj.symtab!;
+  const known = knownLocals(ctx, obj);
   const names = obj.elf.stringTable(obj.elf.sections[t.index].link).data;
   let fileNamed = false;
   for (let i = 1; i < t.firstGlobal; i++) {
@@ -140,8 +157,25 @@ function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter, reloc
     if (!ctx.options.discardNone && names[start] === 0x2e && names[start + 1] === 0x4c && !relocated?.[i]) continue;
     if (type === STT_FILE) fileNamed = true;
     else if (!fileNamed) { out.push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
-    obj.localOutputIndex[i] = out.write(out.strings.add(names, start, end - start), localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
+    const name = out.strings.add(names, start, end - start);
+    // The relocation arena has most locals' addresses already (relocation-plan.ts), as halves.
+    if (known && known.state[known.slot + i] === PLAIN_SYMBOL && type !== STT_TLS) {
+      obj.localOutputIndex[i] = out.writeHalves(name, known.addr[2 * (known.slot + i)], known.addr[2 * (known.slot + i) + 1], known.syms, i * 24 + 16, info, t.other(i), outShndx);
+    } else {
+      obj.localOutputIndex[i] = out.write(name, localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
+    }
   }
+}
+
+/** A file's local addresses as the relocation arena holds them (slots from `slot`), and its
+ *  Elf64_Sym entries there, for writeLocals. */
+interface KnownLocals { slot: number; state: Int32Array; addr: Uint32Array; syms: DataView }
+
+function knownLocals(ctx: LinkContext, obj: ObjectFile): KnownLocals | undefined {
+  const file = ctx.plan?.files.get(obj);
+  if (!file || !obj.elf.is64 || !obj.elf.data.le) return undefined;
+  const a = ctx.plan!.arena;
+  return { slot: file.slot, state: a.symState, addr: halves(a.symAddr), syms: new DataView(a.syms.buffer, a.syms.byteOffset + file.slot * 24, obj.symtab!.count * 24) };
 }
 
 /** Per object, 1 for each local symbol a kept relocation refers to (--emit-relocs writes those). */
