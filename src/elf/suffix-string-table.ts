@@ -4,8 +4,7 @@
 // names on a production vmlinux); adding one only records its range, and the first `offset()` or
 // `data()` finishes the table in one go (src/hot/string-table.ts: BFD 2.40's
 // `_bfd_elf_strtab_finalize` order, checked against objcopy on UTF-8 names). Does not read ELF itself.
-import { HotMemoryError } from '../hot/memory.ts';
-import { stringTableFinisher, stringTableTwin, type FinishedStringTable } from '../hot/string-table.ts';
+import { stringTableFinisher, type FinishedStringTable } from '../hot/string-table.ts';
 
 export class SuffixStringTable {
   private buffers: Uint8Array[] = [];
@@ -62,15 +61,9 @@ export class SuffixStringTable {
   }
 
   private finish(): FinishedStringTable {
-    if (this.finished) return this.finished;
-    const input = { buffers: this.buffers, bufferOf: this.bufferOf, starts: this.starts, lengths: this.lengths, count: this.count, totalLength: this.totalLength };
-    try {
-      this.finished = stringTableFinisher().finish(input);
-    } catch (e) {
-      // Past what a WebAssembly memory can hold (or a browser will give): the twin needs none.
-      if (!(e instanceof HotMemoryError) && !(e instanceof RangeError)) throw e;
-      this.finished = stringTableTwin.finish(input);
-    }
+    this.finished ??= stringTableFinisher().finish({
+      buffers: this.buffers, bufferOf: this.bufferOf, starts: this.starts, lengths: this.lengths, count: this.count, totalLength: this.totalLength,
+    });
     return this.finished;
   }
 

@@ -49,6 +49,16 @@ export class HotMemory {
     return this.top;
   }
 
+  /** Runs `use` and then releases everything it allocated (scratch space for one routine call). */
+  scoped<T>(use: () => T): T {
+    const mark = this.top;
+    try {
+      return use();
+    } finally {
+      this.top = mark;
+    }
+  }
+
   bytes(offset: number, length: number): Uint8Array {
     return new Uint8Array(this.memory.buffer, offset, length);
   }

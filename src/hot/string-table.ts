@@ -5,7 +5,7 @@
 // end, a shorter string first on a common tail, a proper suffix of the next kept string shares it.
 import strtabWasm from './generated/strtab.ts';
 import { instantiateRoutine } from './instantiate.ts';
-import { HotMemory } from './memory.ts';
+import { HotMemory, HotMemoryError } from './memory.ts';
 import { hotImplementation } from './sort.ts';
 
 /** The strings in addition order: string h is bytes [starts[h], starts[h] + lengths[h]) of
@@ -180,34 +180,40 @@ function compareReversed(a: number, b: number, depth: number, pool: Uint8Array, 
   return la - lb;
 }
 
-/** The WebAssembly finisher over its own memory: each distinct source buffer is copied in once. */
+/** The WebAssembly finisher over its own memory: each distinct source buffer is copied in once.
+ *  Strings that do not fit a WebAssembly memory (or that the engine will not give) go to the twin,
+ *  which needs none. */
 export function createWasmStringTable(memory = new HotMemory()): StringTableFinisher {
   const exports = instantiateRoutine('strtab', strtabWasm, memory) as {
     strtab_finish(...args: number[]): number;
     reverse_sort(...args: number[]): void;
+  };
+  const orTwin = <T>(run: () => T, twin: () => T): T => {
+    try {
+      return memory.scoped(run);
+    } catch (e) {
+      if (e instanceof HotMemoryError || e instanceof RangeError) return twin();
+      throw e;
+    }
   };
   return {
     implementation: 'wasm',
     sortReversed(input) {
       const n = input.count;
       if (n === 0) return { order: new Int32Array(0), marks: new Uint8Array(0) };
-      const mark = memory.mark();
-      try {
+      return orTwin(() => {
         const p = lay(memory, input);
         const marks = memory.alloc(n);
         const buffer = memory.memory.buffer;
         fillInputs(buffer, input, p);
         exports.reverse_sort(n, p.bases, p.bufferOf, p.src, p.len, p.at, p.pool, p.order, p.scratch, p.stack, p.counts, p.keys, marks);
         return { order: new Int32Array(buffer, p.order, n).slice(), marks: new Uint8Array(buffer, marks, n).slice() };
-      } finally {
-        memory.release(mark);
-      }
+      }, () => stringTableTwin.sortReversed(input));
     },
     finish(input) {
       const n = input.count;
       if (n === 0) return { offsets: new Int32Array(0), bytes: new Uint8Array(1) };
-      const mark = memory.mark();
-      try {
+      return orTwin(() => {
         const p = lay(memory, input);
         const canon = memory.alloc(4 * n), parent = memory.alloc(4 * n), offsets = memory.alloc(4 * n);
         const table = memory.alloc(input.totalLength + n + 1);
@@ -215,9 +221,7 @@ export function createWasmStringTable(memory = new HotMemory()): StringTableFini
         fillInputs(buffer, input, p);
         const size = exports.strtab_finish(n, p.bases, p.bufferOf, p.src, p.len, p.at, p.pool, p.order, p.scratch, p.stack, canon, parent, offsets, table, p.counts, p.keys);
         return { offsets: new Int32Array(buffer, offsets, n).slice(), bytes: new Uint8Array(buffer, table, size).slice() };
-      } finally {
-        memory.release(mark);
-      }
+      }, () => stringTableTwin.finish(input));
     },
   };
 }

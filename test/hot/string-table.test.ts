@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readElf, type ElfFile } from '../../src/elf/index.ts';
 import { SuffixStringTable } from '../../src/elf/suffix-string-table.ts';
-import { HotMemory } from '../../src/hot/memory.ts';
+import { HotMemory, HotMemoryError } from '../../src/hot/memory.ts';
 import { setHotImplementation } from '../../src/hot/sort.ts';
 import { createWasmStringTable, stringTableFinisher, stringTableTwin, type StringTableInput } from '../../src/hot/string-table.ts';
 import { bigVmlinux, hasBigVmlinux, load, tiny } from '../helpers.ts';
@@ -97,6 +97,16 @@ describe('string table finish and reverse sort: wasm equals twin', () => {
         expect(Array.from(a.bytes.subarray(a.offsets[h], a.offsets[h] + bytes.length + 1))).toEqual([...bytes, 0]);
       });
     }), { numRuns: 300 });
+  });
+
+  it('a table the WebAssembly memory cannot hold is finished by the twin', () => {
+    const full = new HotMemory();
+    full.reserve = () => { throw new HotMemoryError('needs 5.00 GiB, more than WebAssembly\'s 4 GiB address space'); };
+    const finisher = createWasmStringTable(full);
+    const names = ['.text', 'text', '.data'].map((t) => new TextEncoder().encode(t));
+    const input: StringTableInput = { buffers: names, bufferOf: Int32Array.of(0, 1, 2), starts: Int32Array.of(0, 0, 0), lengths: Int32Array.of(5, 4, 5), count: 3, totalLength: 14 };
+    expect(finisher.finish(input)).toEqual(stringTableTwin.finish(input));
+    expect(finisher.sortReversed(input)).toEqual(stringTableTwin.sortReversed(input));
   });
 
   it('SuffixStringTable uses the implementation the switch selects', () => {

@@ -5,8 +5,7 @@
 // points into the longer one; each input section keeps its first-seen pieces, in order. The sort
 // is src/hot's (WebAssembly or its twin): pieces are byte ranges, never strings.
 import { SHF_MERGE, SHF_STRINGS } from '../../elf/index.ts';
-import { HotMemoryError } from '../../hot/memory.ts';
-import { stringTableFinisher, stringTableTwin, type ReverseSorted, type StringTableInput } from '../../hot/string-table.ts';
+import { stringTableFinisher } from '../../hot/string-table.ts';
 import type { InputSection, LinkContext } from '../context.ts';
 
 export function mergeSections(ctx: LinkContext): void {
@@ -92,7 +91,7 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
     buffers: sections.map((s) => s.data), bufferOf: Int32Array.from(pieces.section), starts: Int32Array.from(pieces.start),
     lengths: len, count: n, totalLength: len.reduce((a, b) => a + b, 0),
   };
-  const { order, marks } = sortReversed(input);
+  const { order, marks } = stringTableFinisher().sortReversed(input);
   // Each piece to its first copy, which takes the largest alignment of all.
   const canon = new Int32Array(n);
   const align = Int32Array.from(pieces.align);
@@ -167,16 +166,6 @@ function mergeGroup(ctx: LinkContext, sections: InputSection[]): void {
     outputBytes += size;
   });
   ctx.record.merged.push({ output: sections[0].output!.name, inputBytes, outputBytes });
-}
-
-/** The reverse sort in WebAssembly, or by the twin when the pieces do not fit a WebAssembly memory. */
-function sortReversed(input: StringTableInput): ReverseSorted {
-  try {
-    return stringTableFinisher().sortReversed(input);
-  } catch (e) {
-    if (!(e instanceof HotMemoryError) && !(e instanceof RangeError)) throw e;
-    return stringTableTwin.sortReversed(input);
-  }
 }
 
 /** Length of the string at p with its terminator (entsize NUL bytes), or to the end. */
