@@ -197,17 +197,10 @@
 
   )
 
-  ;; reverse_sort(n, bases, bufferOf, src, len, at, pool, order, scratch, stack, counts, keys, marks):
-  ;; steps 1 and 2 alone, for callers with their own sharing rules (bfd/merge.c's string merging),
-  ;; and per sorted position k, marks[k] bit 0: equal to the string at k - 1; bit 1: a proper
-  ;; prefix, reversed (so a proper suffix), of the string at k + 1.
-  (func (export "reverse_sort")
-    (param $n i32) (param $bases i32) (param $bufferOf i32) (param $src i32) (param $len i32)
-    (param $at i32) (param $pool i32) (param $order i32) (param $scratch i32) (param $stack i32)
-    (param $counts i32) (param $keys i32) (param $marks i32)
+  ;; Per sorted position k, marks[k] bit 0: the string equals the one at k - 1; bit 1: it is a
+  ;; proper prefix, reversed (so a proper suffix), of the one at k + 1.
+  (func $mark_neighbours (param $n i32) (param $len i32) (param $at i32) (param $pool i32) (param $order i32) (param $marks i32)
     (local $k i32) (local $a i32) (local $b i32) (local $la i32) (local $lb i32) (local $m i32)
-    (call $sort_reversed (local.get $n) (local.get $bases) (local.get $bufferOf) (local.get $src) (local.get $len)
-      (local.get $at) (local.get $pool) (local.get $order) (local.get $scratch) (local.get $stack) (local.get $counts) (local.get $keys))
     (if (i32.eqz (local.get $n)) (then (return)))
     (i32.store8 (local.get $marks) (i32.const 0))
     (local.set $k (i32.const 1))
@@ -236,54 +229,58 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $each))))
 
+  ;; reverse_sort(n, bases, bufferOf, src, len, at, pool, order, scratch, stack, counts, keys, marks):
+  ;; steps 1 and 2 and the neighbour marks alone, for callers with their own sharing rules
+  ;; (bfd/merge.c's string merging).
+  (func (export "reverse_sort")
+    (param $n i32) (param $bases i32) (param $bufferOf i32) (param $src i32) (param $len i32)
+    (param $at i32) (param $pool i32) (param $order i32) (param $scratch i32) (param $stack i32)
+    (param $counts i32) (param $keys i32) (param $marks i32)
+    (call $sort_reversed (local.get $n) (local.get $bases) (local.get $bufferOf) (local.get $src) (local.get $len)
+      (local.get $at) (local.get $pool) (local.get $order) (local.get $scratch) (local.get $stack) (local.get $counts) (local.get $keys))
+    (call $mark_neighbours (local.get $n) (local.get $len) (local.get $at) (local.get $pool) (local.get $order) (local.get $marks)))
+
   (func (export "strtab_finish")
     (param $n i32) (param $bases i32) (param $bufferOf i32) (param $src i32) (param $len i32)
     (param $at i32) (param $pool i32) (param $order i32) (param $scratch i32) (param $stack i32)
     (param $canon i32) (param $parent i32) (param $offsets i32) (param $table i32) (param $counts i32) (param $keys i32)
-    (result i32)
-    (local $h i32) (local $l i32) (local $s i32) (local $p i32) (local $d i32) (local $total i32)
-    (local $sp i32) (local $start i32) (local $end i32) (local $depth i32) (local $i i32) (local $j i32)
-    (local $b i32) (local $first i32) (local $from i32) (local $to i32) (local $k i32) (local $c i32)
-    (local $run i32) (local $dn i32) (local $kept i32) (local $size i32) (local $lk i32)
+    (param $marks i32) (result i32)
+    (local $h i32) (local $l i32) (local $p i32) (local $k i32) (local $c i32)
+    (local $run i32) (local $dn i32) (local $kept i32) (local $size i32)
 
     (call $sort_reversed (local.get $n) (local.get $bases) (local.get $bufferOf) (local.get $src) (local.get $len)
       (local.get $at) (local.get $pool) (local.get $order) (local.get $scratch) (local.get $stack) (local.get $counts) (local.get $keys))
+    (call $mark_neighbours (local.get $n) (local.get $len) (local.get $at) (local.get $pool) (local.get $order) (local.get $marks))
 
-    ;; 3. duplicates to their first addition; distinct strings in sorted order into scratch
+    ;; 3. duplicates (bit 0) to their first addition; distinct strings in sorted order into scratch,
+    ;; and into keys (free after the sort) whether each is a proper suffix of the next distinct one
+    ;; (bit 1 of its run's last copy)
     (memory.fill (local.get $parent) (i32.const 255) (i32.shl (local.get $n) (i32.const 2)))
     (local.set $k (i32.const 0))
     (block $deduped
       (loop $dedup
         (br_if $deduped (i32.ge_u (local.get $k) (local.get $n)))
         (local.set $c (i32.load (i32.add (local.get $order) (i32.shl (local.get $k) (i32.const 2)))))
-        (local.set $l (i32.load (i32.add (local.get $len) (i32.shl (local.get $c) (i32.const 2)))))
-        (if (i32.and (i32.gt_u (local.get $k) (i32.const 0))
-              (i32.eq (local.get $l) (i32.load (i32.add (local.get $len) (i32.shl (local.get $run) (i32.const 2))))))
-          (then
-            (if (call $same (i32.add (local.get $pool) (i32.load (i32.add (local.get $at) (i32.shl (local.get $c) (i32.const 2)))))
-                            (i32.add (local.get $pool) (i32.load (i32.add (local.get $at) (i32.shl (local.get $run) (i32.const 2))))) (local.get $l))
-              (then
-                (i32.store (i32.add (local.get $canon) (i32.shl (local.get $c) (i32.const 2))) (local.get $run))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $dedup)))))
-        (local.set $run (local.get $c))
-        (i32.store (i32.add (local.get $canon) (i32.shl (local.get $c) (i32.const 2))) (local.get $c))
-        (i32.store (i32.add (local.get $scratch) (i32.shl (local.get $dn) (i32.const 2))) (local.get $c))
-        (local.set $dn (i32.add (local.get $dn) (i32.const 1)))
+        (if (i32.and (i32.gt_u (local.get $k) (i32.const 0)) (i32.load8_u (i32.add (local.get $marks) (local.get $k))))
+          (then (i32.store (i32.add (local.get $canon) (i32.shl (local.get $c) (i32.const 2))) (local.get $run)))
+          (else
+            (local.set $run (local.get $c))
+            (i32.store (i32.add (local.get $canon) (i32.shl (local.get $c) (i32.const 2))) (local.get $c))
+            (i32.store (i32.add (local.get $scratch) (i32.shl (local.get $dn) (i32.const 2))) (local.get $c))
+            (local.set $dn (i32.add (local.get $dn) (i32.const 1)))))
+        (i32.store8 (i32.add (local.get $keys) (i32.sub (local.get $dn) (i32.const 1)))
+          (i32.and (i32.load8_u (i32.add (local.get $marks) (local.get $k))) (i32.const 2)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $dedup)))
-    ;; the suffix walk from the end
+    ;; the suffix walk from the end: a suffix of the next distinct string is one of the last kept
+    ;; (which is that string, or one it is a suffix of)
     (if (i32.gt_u (local.get $dn) (i32.const 1))
       (then
         (local.set $kept (i32.load (i32.add (local.get $scratch) (i32.shl (i32.sub (local.get $dn) (i32.const 1)) (i32.const 2)))))
         (local.set $k (i32.sub (local.get $dn) (i32.const 2)))
         (loop $walk
           (local.set $c (i32.load (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2)))))
-          (local.set $l (i32.load (i32.add (local.get $len) (i32.shl (local.get $c) (i32.const 2)))))
-          (local.set $lk (i32.load (i32.add (local.get $len) (i32.shl (local.get $kept) (i32.const 2)))))
-          (if (i32.and (i32.gt_u (local.get $lk) (local.get $l))
-                (call $same (i32.add (local.get $pool) (i32.load (i32.add (local.get $at) (i32.shl (local.get $kept) (i32.const 2)))))
-                            (i32.add (local.get $pool) (i32.load (i32.add (local.get $at) (i32.shl (local.get $c) (i32.const 2))))) (local.get $l)))
+          (if (i32.load8_u (i32.add (local.get $keys) (local.get $k)))
             (then (i32.store (i32.add (local.get $parent) (i32.shl (local.get $c) (i32.const 2))) (local.get $kept)))
             (else (local.set $kept (local.get $c))))
           (local.set $k (i32.sub (local.get $k) (i32.const 1)))

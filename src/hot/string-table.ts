@@ -76,27 +76,25 @@ export const stringTableTwin: StringTableFinisher = {
   },
   finish(input) {
     const { count: n, lengths: len } = input;
-    const { pool, at } = reversedPool(input);
-    const order = sortedByReversedBytes(n, pool, at, len);
-    // Equal neighbours are one string, stored where it was first added (the sort is stable).
+    const { order, marks } = stringTableTwin.sortReversed(input);
+    // Equal neighbours (bit 0) are one string, stored where it was first added (the sort is
+    // stable); per distinct string, whether it is a proper suffix of the next (bit 1 of its run's
+    // last copy).
     const canon = new Int32Array(n);
-    const distinct = new Int32Array(n);
-    let dn = 0;
+    const distinct: number[] = [];
+    const suffixOfNext: boolean[] = [];
     for (let k = 0; k < n; k++) {
       const c = order[k];
-      const run = dn > 0 ? distinct[dn - 1] : -1;
-      if (run >= 0 && len[c] === len[run] && samePoolBytes(pool, at[c], at[run], len[c])) canon[c] = run;
-      else { canon[c] = c; distinct[dn++] = c; }
+      if (k > 0 && marks[k] & 1) canon[c] = canon[order[k - 1]];
+      else { canon[c] = c; distinct.push(c); }
+      suffixOfNext[distinct.length - 1] = (marks[k] & 2) !== 0;
     }
-    // Walk from the end: a proper suffix of the last kept string points into it.
+    // Walk from the end: a suffix of the next distinct string is one of the last kept (which is that
+    // string, or one it is a suffix of), and points into it.
     const parent = new Int32Array(n).fill(-1);
-    if (dn > 1) {
-      let kept = distinct[dn - 1];
-      for (let k = dn - 2; k >= 0; k--) {
-        const c = distinct[k];
-        if (len[kept] > len[c] && samePoolBytes(pool, at[kept], at[c], len[c])) parent[c] = kept;
-        else kept = c;
-      }
+    for (let j = distinct.length - 2, kept = distinct[distinct.length - 1]; j >= 0; j--) {
+      if (suffixOfNext[j]) parent[distinct[j]] = kept;
+      else kept = distinct[j];
     }
     const offsets = new Int32Array(n);
     let size = 1;
@@ -215,11 +213,11 @@ export function createWasmStringTable(memory = new HotMemory()): StringTableFini
       if (n === 0) return { offsets: new Int32Array(0), bytes: new Uint8Array(1) };
       return orTwin(() => {
         const p = lay(memory, input);
-        const canon = memory.alloc(4 * n), parent = memory.alloc(4 * n), offsets = memory.alloc(4 * n);
+        const canon = memory.alloc(4 * n), parent = memory.alloc(4 * n), offsets = memory.alloc(4 * n), marks = memory.alloc(n);
         const table = memory.alloc(input.totalLength + n + 1);
         const buffer = memory.memory.buffer;
         fillInputs(buffer, input, p);
-        const size = exports.strtab_finish(n, p.bases, p.bufferOf, p.src, p.len, p.at, p.pool, p.order, p.scratch, p.stack, canon, parent, offsets, table, p.counts, p.keys);
+        const size = exports.strtab_finish(n, p.bases, p.bufferOf, p.src, p.len, p.at, p.pool, p.order, p.scratch, p.stack, canon, parent, offsets, table, p.counts, p.keys, marks);
         return { offsets: new Int32Array(buffer, offsets, n).slice(), bytes: new Uint8Array(buffer, table, size).slice() };
       }, () => stringTableTwin.finish(input));
     },
