@@ -15,15 +15,15 @@ export function symbolLabel(obj: InputSection['file'], sym: number): string {
 }
 
 export function overflowMessage(ctx: LinkContext, plan: RelocationPlan, i: number): string {
-  const s = plan.sections[plan.source[i]];
+  const s = plan.sections[plan.arena.source[i]];
   const table = s.file.elf.relocationTable(s.relocationSection);
-  const r = plan.index[i];
+  const r = plan.arena.index[i];
   const sym = table.sym(r);
   const t = s.file.symtab!;
   const where = describeLocation(s.file, s.index, table.offset(r));
   // A GOT load ld chose to turn into a direct reference that then does not fit: ld's own words.
-  if (isGotRelaxation(plan.relax[i] as Relax)) return `${where}: failed to convert GOTPCREL relocation against '${symbolLabel(s.file, sym)}'; relink with --no-relax`;
-  const what = `relocation truncated to fit: ${relocationName(plan.type[i])}`;
+  if (isGotRelaxation(plan.arena.relax[i] as Relax)) return `${where}: failed to convert GOTPCREL relocation against '${symbolLabel(s.file, sym)}'; relink with --no-relax`;
+  const what = `relocation truncated to fit: ${relocationName(plan.arena.type[i])}`;
   if (sym < t.firstGlobal && (t.info(sym) & 0xf) === STT_SECTION) return `${where}: ${what} against \`${symbolLabel(s.file, sym)}'`;
   const g = sym >= t.firstGlobal ? s.file.globals[sym] : undefined;
   const home = g ? (g.section ? `${g.section.name} section in ${g.section.file.name}` : `*ABS* section in ${ctx.options.output}`) : `${s.file.elf.sections[t.shndx(sym)]?.name ?? '*ABS*'} section in ${s.file.name}`;
@@ -43,14 +43,14 @@ function hex(b: Uint8Array): string {
 export function recordStep(ctx: LinkContext, plan: RelocationPlan, i: number, before: Uint8Array, after: Uint8Array): void {
   const list = ctx.record.relocations;
   if (list.length >= RECORDED_RELOCATION_LIMIT) return;
-  const s = plan.sections[plan.source[i]];
+  const s = plan.sections[plan.arena.source[i]];
   const w = relocationWords(s.file.elf, s.file.elf.relocationTable(s.relocationSection));
-  const at = plan.index[i] * WORDS_PER_RELOCATION;
-  const P = new Uint32Array(plan.P.buffer, plan.P.byteOffset + 8 * i, 2);
+  const at = plan.arena.index[i] * WORDS_PER_RELOCATION;
+  const P = new Uint32Array(plan.arena.P.buffer, plan.arena.P.byteOffset + 8 * i, 2);
   list.push({
-    file: s.file.name, section: s.name, offset: w[at] + w[at + 1] * 4294967296, type: relocationName(plan.type[i]),
+    file: s.file.name, section: s.name, offset: w[at] + w[at + 1] * 4294967296, type: relocationName(plan.arena.type[i]),
     symbol: symbolLabel(s.file, w[at + 3]), addend: signedDecimal(w[at + 5], w[at + 4]), address: `0x${hex64(P[1], P[0])}`,
-    before: hex(before), after: hex(after), relaxed: plan.relax[i] ? RELAX_NAMES[plan.relax[i] as Relax] : undefined,
+    before: hex(before), after: hex(after), relaxed: plan.arena.relax[i] ? RELAX_NAMES[plan.arena.relax[i] as Relax] : undefined,
   });
 }
 

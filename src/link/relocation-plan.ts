@@ -19,25 +19,12 @@ import { symbolLabel } from './relocation-messages.ts';
 import { gotKey } from './passes/scan-relocations.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from './relocation-words.ts';
 
-/** Every relocation of the link as columns (views of `arena`); `at` is the offset in output
- *  buffer `out`. */
+/** Every relocation of the link, as the arena's columns (src/hot/relocate.ts: `out`/`at` the
+ *  output buffer and offset, `type`, `formula` 1 S + A / 2 S + A - P / 0 nothing to write, `relax`,
+ *  S/A/P, `dropped` with its .eh_frame entry, `source`/`index` the live section and relocation). */
 export interface RelocationPlan {
   count: number;
   arena: RelocationArena;
-  out: Uint32Array;
-  at: Uint32Array;
-  type: Uint8Array;
-  /** 1: S + A; 2: S + A - P; 0: nothing to write. */
-  formula: Uint8Array;
-  relax: Uint8Array;
-  S: BigInt64Array;
-  A: BigInt64Array;
-  P: BigInt64Array;
-  /** 1 where the relocation was dropped with its .eh_frame entry (neither applied nor emitted). */
-  dropped: Uint8Array;
-  /** Where each came from (for messages and --emit-relocs): input section and relocation index. */
-  source: Uint32Array;
-  index: Uint32Array;
   sections: InputSection[];
   /** Each file's first symbol slot and first per-section slot in the arena. */
   files: Map<ObjectFile, { slot: number; section: number }>;
@@ -72,10 +59,7 @@ export function createRelocationArena(ctx: LinkContext, live: InputSection[]): R
 
 export function planRelocations(ctx: LinkContext, live: InputSection[], arena: RelocationArena): RelocationPlan {
   const count = arena.relax.length;
-  const plan: RelocationPlan = {
-    count, arena, out: arena.out, at: arena.at, type: arena.type, formula: arena.formula, relax: arena.relax,
-    S: arena.S, A: arena.A, P: arena.P, dropped: arena.dropped, source: arena.source, index: arena.index, sections: live, files: new Map(),
-  };
+  const plan: RelocationPlan = { count, arena, sections: live, files: new Map() };
   writeKindTable(arena.kinds);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
   // Output section addresses as 32-bit halves, for section starts without a bigint each.
@@ -207,7 +191,7 @@ function planEhFrameSection(arena: RelocationArena, k: number, s: InputSection, 
 function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, table: RelocationTable, i: number, errors: string[]): void {
   const obj = s.file;
   const t = obj.symtab!;
-  const type = plan.type[n];
+  const type = plan.arena.type[n];
   const kind = X86_64_KINDS[type]!;
   const sym = table.sym(i);
   const offset = table.offset(i);
@@ -218,7 +202,7 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     const target = obj.sections[shndx];
     if (shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded) && sym !== 0) {
       // As ld: in .eh_frame and non-allocated (debug) sections such a field is cleared to zero.
-      if (s.name === '.eh_frame' || (s.flags & BigInt(SHF_ALLOC)) === 0n) { plan.formula[n] = 1; plan.S[n] = 0n; plan.A[n] = 0n; return; }
+      if (s.name === '.eh_frame' || (s.flags & BigInt(SHF_ALLOC)) === 0n) { plan.arena.formula[n] = 1; plan.arena.S[n] = 0n; plan.arena.A[n] = 0n; return; }
       errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
       return;
     }
@@ -240,7 +224,7 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     S = kind.formula === Formula.Z_A ? g.size : referenceAddress(ctx, g);
   }
   let formula = kind.formula;
-  const relax = plan.relax[n];
+  const relax = plan.arena.relax[n];
   if (relax === Relax.GdToLe || relax === Relax.LdToLe || relax === Relax.LdToLeNoPlt) A = 0n;
   if (formula === Formula.GotP && relax === Relax.None) {
     const got = ctx.synthetic.got!;
@@ -254,14 +238,14 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     else if (relaxedAddend(relax as Relax)) {
       // test/binop/mov $imm: the field holds the address itself, so ld adds back the 4 the
       // RIP-relative form subtracted; a mov whose address does not fit stays RIP-relative (lea).
-      if (relax === Relax.MovToImm && !fitsImmediate(S + A + 4n, absoluteFieldFit(type))) plan.relax[n] = Relax.MovToLea;
+      if (relax === Relax.MovToImm && !fitsImmediate(S + A + 4n, absoluteFieldFit(type))) plan.arena.relax[n] = Relax.MovToLea;
       else A += BigInt(relaxedAddend(relax as Relax));
     }
   }
   if (formula === Formula.SA_TP) S -= threadPointer(ctx);
-  plan.formula[n] = formula === Formula.SAP ? 2 : 1;
-  plan.S[n] = BigInt.asIntN(64, S);
-  plan.A[n] = A;
+  plan.arena.formula[n] = formula === Formula.SAP ? 2 : 1;
+  plan.arena.S[n] = BigInt.asIntN(64, S);
+  plan.arena.A[n] = A;
 }
 
 /** x86-64 TLS variant II: the thread pointer is the end of the TLS block, aligned. */

@@ -39,13 +39,13 @@ export function applyRelocations(ctx: LinkContext): void {
 function checkRelocationTargets(plan: RelocationPlan): void {
   const i = relocator().check(plan.arena, 0, plan.count);
   if (i < 0) return;
-  const s = plan.sections[plan.source[i]];
+  const s = plan.sections[plan.arena.source[i]];
   const table = s.file.elf.relocationTable(s.relocationSection);
-  const where = describeLocation(s.file, s.index, table.offset(plan.index[i]));
-  const problem = plan.arena.sizes[plan.out[i]] < 0
+  const where = describeLocation(s.file, s.index, table.offset(plan.arena.index[i]));
+  const problem = plan.arena.sizes[plan.arena.out[i]] < 0
     ? `patches ${s.name}, a section with no contents (SHT_NOBITS)`
-    : `reaches past the end of ${s.name} (offset 0x${(plan.at[i] - s.offset).toString(16)}, section size 0x${s.size.toString(16)})`;
-  throw new StageError(`${where}: relocation ${relocationName(plan.type[i])} ${problem}`);
+    : `reaches past the end of ${s.name} (offset 0x${(plan.arena.at[i] - s.offset).toString(16)}, section size 0x${s.size.toString(16)})`;
+  throw new StageError(`${where}: relocation ${relocationName(plan.arena.type[i])} ${problem}`);
 }
 
 /**
@@ -57,7 +57,7 @@ export function applyRelocationPlan(plan: RelocationPlan, buffers: (Uint8Array |
   const overflows: number[] = [];
   const values: EntryValues = {
     views: buffers.map((b) => (b ? new DataView(b.buffer, b.byteOffset, b.byteLength) : undefined)),
-    S: halves(plan.S), A: halves(plan.A), P: halves(plan.P),
+    S: halves(plan.arena.S), A: halves(plan.arena.A), P: halves(plan.arena.P),
   };
   const head = Math.min(onStep ? recordFirst : 0, plan.count);
   for (let i = 0; i < head; i++) if (!applyEntry(plan, buffers, values, i, onStep)) overflows.push(i);
@@ -81,23 +81,23 @@ interface EntryValues { views: (DataView | undefined)[]; S: Uint32Array; A: Uint
 /** One entry: optional instruction rewrite, then S + A (− P) stored with its range check (the
  *  arena's storeValue). Returns false when the value did not fit. */
 function applyEntry(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], values: EntryValues, i: number, onStep?: (i: number, before: Uint8Array, after: Uint8Array) => void): boolean {
-  let formula = plan.formula[i];
+  let formula = plan.arena.formula[i];
   if (formula === 0) return true;
-  const type = plan.type[i];
+  const type = plan.arena.type[i];
   const kind = X86_64_KINDS[type]!;
-  const buf = buffers[plan.out[i]]!;
-  const place = plan.at[i];
+  const buf = buffers[plan.arena.out[i]]!;
+  const place = plan.arena.at[i];
   let at = place;
   const before = onStep ? buf.slice(Math.max(0, at - 3), at + kind.size) : undefined;
   let fit: number = kind.fit;
-  const relax = plan.relax[i];
+  const relax = plan.arena.relax[i];
   if (relax !== 0) {
     const r = rewriteInstruction(buf, at, relax as Relax);
     at += r.shift;
     if (r.absolute) { formula = 1; fit = absoluteFieldFit(type); }
     if (r.noValue) return true;
   }
-  const fits = storeValue(values.views[plan.out[i]]!, at, kind.size, fit, values.S, values.A, values.P, i, formula);
+  const fits = storeValue(values.views[plan.arena.out[i]]!, at, kind.size, fit, values.S, values.A, values.P, i, formula);
   if (before) onStep!(i, before, buf.subarray(Math.max(0, place - 3), place + kind.size)); // read at once, not kept
   return fits;
 }

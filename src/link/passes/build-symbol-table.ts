@@ -192,7 +192,7 @@ function relocatedLocals(ctx: LinkContext): Map<ObjectFile, Uint8Array> {
     if (!m) { m = new Uint8Array(firstGlobal); marks.set(obj, m); }
     for (let i = 0; i < table.count; i++, n++) {
       const sym = w[i * WORDS_PER_RELOCATION + 3];
-      if (sym < firstGlobal && !plan.dropped[n]) m[sym] = 1;
+      if (sym < firstGlobal && !plan.arena.dropped[n]) m[sym] = 1;
     }
   }
   return marks;
