@@ -11,6 +11,8 @@
 ;;   13..17 list output cursors (in/out; where each list's next value goes; 17 points at scratch)
 ;;   18 sample limit   19 sample entries (i32[4 * limit])   20 type histogram (u32[256])
 ;;   21 decision tables (256 + 8 * 128 bytes of scratch)   22 scratch word for the dummy list
+;;   23 index of the first entry (a section is scanned in chunks: errors and samples
+;;      name entries of the whole section)
 ;; Lists: 0 = 64-bit, 1 = inverse 32-bit, 2 = 32-bit, 3 = 16-bit (src/kernel/relocs/lists.ts).
 ;; Both functions return (status, entry): status 0 and entry -1 on success, else the SCAN_* code.
 ;;
@@ -99,6 +101,7 @@
       (i64.extend_i32_u (i32.load offset=16 (local.get $ctl)))
       (i64.shl (i64.extend_i32_u (i32.load offset=20 (local.get $ctl))) (i64.const 32))))
     (local.set $hist (i32.load offset=80 (local.get $ctl)))
+    (local.set $j (i32.load offset=92 (local.get $ctl)))
     (local.set $limit (i32.load offset=72 (local.get $ctl)))
     (block $done
       (loop $next
@@ -150,6 +153,7 @@
     (local.set $nsyms (i32.load offset=12 (local.get $ctl)))
     (local.set $realMode (i32.and (i32.load offset=28 (local.get $ctl)) (i32.const 4)))
     (local.set $hist (i32.load offset=80 (local.get $ctl)))
+    (local.set $j (i32.load offset=92 (local.get $ctl)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $at) (local.get $end)))

@@ -135,6 +135,19 @@ describe('relocs_scan.wat vs scanRela64/scanRel32', () => {
     expect(ours.lists[0].length).toBeGreaterThan(0);
   });
 
+  it('scans a section of several chunks: lists, samples and an error entry index are the whole section\'s', () => {
+    const entries = Array.from({ length: 50_000 }, (_, j) => ({ offset: 0xffffffff81000000n + BigInt(j * 8), type: [1, 2, 11, 10, 4][j % 5], sym: j % 4 }));
+    const c: Case = { is64: true, flags: [0, 0, 8, 2 | 4], features: 1, adjust: 0x1000n, headText: false, preLengths: [3, 0, 1, 0], sampleLimit: 8, entries };
+    for (const at of [-1, 40_003]) {
+      const withError: Case = { ...c, entries: entries.map((e, j) => (j === at ? { ...e, type: 200 } : e)) };
+      const bytes = entryBytes(withError);
+      const ours = runScan(wasm, withError, bytes);
+      expect(ours).toEqual(runScan(relocsScanTwin, withError, bytes));
+      expect(ours.result.entry).toBe(at);
+      if (at < 0) expect(ours.lists.reduce((n, l) => n + l.length, 0)).toBeGreaterThan(20_000);
+    }
+  });
+
   it('falls back to the twin when a section needs more than the memory can give', () => {
     class FullMemory extends HotMemory {
       override reserve(bytes: number): void {
