@@ -2,7 +2,7 @@
 // arguments name (objects, archives and thin-archive members, -l libraries via -L, the script),
 // writes the outputs, prints ld-shaped diagnostics; exit 1 on a link error, as ld.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isArchive, readArchive } from '../elf/index.ts';
 import { link } from '../link/link.ts';
@@ -15,6 +15,21 @@ function nativeSha1(parts: readonly Uint8Array[]): Uint8Array {
   const hash = createHash('sha1');
   for (const p of parts) hash.update(p);
   return new Uint8Array(hash.digest());
+}
+
+/**
+ * Writes an output as ld does: an existing regular file or symlink is unlinked first rather than
+ * truncated or followed, and the image gets a new executable's mode, 0777 less the umask. (On ext4 a
+ * file truncated and rewritten is also flushed when it is closed, auto_da_alloc: ~25 ms a link.)
+ */
+function writeOutput(path: string, bytes: Uint8Array, executable: boolean): void {
+  try {
+    const old = lstatSync(path);
+    if (old.isFile() || old.isSymbolicLink()) unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  writeFileSync(path, bytes, { mode: executable ? 0o777 : 0o666 });
 }
 
 const load = (p: string) => { const b = readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); };
@@ -40,8 +55,7 @@ export const linkCommand: Command = {
       const result = link([...files].map(([name, bytes]) => ({ name, bytes })), options);
       for (const d of result.diagnostics) process.stderr.write(d.message + '\n');
       if (options.perf) for (const p of result.record.passes) process.stderr.write(`${String(p.milliseconds).padStart(6)} ms  ${p.name}\n`);
-      for (const [name, bytes] of Object.entries(result.outputs)) writeFileSync(name, bytes);
-      if (existsSync(options.output)) chmodSync(options.output, 0o755);
+      for (const [name, bytes] of Object.entries(result.outputs)) writeOutput(name, bytes, name === options.output);
       return 0;
     } catch (e) {
       if (e instanceof StageError) { process.stderr.write(e.message + '\n'); return e.exitCode; }
