@@ -9,6 +9,7 @@ import { link } from '../link/link.ts';
 import { libraryCandidates, parseLinkArguments } from '../link/options.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
+import { isSystemError, strerror } from './system-error.ts';
 
 /** node:crypto's SHA-1 (OpenSSL, SHA-NI where the CPU has it) over the build-id's parts. */
 function nativeSha1(parts: readonly Uint8Array[]): Uint8Array {
@@ -26,10 +27,15 @@ function writeOutput(path: string, bytes: Uint8Array, executable: boolean): void
   try {
     const old = lstatSync(path);
     if (old.isFile() || old.isSymbolicLink()) unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  } catch {
+    // Nothing there, or not removable: as ld, the open below says what is wrong.
   }
-  writeFileSync(path, bytes, { mode: executable ? 0o777 : 0o666 });
+  try {
+    writeFileSync(path, bytes, { mode: executable ? 0o777 : 0o666 });
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    throw new StageError(`ld: cannot open output file ${path}: ${strerror(e)}`, [{ severity: 'error', message: `cannot open output file ${path}`, file: path }]);
+  }
 }
 
 const load = (p: string) => { const b = readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); };

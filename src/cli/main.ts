@@ -2,6 +2,7 @@
 // No ELF or stage logic lives here; each command calls the same functions the browser uses.
 
 import { commands } from './commands.ts';
+import { describeSystemError, isSystemError } from './system-error.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -14,7 +15,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ldplay: unknown command '${name}'\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    // A file the command could not open, read or write: one line naming it, exit 1 (as the C tools).
+    if (!isSystemError(e)) throw e;
+    process.stderr.write(`ldplay ${name}: ${describeSystemError(e)}\n`);
+    return 1;
+  }
 }
 
 function usage(): string {

@@ -9,6 +9,7 @@ import { HotMemory, HotMemoryError } from '../hot/memory.ts';
 import { relocs, relocsInputSections, relocsMode, relocsScratchBytes, type RelocsOptions } from '../kernel/relocs/relocs.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type { Command } from './commands.ts';
+import { isSystemError, strerror } from './system-error.ts';
 import { RangedFile, type ByteRange } from './ranged-file.ts';
 
 const USAGE = 'relocs [--abs-syms|--abs-relocs|--reloc-info|--text|--realmode] vmlinux\n'
@@ -43,7 +44,6 @@ function parseRelocsArgs(args: string[]): RelocsArgs | null {
   return input === undefined ? null : { input, output, record, options: { ...options, fileName: input } };
 }
 
-const ERRNO_TEXT: Record<string, string> = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory' };
 
 /**
  * The file as a buffer of its full size in which only what the stage reads is filled in: the ELF
@@ -111,8 +111,9 @@ export const relocsCommand: Command = {
       bytes = read.bytes;
       options.memory = read.memory;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      const text = ERRNO_TEXT[code] ?? (e as Error).message;
+      if (!isSystemError(e)) throw e;
+      const code = e.code;
+      const text = strerror(e);
       process.stderr.write(code === 'EISDIR' ? `Cannot read ${input}: ${text}` : `Cannot open ${input}: ${text}\n`);
       return 1;
     }

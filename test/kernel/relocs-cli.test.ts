@@ -49,6 +49,10 @@ describe('ldplay relocs', () => {
     const missing = ldplay(['/nonexistent/vmlinux']);
     expect(missing.status).toBe(1);
     expect(missing.stderr.toString()).toBe('Cannot open /nonexistent/vmlinux: No such file or directory\n');
+    // An output that cannot be written: one line naming it, no stack trace.
+    const unwritable = ldplay([vmlinux, '-o', '/nonexistent/vmlinux.relocs']);
+    expect(unwritable.status).toBe(1);
+    expect(unwritable.stderr.toString()).toBe('ldplay relocs: cannot open /nonexistent/vmlinux.relocs: No such file or directory\n');
   });
 
   it('a stage error prints the tool\'s message, where it happened, and exits 1', () => {

@@ -46,4 +46,16 @@ describe('ldplay link writes its output as ld does', () => {
     // two-files links byte for byte as ld (samples test), so the images are equal too.
     expect(ours.image.equals(ld.image)).toBe(true);
   });
+
+  it('an output that cannot be opened is ld\'s one-line error and exit code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldplay-output-'));
+    dirs.push(dir);
+    const run = (command: string[]) => {
+      const r = spawnSync(command[0], [...command.slice(1), '-static', '-o', 'missing/out', ...inputs], { cwd: dir, encoding: 'utf8' });
+      return { status: r.status, stderr: r.stderr };
+    };
+    const ld = run(['ld']);
+    expect(ld.stderr).toBe('ld: cannot open output file missing/out: No such file or directory\n');
+    expect(run([process.execPath, join(repoRoot, 'bin', 'ldplay.mjs'), 'link'])).toEqual(ld);
+  });
 });
