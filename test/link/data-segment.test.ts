@@ -1,6 +1,6 @@
 // Where the built-in script's data segment starts (DATA_SEGMENT_ALIGN / _RELRO_END / _END), against
 // GNU ld, whole files: no RELRO content (ALIGN + (. & (page - 1))), the page-saving step taken and
-// not taken at its boundary, RELRO turned on by .gcc_except_table or .eh_frame input (ld's check
+// not taken at its boundary, an empty data segment (which the step moves to a page start), RELRO turned on by .gcc_except_table or .eh_frame input (ld's check
 // sees the built-in script's ONLY_IF_RW copies), a TLS RELRO region moved to end on a page with its
 // PT_GNU_RELRO, and -z norelro.
 import { execFileSync } from 'node:child_process';
@@ -33,6 +33,10 @@ describe('the data segment of the built-in script', () => {
     ['small data, no RELRO content', program('\t.zero 4')],
     ['page-saving step taken (4000 bytes)', program('\t.zero 4000')],
     ['page-saving step not taken (4095 bytes)', program('\t.zero 4095')],
+    // No writable data: an empty segment starts at ALIGN(maxpagesize) exactly when the read-only data
+    // ends on the 8 bytes the script's last ALIGN(8) keeps (its partial pages add up to one page).
+    ['an empty data segment after read-only data ending on 8 bytes', '\t.text\n\t.globl _start\n_start:\tret\n\t.section .rodata\n\t.zero 0x38\n'],
+    ['an empty data segment after read-only data ending off 8 bytes', '\t.text\n\t.globl _start\n_start:\tret\n\t.section .rodata\n\t.zero 0x39\n'],
     ['RELRO on for a .gcc_except_table input', program('\t.byte 2', '\t.section .gcc_except_table,"a",@progbits\n\t.byte 1\n')],
     ['RELRO on for an .eh_frame input', program('\t.byte 2', '\t.section .eh_frame,"a",@progbits\n\t.p2align 2\n\t.long 0\n')],
     ['a TLS RELRO region ends on a page (PT_GNU_RELRO)', program('\t.byte 2', '\t.section .tdata,"awT",@progbits\n\t.long 7\n\t.section .tbss,"awT",@nobits\n\t.zero 32\n')],

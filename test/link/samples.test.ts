@@ -4,7 +4,7 @@
 // Also: the broken sample fails like ld, the committed objects equal a fresh rebuild (readelf -S -s -r),
 // and the mini kernel is acceptable to sorttable and relocs (kernel-pipeline.md §1-2) and ldplay links it
 // to GNU ld's file byte for byte. Runnable samples are also linked with --emit-relocs (no verify warning,
-// ld's relocations; the whole file where BYTE_IDENTICAL says).
+// ld's relocations, and the whole file GNU ld's byte for byte).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -36,10 +36,6 @@ interface Sample {
 }
 
 const samplesDir = join(repoRoot, 'samples');
-/** Samples whose whole --emit-relocs output is GNU ld's byte for byte. The other, start-stop,
- *  differs in where its data segment starts (ld takes the RELRO layout there for a reason ldplay
- *  does not see); its program still behaves alike and its relocations agree. */
-const BYTE_IDENTICAL = new Set(['common-symbols', 'gc-sections', 'got-relax', 'merge-strings', 'tls-static', 'two-files', 'weak-strong']);
 const index: { samples: { id: string; runnable: boolean }[] } = JSON.parse(readFileSync(join(samplesDir, 'index.json'), 'utf8'));
 const samples: Sample[] = index.samples.map(({ id }) => JSON.parse(readFileSync(join(samplesDir, id, 'sample.json'), 'utf8')));
 const ldplayBin = join(repoRoot, 'bin', 'ldplay.mjs');
@@ -154,12 +150,11 @@ describe.each(samples.map((s) => [s.id, s] as const))('sample %s', (id, sample) 
       const ours = join(work, `${id}.relocs.ldplay`);
       const linked = linkWithLdplay(withRelocs, ours);
       expect(linked, 'no verify warning').toEqual({ exitCode: 0, stdout: '', stderr: '' });
-      // Where ld's data segment lands on another page (its DATA_SEGMENT_ALIGN relro/page-saving step)
-      // the addresses differ; the relocations as symbol + addend must not.
+      // The relocations as symbol + addend first (a readable failure), then the whole file.
       const rows = (path: string) => execFileSync('readelf', ['-rW', path], { encoding: 'latin1' }).split('\n')
         .filter((l) => /^[0-9a-f]{16}\s/.test(l)).map((l) => { const f = l.trim().split(/\s+/); return `${f[2]} ${f.slice(4).join(' ')}`; });
       expect(rows(ours)).toEqual(rows(ldOut));
-      if (BYTE_IDENTICAL.has(id)) expect(Buffer.compare(readFileSync(ours), readFileSync(ldOut)), 'the whole file').toBe(0);
+      expect(Buffer.compare(readFileSync(ours), readFileSync(ldOut)), 'the whole file').toBe(0);
     });
   } else if (sample.expected.link.exitCode !== 0) {
     it('fails to link with GNU ld as recorded, and ldplay fails with an ld-like undefined reference', () => {

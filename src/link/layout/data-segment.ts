@@ -6,7 +6,8 @@
 //   that boundary;
 // - otherwise the first value is ALIGN(maxpagesize) + (. & (maxpagesize - 1)), and if the segment's
 //   first and last partial pages together fit in one common page, ld saves that page by starting at
-//   ALIGN(maxpagesize) + ((. + commonpagesize - 1) & (maxpagesize - commonpagesize)).
+//   ALIGN(maxpagesize) + ((. + commonpagesize - 1) & (maxpagesize - commonpagesize)) — an empty data
+//   segment not on a page boundary included (its first and last partial pages add up to one page).
 // "Something for the RELRO region" is ld's check: an allocated, non-empty input section that a
 // statement between the two markers matches — also its built-in script's ONLY_IF_RW copies of
 // .eh_frame, .gcc_except_table and friends, so any .eh_frame input turns the RELRO layout on.
@@ -71,8 +72,9 @@ export function settleDataSegment(ctx: LinkContext, seg: DataSegment): void {
   const page = seg.commonPage;
   const first = (-seg.base) & (page - 1n);
   const last = seg.end & (page - 1n);
-  const samePage = (seg.base & ~(page - 1n)) === (seg.end & ~(page - 1n));
-  seg.phase = first && last && !samePage && first + last <= page ? 'adjust' : 'done';
+  // On one page, first + last <= page only when the segment is empty (end == base): ld then starts it
+  // at ALIGN(maxpagesize) exactly, as measured against ld 2.40 (no page-span condition).
+  seg.phase = first && last && first + last <= page ? 'adjust' : 'done';
 }
 
 /** The RELRO region ends on a page: each allocated section in it, from the last, is placed to end
