@@ -41,7 +41,7 @@ export interface InputSection {
   align: number;
   /** Size in the output (after string merging). */
   size: number;
-  /** Original contents (empty for NOBITS). */
+  /** Contents (empty for NOBITS): the input's, or the merged note of a .note.gnu.property. */
   data: Uint8Array;
   /** Index of its SHT_RELA section in `file`, or -1. */
   relocationSection: number;

@@ -11,6 +11,7 @@ import { parseLinkArguments, type LinkOptions } from './options.ts';
 import { applyRelocations } from './passes/apply-relocations.ts';
 import { assignAddresses } from './passes/assign-addresses.ts';
 import { buildSymbolTable } from './passes/build-symbol-table.ts';
+import { mergeNoteProperties } from './passes/merge-note-properties.ts';
 import { editEhFrames } from './passes/edit-eh-frames.ts';
 import { emitRelocations } from './passes/emit-relocations.ts';
 import { collectGarbage } from './passes/gc-sections.ts';
@@ -65,6 +66,7 @@ export function link(inputs: LinkInput[], options: LinkOptions | readonly string
   pass('placeSections', (c) => { createBuildIdSection(c); placeSections(c); }, 'every input section placed or discarded');
   assertInvariant(ctx, ctx.objects.every((o) => o.sections.every((s) => !s || s.discarded || s.output !== undefined)), 'an input section is neither placed nor discarded');
   if (ctx.options.gcSections) pass('gcSections', collectGarbage);
+  pass('mergeNoteProperties', mergeNoteProperties);
   pass('editEhFrames', editEhFrames);
   pass('mergeSections', mergeSections, 'input section sizes final');
   pass('assignAddresses', assignAddresses, 'no address changes after this line');

@@ -2,7 +2,7 @@
 // (GNU as/ld/ar) at start-up: small objects, archives, the mini kernel linked by GNU ld (a 13 KB
 // vmlinux with __ex_table, ORC, per-CPU data and --emit-relocs), its vmlinux.relocs and linker scripts.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { relocs } from '../../src/kernel/relocs/relocs.ts';
@@ -39,11 +39,27 @@ export function miniKernelObjects(): Input[] {
 }
 
 /** The tls-static sample's objects, linked with ld's built-in script: TLS, a RELRO region, the data
- *  segment's DATA_SEGMENT_* phases (the link-default target mutates one of them per case). */
+ *  segment's DATA_SEGMENT_* phases; and an object with a GNU property note of several properties (the
+ *  link-default target mutates one of them per case). */
 export function defaultScriptObjects(): Input[] {
   const dir = join(repoRoot, 'samples', 'tls-static');
   const names: string[] = JSON.parse(readFileSync(join(dir, 'sample.json'), 'utf8')).inputs;
-  return names.map((name) => ({ kind: 'elf' as const, name, bytes: read(join(dir, name)) }));
+  return [...names.map((name) => ({ kind: 'elf' as const, name, bytes: read(join(dir, name)) })), { kind: 'elf' as const, name: 'props.o', bytes: propertyNoteObject() }];
+}
+
+/** `as` output of a .note.gnu.property note: stack size, no-copy-on-protected, x86 FEATURE_1_AND,
+ *  ISA_1_NEEDED and ISA_1_USED. */
+function propertyNoteObject(): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'ldplay-fuzz-props-'));
+  try {
+    writeFileSync(join(dir, 'props.s'), ['\t.section .note.GNU-stack,"",@progbits', '\t.section .note.gnu.property,"a",@note', '\t.p2align 3',
+      '\t.long 4', '\t.long 2f-1f', '\t.long 5', '\t.asciz "GNU"', '1:', '\t.long 1, 8', '\t.quad 0x1000', '\t.long 2, 0',
+      '\t.long 0xc0000002, 4, 3, 0', '\t.long 0xc0008002, 4, 1, 0', '\t.long 0xc0010002, 4, 1, 0', '2:', ''].join('\n'));
+    execFileSync('as', ['--64', '-o', 'props.o', 'props.s'], { cwd: dir });
+    return read(join(dir, 'props.o'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The mini kernel's linker script text (kernel-style: PHDRS, AT(), per-CPU, /DISCARD/). */

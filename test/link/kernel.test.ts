@@ -75,7 +75,7 @@ describe('ldplay link of the x86_64-tiny kernel fixture equals GNU ld 2.40', () 
     const r = spawnSync(process.execPath, [join(repoRoot, 'bin/ldplay.mjs'), 'link', '--perf', ...ARGS, '-o', out, ...INPUTS], { cwd: tiny('inputs'), encoding: 'utf8' });
     expect(r.status).toBe(0);
     const names = r.stderr.trim().split('\n').map((l) => /^\s*\d+ ms {2}(\w+)$/.exec(l)?.[1]);
-    expect(names).toEqual(['readInputs', 'resolveSymbols', 'scanRelocations', 'readScript', 'placeSections', 'editEhFrames', 'mergeSections', 'assignAddresses', 'applyRelocations', 'buildSymbolTable', 'emitRelocations', 'writeOutput', 'verify']);
+    expect(names).toEqual(['readInputs', 'resolveSymbols', 'scanRelocations', 'readScript', 'placeSections', 'mergeNoteProperties', 'editEhFrames', 'mergeSections', 'assignAddresses', 'applyRelocations', 'buildSymbolTable', 'emitRelocations', 'writeOutput', 'verify']);
   });
 
   it('has the same program headers', () => {

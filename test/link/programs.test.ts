@@ -182,6 +182,15 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     // ~400 .eh_frame inputs: every entry trimmed of its DW_CFA_nop padding, every section but the
     // last padded to 8 inside its last FDE, as ld.
     expect(sectionSize('glibc.lp', '.eh_frame')).toBe(sectionSize('glibc.ld', '.eh_frame'));
+    // The objects' property notes merge into ld's one note (x86 ISA needed: baseline; IBT/SHSTK
+    // dropped, hello.o has none), with its PT_GNU_PROPERTY: ld's program headers, in ld's order,
+    // the headers loading with the first segment.
+    expect(sh('readelf', ['-nW', 'glibc.lp'])).toBe(sh('readelf', ['-nW', 'glibc.ld']));
+    const headers = (exe: string) => sh('readelf', ['-lW', exe]).split('\n').filter((l) => /^\s+[A-Z_]+\s+0x/.test(l)).map((l) => { const f = l.trim().split(/\s+/); return `${f[0]} ${f.slice(6).join(' ')}`; });
+    expect(headers('glibc.lp')).toEqual(headers('glibc.ld'));
+    const firstLoad = (exe: string) => sh('readelf', ['-lW', exe]).match(/^\s+LOAD\s+(0x\S+)\s+(0x\S+)/m)?.slice(1, 3);
+    expect(firstLoad('glibc.lp')).toEqual(['0x000000', '0x0000000000400000']);
+    expect(firstLoad('glibc.lp')).toEqual(firstLoad('glibc.ld'));
   }, 60_000);
 
   it('relaxes -fPIC general- and local-dynamic TLS to local exec in a static glibc program', () => {

@@ -210,3 +210,17 @@ export function isTlsRelaxation(relax: Relax): boolean {
 export function isGotRelaxation(relax: Relax): boolean {
   return relax !== Relax.None && !TLS_RELAXATIONS.has(relax);
 }
+
+/** How a uint32 GNU property merges over a link: AND or OR of every object's value, or OR-AND (OR
+ *  when every object has it); `dropZero`: a merged 0 leaves the property out. */
+export interface PropertyMerge { op: 'and' | 'or' | 'orAnd'; dropZero: boolean }
+
+/** The x86 property ranges (x86-64 psABI "Program Properties"; merging as GNU ld 2.40 does, checked
+ *  against it): GNU_PROPERTY_X86_UINT32_AND (FEATURE_1_AND: IBT, SHSTK), _OR (ISA_1_NEEDED,
+ *  FEATURE_2_NEEDED) and _OR_AND (ISA_1_USED, FEATURE_2_USED, kept even when 0). */
+export function propertyMerge(type: number): PropertyMerge | undefined {
+  if (type >= 0xc0000002 && type <= 0xc0007fff) return { op: 'and', dropZero: true };
+  if (type >= 0xc0008000 && type <= 0xc000ffff) return { op: 'or', dropZero: true };
+  if (type >= 0xc0010000 && type <= 0xc0017fff) return { op: 'orAnd', dropZero: false };
+  return undefined;
+}

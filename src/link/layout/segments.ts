@@ -1,8 +1,8 @@
 // Program headers: from the script's PHDRS (sections go to the segments named after `:`, later
 // sections inheriting the previous list, as ld does), or built the way ld builds them without PHDRS
-// — a new PT_LOAD when write/execute permission changes or a page gap opens — plus PT_NOTE, PT_TLS
-// PT_GNU_STACK and PT_GNU_RELRO. Only membership and addresses; file offsets are file-offsets.ts' job.
-import { PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
+// — a new PT_LOAD when write/execute permission changes or a page gap opens — plus PT_NOTE, PT_TLS,
+// PT_GNU_PROPERTY, PT_GNU_STACK and PT_GNU_RELRO. Only membership and addresses; file offsets are file-offsets.ts' job.
+import { PT_GNU_PROPERTY, PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { evaluate } from '../script/evaluate.ts';
 import { isTbss } from './output-section.ts';
@@ -85,6 +85,9 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   for (const s of out) if (s.type === PT_NOTE) finishSegment(ctx, s);
   const tls = alloc.filter((o) => has(o, SHF_TLS));
   if (tls.length) out.push(finishSegment(ctx, { type: PT_TLS, flags: PF_R, sections: tls, headers: false, align: 0n }));
+  // The merged property note gets its own PT_GNU_PROPERTY, as ld gives it (the kernel's loader reads it).
+  const property = alloc.find((o) => o.name === '.note.gnu.property' && o.type === SHT_NOTE && o.size > 0);
+  if (property) out.push(finishSegment(ctx, { type: PT_GNU_PROPERTY, flags: PF_R, sections: [property], headers: false, align: 0n }));
   out.push({ type: PT_GNU_STACK, flags: PF_R | PF_W, sections: [], headers: false, align: 16n });
   const relro = ctx.relroRegion;
   if (relro) out.push({ type: PT_GNU_RELRO, flags: PF_R, sections: [], headers: false, align: 1n, range: relro });

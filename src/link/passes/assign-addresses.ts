@@ -97,7 +97,10 @@ function settle(state: LayoutState, beforeWalk: () => void): void {
     beforeWalk();
     runLayout(state);
     // SIZEOF_HEADERS counts the program headers this layout produces (ld sizes them the same way).
-    if (!ctx.phdrs) state.sizeofHeaders = BigInt(64 + 56 * buildSegments({ ...ctx, outputSections: ctx.outputSections.filter((o) => !o.removed) }).length);
+    // The PT_GNU_RELRO the data segment will get counts already (ld's count has it from the start).
+    const seg = state.dataSegment;
+    const relroRegion = ctx.relroRegion ?? (seg.relro && seg.relroEnd > seg.base ? { start: seg.base, end: seg.relroEnd } : undefined);
+    if (!ctx.phdrs) state.sizeofHeaders = BigInt(64 + 56 * buildSegments({ ...ctx, relroRegion, outputSections: ctx.outputSections.filter((o) => !o.removed) }).length);
     const signature = ctx.outputSections.map((o) => `${o.address}:${o.size}:${o.loadAddress}`).join(',') + [...ctx.symbols.values()].filter((g) => g.scriptDefined).map((g) => g.address).join(',') + state.sizeofHeaders;
     if (signature === previous) break;
     previous = signature;
