@@ -1,6 +1,8 @@
 // Orphan sections (matched by no script statement), placed as ld does: into an output section of the
-// same name when one exists, else into a new one after the last output section of the same kind
-// (code, read-only, writable, zero-filled, non-allocated), obeying --orphan-handling=place|warn|error|discard.
+// same name when one exists, else into a new one of its kind (code, read-only, writable, zero-filled,
+// non-allocated): after the previous orphan of that kind, the first after the kind's own statement
+// (.text, .rodata, .data, .bss) or else the last output section of the same kind; obeying
+// --orphan-handling=place|warn|error|discard.
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { InputSection, LinkContext, OutputSection } from '../context.ts';
@@ -13,9 +15,13 @@ function kindOf(flags: bigint, type: number): string {
   return flags & BigInt(SHF_WRITE) ? 'data' : 'rodata';
 }
 
+/** The statement a kind's first orphan follows when the script has it. */
+const ANCHOR: Record<string, string | undefined> = { code: '.text', rodata: '.rodata', data: '.data', bss: '.bss' };
+
 export function placeOrphans(ctx: LinkContext, orphans: InputSection[], byName: Map<string, OutputSection>): void {
   const handling = ctx.options.orphanHandling;
   const errors: string[] = [];
+  const lastOfKind = new Map<string, OutputSection>();
   for (const s of orphans) {
     if (handling === 'discard') { s.discarded = true; continue; }
     const existing = byName.get(s.name);
@@ -39,17 +45,25 @@ export function placeOrphans(ctx: LinkContext, orphans: InputSection[], byName: 
     os.members.push(s);
     byName.set(s.name, os);
     const kind = kindOf(s.flags, s.type);
-    let at = -1;
-    for (let i = 0; i < ctx.layout.length; i++) {
-      const c = ctx.layout[i];
-      if (c.kind !== 'output') continue;
-      const first = c.section.members[0];
-      const k = first ? kindOf(first.flags | c.section.flags, first.type) : undefined;
-      if (k === kind) at = i;
-    }
     const command = { kind: 'output' as const, section: os, items: [{ kind: 'input' as const, sections: [s] }] };
+    // After the previous orphan of its kind; the first goes after the kind's anchor statement
+    // (.text, .rodata, .data, .bss) when the script has it, else after the last output section of
+    // the same kind (ld's hold[] places, then lang_output_section_find_by_flags).
+    const previous = lastOfKind.get(kind);
+    let at = previous ? ctx.layout.findIndex((c) => c.kind === 'output' && c.section === previous) : -1;
+    if (at < 0 && ANCHOR[kind]) at = ctx.layout.findIndex((c) => c.kind === 'output' && c.section.name === ANCHOR[kind]);
+    if (at < 0) {
+      for (let i = 0; i < ctx.layout.length; i++) {
+        const c = ctx.layout[i];
+        if (c.kind !== 'output') continue;
+        const first = c.section.members[0];
+        const k = first ? kindOf(first.flags | c.section.flags, first.type) : undefined;
+        if (k === kind) at = i;
+      }
+    }
     if (at < 0 || kind === 'nonalloc') ctx.layout.push(command);
     else ctx.layout.splice(at + 1, 0, command);
+    lastOfKind.set(kind, os);
   }
   if (errors.length) throw new StageError(errors.join('\n'), errors.map((message) => ({ severity: 'error', message })));
   ctx.outputSections = ctx.layout.flatMap((c) => (c.kind === 'output' ? [c.section] : []));

@@ -31,7 +31,9 @@ export function deriveSectionHeader(os: OutputSection): void {
     if ((s.flags & MERGE_FLAGS) !== (members[0].flags & MERGE_FLAGS) || (s.flags & BigInt(SHF_MERGE)) === 0n || s.entsize !== entsize) mergeAgree = false;
   }
   if (mergeAgree) flags |= members[0].flags & MERGE_FLAGS;
-  else entsize = 0;
+  // Otherwise sh_entsize is the first input's, as its sh_type is (ld copies both from the first
+  // section it adds: .init_array keeps 8), except for merge inputs that did not agree.
+  else if (members.length && (members[0].flags & BigInt(SHF_MERGE)) !== 0n) entsize = 0;
   if (members.length === 0) flags |= BigInt(SHF_WRITE); // no SEC_READONLY: ld writes SHF_WRITE
   os.flags |= flags;
   os.type = type === -1 ? (members.length || (os.flags & BigInt(SHF_ALLOC)) ? SHT_NOBITS : SHT_PROGBITS) : type;
