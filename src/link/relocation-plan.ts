@@ -7,7 +7,7 @@
 import { SHF_ALLOC, SHN_UNDEF, SHT_NOBITS, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
 import { DROPPED_SECTION, PLAIN_SECTION, PLAIN_SYMBOL, PLANNED_BY_CALLER, RelocationArena, SECTION_WORDS, relocator } from '../hot/relocate.ts';
 import { StageError } from '../pipeline/stage.ts';
-import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend, writeKindTable } from './arch/x86_64.ts';
+import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend, relaxedShift, writeKindTable } from './arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile, OutputSection } from './context.ts';
 import { describeLocation, joinLocatedMessages } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
@@ -243,6 +243,9 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     }
   }
   if (formula === Formula.SA_TP) S -= threadPointer(ctx);
+  // `jmp *` → `jmp`: the field moves one byte back, and a PC-relative value is measured from there.
+  const shift = relaxedShift(relax as Relax);
+  if (shift) plan.arena.P[n] += BigInt(shift);
   plan.arena.formula[n] = formula === Formula.SAP ? 2 : 1;
   plan.arena.S[n] = BigInt.asIntN(64, S);
   plan.arena.A[n] = A;

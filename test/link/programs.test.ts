@@ -124,6 +124,24 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     expect(Buffer.compare(readFileSync(join(dir, 'gx.lp')), readFileSync(join(dir, 'gx.ld')))).toBe(0);
   });
 
+  it('jmp * and call * through the GOT become direct, undefined weak symbols relax to 0, a plain GOTPCREL mov becomes lea (runs; file byte for byte)', () => {
+    // `jmp *done@GOTPCREL` → `jmp done; nop`: the field moves back a byte, and so does the place its
+    // displacement is measured from (a jump one byte short would run into the nop and crash).
+    write('gj.s', `\t.globl _start\n_start:\n\tcall *seven@GOTPCREL(%rip)\n\tmovq %rax, %rdi\n\tmovq absent@GOTPCREL(%rip), %rcx\n` +
+      `\taddq %rcx, %rdi\n\ttest %rdi, absent@GOTPCREL(%rip)\n\tjmp *done@GOTPCREL(%rip)\n\tud2\n` +
+      `seven:\n\tmovl $7, %eax\n\tret\ndone:\n\tmovl $60, %eax\n\tsyscall\n\t.weak absent\n\t.section .note.GNU-stack,"",@progbits\n`);
+    as('gj.s', '-mrelax-relocations=yes');
+    write('gp.s', `\t.globl _start\n_start:\n\tmovq value@GOTPCREL(%rip), %rax\n\tmovl (%rax), %edi\n\tmovq absent@GOTPCREL(%rip), %rax\n` +
+      `\taddq %rax, %rdi\n\tmovl $60, %eax\n\tsyscall\n\t.weak absent\n\t.data\nvalue: .long 5\n\t.section .note.GNU-stack,"",@progbits\n`);
+    as('gp.s', '-mrelax-relocations=no');
+    for (const [name, status] of [['gj', 7], ['gp', 5]] as const) {
+      const { ld, ldplay } = linkBoth(name, ['--emit-relocs', `${name}.o`]);
+      expect(ld.status).toBe(status);
+      expect(ldplay).toEqual(ld);
+      expect(Buffer.compare(readFileSync(join(dir, `${name}.lp`)), readFileSync(join(dir, `${name}.ld`))), name).toBe(0);
+    }
+  });
+
   it('links static TLS (initial-exec relaxed to local-exec, and local-exec)', () => {
     write('tls_start.s', TLS_START);
     write('tls_runtime.c', TLS_RUNTIME);
@@ -330,11 +348,13 @@ gotp:	.quad 7
 	.set small2, 0x56
 	.section .note.GNU-stack,"",@progbits
 `;
+/** A real GOT slot: a plain GOTPCREL that ld converts only on a mov, so a push/pop keeps the slot. */
 const GOT_LOAD = `
 	.text
 	.globl load_gotp
 load_gotp:
-	movq gotp@GOTPCREL(%rip), %rax
+	pushq gotp@GOTPCREL(%rip)
+	popq %rax
 	ret
 	.section .note.GNU-stack,"",@progbits
 `;

@@ -91,12 +91,16 @@ export const RELAX_NAMES: Record<Relax, string> = {
  * Whether the instruction around a GOTPCRELX-family field at `at` (the displacement) can be rewritten
  * to a direct reference, ld 2.40's choices for a static non-PIC executable: `mov` → `mov $imm` (or
  * `lea` when the address does not fit the immediate: decided when values are known, see
- * `absoluteFieldFits`), `call *` → `addr32 call`, `jmp *` → `jmp; nop`, `test`/binop → immediate.
+ * `absoluteFieldFits`), `call *` → `addr32 call`, `jmp *` → `jmp; nop`, `test`/binop → immediate;
+ * a plain GOTPCREL `mov` → `lea`.
  */
 export function gotRelaxation(code: Uint8Array, at: number, type: number): Relax {
-  if (type === R_X86_64_GOTPCREL || at < 2) return Relax.None;
+  if (at < 2) return Relax.None;
   const opcode = code[at - 2];
   const modrm = code[at - 1];
+  // Plain GOTPCREL (no X: the assembler did not promise a convertible form): ld still turns a
+  // RIP-relative `mov` into `lea`, and leaves every other instruction on its GOT slot.
+  if (type === R_X86_64_GOTPCREL) return opcode === 0x8b && (modrm & 0xc7) === 0x05 ? Relax.MovToLea : Relax.None;
   if (opcode === 0xff && (modrm === 0x15 || modrm === 0x25)) return modrm === 0x15 ? Relax.IndirectCall : Relax.IndirectJump;
   if ((modrm & 0xc7) !== 0x05) return Relax.None; // not RIP-relative
   if (opcode === 0x8b) return Relax.MovToImm;
@@ -184,8 +188,9 @@ export function fitsImmediate(value: bigint, fit: Fit): boolean {
   return fit === Fit.Unsigned ? v >= 0n && v < 1n << 32n : v >= -(1n << 31n) && v < 1n << 31n;
 }
 
-/** How far a GOT relaxation moved the patched field for --emit-relocs (`jmp *` → `jmp`, one byte
- *  shorter). A TLS rewrite's relocations are written as the input had them (ld 2.40 does). */
+/** How far a GOT relaxation moves the patched field (`jmp *` → `jmp`, one byte shorter): its P, so
+ *  both the PC-relative value and the --emit-relocs offset are measured from the new place. A TLS
+ *  rewrite's relocations are written as the input had them (ld 2.40 does). */
 export function relaxedShift(relax: Relax): number {
   return relax === Relax.IndirectJump ? -1 : 0;
 }

@@ -7,7 +7,7 @@
 // entries are finished here.
 import { SHT_SYMTAB_SHNDX, STT_SECTION } from '../../elf/index.ts';
 import { MERGED_SECTION_SYMBOL, halves, relocator, type RelocationArena } from '../../hot/relocate.ts';
-import { isTlsRelaxation, relaxedAddend, relaxedShift, relaxedType, type Relax } from '../arch/x86_64.ts';
+import { isTlsRelaxation, relaxedAddend, relaxedType, type Relax } from '../arch/x86_64.ts';
 import type { LinkContext, ObjectFile } from '../context.ts';
 import { mergedOffset } from './merge-sections.ts';
 
@@ -70,10 +70,9 @@ function finishEntry(ctx: LinkContext, arena: RelocationArena, P: Uint32Array, n
     addLo = lo >>> 0;
     addHi = (addHi + Math.floor(lo / 4294967296)) | 0;
   }
-  let placeLo = P[2 * n];
-  let placeHi = P[2 * n + 1];
-  const shift = relax ? relaxedShift(relax) : 0;
-  if (shift) { const lo = placeLo + shift; placeLo = lo >>> 0; placeHi = (placeHi + Math.floor(lo / 4294967296)) >>> 0; }
+  // P is the field's place after any rewrite (`jmp *` → `jmp` moved it back a byte; the plan's).
+  const placeLo = P[2 * n];
+  const placeHi = P[2 * n + 1];
   if (relax && isTlsRelaxation(relax)) asInput[k] = 1;
   const o = k * 24;
   view.setUint32(o, placeLo, true);

@@ -1,7 +1,7 @@
 // Pass, scanRelocations (lld's order: before layout, so linker-made sections can be sized): classifies
 // every relocation, rejects unsupported types (naming file, section, offset), decides each GOT-family
 // and GOTTPOFF relocation's relaxation per ld 2.40, and allocates GOT slots for the rest. No values yet.
-import { ElfFormatError, SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
+import { ElfFormatError, SHF_ALLOC, SHF_WRITE, SHN_UNDEF, SHT_PROGBITS, STB_WEAK, STT_SECTION, type RelocationTable } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import {
   Formula, R_X86_64_GOTTPOFF, R_X86_64_TLSGD, R_X86_64_TLSLD, Relax, X86_64_KINDS, gotRelaxation, relocationName, tlsDynamicRelaxation, tlsRelaxation,
@@ -162,14 +162,15 @@ function scanEntry(ctx: LinkContext, s: InputSection, table: RelocationTable, w:
   return i + 1;
 }
 
-/** In a static executable every defined symbol is local to the output; undefined weak ones are 0
- *  and keep their GOT slot (ld leaves them unrelaxed). */
+/** In a static executable every defined symbol is local to the output, and an undefined weak one
+ *  is 0: ld 2.40 relaxes both (`mov $0`, `addr32 call 0`), checked against it for every form. */
 function canRelax(ctx: LinkContext, objIndex: number, sym: number): boolean {
   const obj = ctx.objects[objIndex];
   const t = obj.symtab!;
   if (sym < t.firstGlobal) return true;
   const g = obj.globals[sym];
-  return g.defined && g.type !== STT_GNU_IFUNC; // an IFUNC's address is only known at run time
+  if (!g.defined) return g.binding === STB_WEAK;
+  return g.type !== STT_GNU_IFUNC; // an IFUNC's address is only known at run time
 }
 
 function allocateGotSlot(ctx: LinkContext, objIndex: number, sym: number): void {
