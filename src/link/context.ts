@@ -189,7 +189,7 @@ export interface LinkContext {
   /** PHDRS from the script, if any. */
   phdrs?: ProgramHeaderDescription[];
   /** Linker-made input sections (build-id note). */
-  synthetic: { buildId?: InputSection; got?: InputSection; common?: InputSection };
+  synthetic: { buildId?: InputSection; got?: InputSection; gotPlt?: InputSection; common?: InputSection };
   /** Symbols needing GOT slots, in slot order, and slot by key (see scanRelocations' gotKey). */
   gotSlots: { objIndex: number; sym: number }[];
   gotIndex: Map<string, number>;

@@ -24,8 +24,10 @@ export function deriveSectionHeader(os: OutputSection): void {
   let align = os.align;
   let mergeAgree = members.length > 0;
   let entsize = members.length ? members[0].entsize : 0;
+  // An orphan's own output section keeps SHF_GNU_RETAIN; one a script statement made does not (ld 2.40).
+  const dropped = os.statement < 0 ? NOT_INHERITED & ~BigInt(SHF_GNU_RETAIN) : NOT_INHERITED;
   for (const s of members) {
-    flags |= s.flags & ~MERGE_FLAGS & ~NOT_INHERITED & 0x0fffffffn;
+    flags |= s.flags & ~MERGE_FLAGS & ~dropped & 0x0fffffffn;
     if (s.type !== SHT_NOBITS && type === -1) type = s.type;
     if (s.align > align) align = s.align;
     if ((s.flags & MERGE_FLAGS) !== (members[0].flags & MERGE_FLAGS) || (s.flags & BigInt(SHF_MERGE)) === 0n || s.entsize !== entsize) mergeAgree = false;

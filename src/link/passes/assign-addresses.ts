@@ -19,7 +19,10 @@ const alignUp = (v: bigint, a: bigint) => (a <= 1n ? v : ((v + a - 1n) / a) * a)
 
 export function assignAddresses(ctx: LinkContext): void {
   for (const os of ctx.outputSections) {
-    os.members = os.members.filter((s) => !s.discarded && !((s.merge || s.ehFrame) && s.size === 0));
+    // An emptied merge or .eh_frame input goes; an empty .eh_frame keeps its place among others
+    // with records (crtbeginT.o's __EH_FRAME_BEGIN__ labels where its records would be, as in ld).
+    const withRecords = os.members.some((s) => s.ehFrame && s.size > 0 && !s.discarded);
+    os.members = os.members.filter((s) => !s.discarded && !(s.merge && s.size === 0) && !(s.ehFrame && s.size === 0 && !withRecords));
     deriveSectionHeader(os);
   }
   markKeptSections(ctx);
@@ -159,7 +162,7 @@ function layoutItem(state: LayoutState, os: OutputSection, item: LayoutItem, dot
   state.dot = dot;
   if (item.kind === 'input') {
     for (const s of item.sections) {
-      if (s.discarded || ((s.merge || s.ehFrame) && s.size === 0)) continue;
+      if (s.discarded || (s.merge && s.size === 0)) continue; // an empty .eh_frame still gets its place
       dot = alignUp(dot, BigInt(s.align));
       s.offset = Number(dot - os.address);
       dot += BigInt(s.size);

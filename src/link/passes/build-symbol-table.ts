@@ -35,8 +35,8 @@ export function buildSymbolTable(ctx: LinkContext): void {
   }
   const symtabIndex = index;
   // Sized for the most there can be: section symbols, every input local plus one STT_FILE per file,
-  // every global.
-  let most = 1 + ctx.outputSections.length + ctx.symbols.size;
+  // the linker's empty STT_FILE, every global.
+  let most = 2 + ctx.outputSections.length + ctx.symbols.size;
   for (const obj of ctx.objects) most += obj.symtab?.firstGlobal ?? 0;
   // In an executable a TLS symbol's value is its offset in the TLS template (gABI "Thread-Local Storage").
   const tlsStart = ctx.outputSections.find((o) => (o.flags & BigInt(SHF_TLS)) !== 0n)?.address ?? 0n;
@@ -46,7 +46,7 @@ export function buildSymbolTable(ctx: LinkContext): void {
   // ld writes section symbols into an executable only when relocations refer to them (--emit-relocs).
   if (ctx.options.emitRelocs) for (const os of ctx.outputSections) sectionSymbol.set(os, out.push('', os.address, 0n, STT_SECTION, 0, os.index));
   const kept = ctx.options.emitRelocs && !ctx.options.discardNone ? relocatedLocals(ctx) : undefined;
-  for (const obj of ctx.objects) if (obj.symtab) writeLocals(ctx, obj, out, kept?.get(obj));
+  for (const obj of filesInOutputOrder(ctx)) if (obj.symtab) writeLocals(ctx, obj, out, kept?.get(obj));
   // Symbols whose section was discarded (/DISCARD/, --gc-sections) are not written, as in ld.
   // A static executable lists defined symbols only: undefined weak ones resolve to 0 and are not
   // written (as ld), and symbols of discarded sections go with them.
@@ -65,6 +65,9 @@ export function buildSymbolTable(ctx: LinkContext): void {
   const globals = [...ranked.filter((g): g is GlobalSymbol => g !== undefined), ...unranked];
   // Hidden symbols the linker or script defines (__ehdr_start, PROVIDE_HIDDEN) are written as locals;
   // hidden symbols from objects stay global in a static link (both as ld 2.40 does).
+  // ld closes the last input file's locals with an empty STT_FILE before the locals it makes itself
+  // (when it wrote any STT_FILE), so they are not read as that file's.
+  if (globals.some(isLinkerLocal) && out.wroteFile()) out.push('', 0n, 0n, STT_FILE, 0, SHN_ABS);
   writeGlobals(globals, out, true);
   const firstGlobal = out.count;
   writeGlobals(globals, out, false);
@@ -90,6 +93,12 @@ class SymtabWriter {
     this.table = new Uint8Array(most * 24);
     this.view = new DataView(this.table.buffer);
     this.names = new Int32Array(most);
+  }
+
+  /** Whether an STT_FILE symbol is among those written so far. */
+  wroteFile(): boolean {
+    for (let i = 1; i < this.count; i++) if ((this.table[i * 24 + 4] & 0xf) === STT_FILE) return true;
+    return false;
   }
 
   /** Writes entry `count` named by `name`, a handle of `strings` (-1: no name). */
@@ -200,8 +209,20 @@ function relocatedLocals(ctx: LinkContext): Map<ObjectFile, Uint8Array> {
 
 /** The linker-local globals (script or ld hidden symbols), or the rest with their own binding.
  *  Names are encoded into one buffer (one byte per char) that the string table keeps ranges of. */
+/** Input files in the order ld writes their locals: each when the walk over the output sections, in
+ *  order, and their input sections meets its first section (bfd's final link outputs a file's symbols
+ *  with its first section); files with no section in the output after, in link order. */
+function filesInOutputOrder(ctx: LinkContext): ObjectFile[] {
+  const seen = new Set<ObjectFile>();
+  for (const os of ctx.outputSections) for (const s of os.members) if (s.index >= 0) seen.add(s.file);
+  for (const obj of ctx.objects) seen.add(obj);
+  return [...seen];
+}
+
+const isLinkerLocal = (g: GlobalSymbol) => g.scriptDefined === true && g.linkerHidden === true;
+
 function writeGlobals(globals: GlobalSymbol[], out: SymtabWriter, linkerLocals: boolean): void {
-  const chosen = globals.filter((g) => (g.scriptDefined === true && g.linkerHidden === true) === linkerLocals);
+  const chosen = globals.filter((g) => isLinkerLocal(g) === linkerLocals);
   const names = latin1Bytes(chosen.map((g) => g.name).join(''));
   let at = 0;
   for (const g of chosen) {
@@ -210,7 +231,8 @@ function writeGlobals(globals: GlobalSymbol[], out: SymtabWriter, linkerLocals: 
     const bind = linkerLocals ? STB_LOCAL : g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL;
     const os = globalOutputSection(g);
     const shndx = !g.defined ? SHN_UNDEF : os ? os.index : SHN_ABS;
-    g.outputIndex = out.write(out.strings.add(names, start, at - start), globalAddress(g), g.size, (bind << 4) | g.type, g.visibility, shndx);
+    // A symbol made local loses its visibility (ld clears st_other's bits for forced-local symbols).
+    g.outputIndex = out.write(out.strings.add(names, start, at - start), globalAddress(g), g.size, (bind << 4) | g.type, linkerLocals ? 0 : g.visibility, shndx);
   }
 }
 

@@ -12,7 +12,7 @@ export function collectGarbage(ctx: LinkContext): void {
   const all = ctx.objects.flatMap((o) => o.sections.filter((s): s is InputSection => !!s));
   const startStop = new Set([...ctx.symbols.keys()].filter((n) => /^__(start|stop)_/.test(n)).map((n) => n.replace(/^__(start|stop)_/, '')));
   for (const s of all) if (s.keep || (s.flags & BigInt(SHF_ALLOC)) === 0n || startStop.has(s.name) || /^\.(init|fini|preinit_array|init_array|fini_array|ctors|dtors)(\.|$)/.test(s.name)) mark(s);
-  for (const synthetic of [ctx.synthetic.buildId, ctx.synthetic.got, ctx.synthetic.common]) if (synthetic) synthetic.live = true;
+  for (const synthetic of [ctx.synthetic.buildId, ctx.synthetic.got, ctx.synthetic.gotPlt, ctx.synthetic.common]) if (synthetic) synthetic.live = true;
   const entry = ctx.symbols.get(ctx.options.entry ?? ctx.entrySymbol ?? '_start');
   mark(entry?.section);
   while (work.length) {

@@ -97,6 +97,7 @@ function inputSectionsInOrder(ctx: LinkContext): Set<InputSection> {
     if (obj.index === 0 && ctx.synthetic.buildId) out.add(ctx.synthetic.buildId);
   }
   if (ctx.synthetic.got) out.add(ctx.synthetic.got);
+  if (ctx.synthetic.gotPlt) out.add(ctx.synthetic.gotPlt);
   if (ctx.iplt) for (const s of [ctx.iplt.stubs, ctx.iplt.slots, ctx.iplt.relocations]) out.add(s);
   if (ctx.synthetic.common) out.add(ctx.synthetic.common);
   return out;

@@ -43,6 +43,7 @@ export function scanRelocations(ctx: LinkContext): void {
   if (errors.length) throw new StageError(joinLocatedMessages(errors), errors.map((message) => ({ severity: 'error', message })));
   if (ctx.gotSlots.length) createGotSection(ctx);
   createIplt(ctx, [...ifuncs]);
+  if (ctx.gotSlots.length || ctx.iplt) createGotPltSection(ctx);
 }
 
 /** A section's relocation count for sizing the arena; a damaged table counts 0 here and raises its
@@ -188,10 +189,19 @@ function createGotSection(ctx: LinkContext): void {
   const owner = ctx.objects[0];
   const size = ctx.gotSlots.length * 8;
   const got: InputSection = {
-    file: owner, index: -1, name: '.got', type: SHT_PROGBITS, flags: BigInt(SHF_ALLOC | SHF_WRITE), entsize: 8, align: 8,
+    file: owner, index: -1, name: '.got', type: SHT_PROGBITS, flags: BigInt(SHF_ALLOC | SHF_WRITE), entsize: 0, align: 8, // sh_entsize 0, as ld's
     size, data: new Uint8Array(size), relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
   };
   ctx.synthetic.got = got;
+}
+
+/** `.got.plt`'s three reserved words (GOT[0] would hold _DYNAMIC, 0 in a static executable), which
+ *  ld keeps whenever the link has a GOT or IFUNC slots; _GLOBAL_OFFSET_TABLE_ marks their start. */
+function createGotPltSection(ctx: LinkContext): void {
+  ctx.synthetic.gotPlt = {
+    file: ctx.objects[0], index: -1, name: '.got.plt', type: SHT_PROGBITS, flags: BigInt(SHF_ALLOC | SHF_WRITE), entsize: 8, align: 8,
+    size: 24, data: new Uint8Array(24), relocationSection: -1, output: undefined, offset: 0, discarded: false, live: true, keep: true, merge: undefined, ehFrame: undefined,
+  };
 }
 
 /** Key of a GOT slot for (object, symbol index). */

@@ -22,9 +22,13 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
   const shstrtab = new SuffixStringTable();
   const chunks: Chunk[] = [];
   const byOutput = new Map<OutputSection, Chunk>();
+  // The IRELATIVE table links to .symtab and applies to the slots' section (SHF_INFO_LINK), as ld's.
+  const irelative = ctx.iplt?.relocations.output;
   for (const os of ctx.outputSections) {
+    const relocates = os === irelative ? ctx.iplt!.slots.output : undefined;
     const chunk = new BytesChunk(sectionHeader(os.name, {
-      type: os.type, flags: os.flags, addr: os.address, size: BigInt(os.size), addralign: BigInt(os.align), entsize: BigInt(os.entsize),
+      type: os.type, flags: relocates ? os.flags | BigInt(SHF_INFO_LINK) : os.flags, addr: os.address, size: BigInt(os.size), addralign: BigInt(os.align), entsize: BigInt(os.entsize),
+      ...(relocates ? { link: table.symtabIndex, info: relocates.index } : {}),
     }), os.data);
     chunks.push(chunk);
     byOutput.set(os, chunk);
@@ -86,11 +90,12 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
   }
   checkOutputSize('the output file', Number(shoff) + SHDR * (chunks.length + 1));
   const size = Number(shoff) + SHDR * (chunks.length + 1);
+  const osabi = usesGnuSymbols(ctx) ? ELFOSABI_GNU : 0;
   const ident = new Uint8Array(16);
-  ident.set([0x7f, 0x45, 0x4c, 0x46, ELFCLASS64, ELFDATA2LSB, 1, 0]);
+  ident.set([0x7f, 0x45, 0x4c, 0x46, ELFCLASS64, ELFDATA2LSB, 1, osabi]);
   const image = {
     header: {
-      ident, elfClass: 64 as const, littleEndian: true, osabi: 0, abiVersion: 0, type: ET_EXEC, machine: EM_X86_64, version: 1,
+      ident, elfClass: 64 as const, littleEndian: true, osabi, abiVersion: 0, type: ET_EXEC, machine: EM_X86_64, version: 1,
       entry: entryAddress(ctx), phoff: 64n, shoff, flags: 0, ehsize: 64, phentsize: PHDR, shentsize: SHDR,
       rawPhnum: phdrs.length, rawShnum: chunks.length + 1, rawShstrndx: shstr.header.index, phnum: phdrs.length, shnum: chunks.length + 1, shstrndx: shstr.header.index,
     },
@@ -105,6 +110,19 @@ export function writeOutput(ctx: LinkContext): Uint8Array {
 
 /** PT_GNU_RELRO runs from the range's start to its page-aligned end, placed within the PT_LOAD that
  *  holds it, whose file bytes it shares up to its own end (as ld derives it from that PT_LOAD). */
+const ELFOSABI_GNU = 3;
+const STT_GNU_IFUNC = 10;
+const STB_GNU_UNIQUE = 10;
+
+/** Whether the output symbol table has a GNU extension symbol (STT_GNU_IFUNC, STB_GNU_UNIQUE), for
+ *  which ld marks the file ELFOSABI_GNU. */
+function usesGnuSymbols(ctx: LinkContext): boolean {
+  const symtab = ctx.symbolTable?.symtab;
+  if (!symtab) return false;
+  for (let at = 4; at < symtab.length; at += 24) if ((symtab[at] & 0xf) === STT_GNU_IFUNC || symtab[at] >> 4 === STB_GNU_UNIQUE) return true;
+  return false;
+}
+
 function relroFromLoad(segments: Segment[], phdrs: ProgramHeader[]): void {
   segments.forEach((seg, i) => {
     if (!seg.range) return;
