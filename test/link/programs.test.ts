@@ -11,7 +11,7 @@ import { link } from '../../src/link/link.ts';
 import { repoRoot } from '../helpers.ts';
 
 let dir: string;
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString();
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
 const CFLAGS = ['-O1', '-g0', '-ffreestanding', '-fno-stack-protector', '-fno-asynchronous-unwind-tables', '-c'];
 const cc = (src: string, ...flags: string[]) => sh('gcc', [...CFLAGS, ...flags, src, '-o', src.replace(/\.c$/, '.o')]);
@@ -209,6 +209,13 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     // after .text, retained orphans, ELFOSABI_GNU for IFUNCs), program headers and notes are ld's.
     // Still not ld's: which GOT and IFUNC slot each symbol gets (ld's order of its hash walk).
     expect(sh('readelf', ['-hSslnW', 'glibc.lp']).replace('glibc.lp', '')).toBe(sh('readelf', ['-hSslnW', 'glibc.ld']).replace('glibc.ld', ''));
+    // With --emit-relocs: calls to IFUNCs are written against the symbol while their bytes reach its
+    // .iplt stub (as ld), and verify knows it (linkBoth requires an empty stderr).
+    const relocs = linkBoth('glibcr', ['--emit-relocs', ...glibcArguments('hello.o')]);
+    expect(relocs.ldplay).toEqual(relocs.ld);
+    const plt32 = (exe: string) => sh('readelf', ['-rW', exe]).split('\n').filter((l) => /R_X86_64_PLT32\s+\S+\s+(memcpy|strlen)\b/.test(l)).length;
+    expect(plt32('glibcr.lp')).toBeGreaterThan(0);
+    expect(plt32('glibcr.lp')).toBe(plt32('glibcr.ld'));
     const headers = (exe: string) => sh('readelf', ['-lW', exe]).split('\n').filter((l) => /^\s+[A-Z_]+\s+0x/.test(l)).map((l) => { const f = l.trim().split(/\s+/); return `${f[0]} ${f.slice(6).join(' ')}`; });
     expect(headers('glibc.lp')).toEqual(headers('glibc.ld'));
     const firstLoad = (exe: string) => sh('readelf', ['-lW', exe]).match(/^\s+LOAD\s+(0x\S+)\s+(0x\S+)/m)?.slice(1, 3);

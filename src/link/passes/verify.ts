@@ -1,5 +1,5 @@
 // Pass, verify: re-derives every emitted relocation (--emit-relocs) from the output alone — the
-// symbol's value in the output .symtab, the addend, the place — and checks the bytes the link wrote
+// symbol's value in the output .symtab (an IFUNC's: its .iplt stub), the addend, the place — and checks the bytes the link wrote
 // there (the relocation arena's routine, src/hot/relocate.ts, over a copy of .symtab). Mismatches
 // are listed in the record (bounded) and reported as warnings; nothing is changed. Entries a TLS
 // rewrite left describing the old instruction (as ld writes them) are not checked.
@@ -8,6 +8,7 @@ import { VERIFY_LISTED, relocator } from '../../hot/relocate.ts';
 import { X86_64_KINDS } from '../arch/x86_64.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { threadPointer } from '../relocation-plan.ts';
+import { referenceAddress } from '../chunks/iplt.ts';
 
 export function verify(ctx: LinkContext): void {
   const table = ctx.symbolTable;
@@ -16,6 +17,12 @@ export function verify(ctx: LinkContext): void {
   const arena = plan.arena;
   if (table.symtab.length > arena.symtab.length) throw new StageError('ldplay: internal error in verify: .symtab larger than its room in the relocation arena');
   arena.symtab.set(table.symtab);
+  // References to an IFUNC go to its .iplt stub (ld writes them against the symbol itself), so in
+  // verify's copy of .symtab an IFUNC's value is its stub.
+  if (ctx.iplt) {
+    const view = new DataView(arena.symtab.buffer, arena.symtab.byteOffset, table.symtab.length);
+    for (const g of ctx.iplt.symbols) if (g.outputIndex) view.setBigUint64(g.outputIndex * 24 + 8, BigInt.asUintN(64, referenceAddress(ctx, g)), true);
+  }
   // TLS symbols hold template offsets in the output, so TPOFF is S + A - alignUp(size, align).
   const tp = threadPointer(ctx) - (ctx.outputSections.find((o) => (o.flags & 0x400n) !== 0n)?.address ?? 0n);
   const outIndex = new Map(ctx.outputSections.map((o, i) => [o, i]));
