@@ -10,6 +10,8 @@ import { X86_64_KINDS, absoluteFieldFit, relocationName, rewriteInstruction, typ
 import { buildOutputBuffers } from '../chunks/output-buffers.ts';
 import type { LinkContext } from '../context.ts';
 import { fillIplt, referenceAddress } from '../chunks/iplt.ts';
+import { hashWalkRank } from './build-symbol-table.ts';
+import { gotKey } from './scan-relocations.ts';
 import { localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
 import { overflowMessage, recordStep } from '../relocation-messages.ts';
@@ -20,8 +22,10 @@ export function applyRelocations(ctx: LinkContext): void {
   const live = liveRelocationSections(ctx);
   const arena = createRelocationArena(ctx, live);
   const buffers = buildOutputBuffers(ctx, arena.buffers);
+  const rank = ctx.gotSlots.length || ctx.iplt ? hashWalkRank(ctx) : undefined;
+  if (rank) orderGotSlots(ctx, rank);
   fillGot(ctx);
-  fillIplt(ctx, buffers);
+  if (ctx.iplt) fillIplt(ctx, buffers, rank!);
   const plan = planRelocations(ctx, live, arena);
   ctx.plan = plan;
   checkRelocationTargets(plan);
@@ -100,6 +104,20 @@ function applyEntry(plan: RelocationPlan, buffers: (Uint8Array | undefined)[], v
   const fits = storeValue(values.views[plan.arena.out[i]]!, at, kind.size, fit, values.S, values.A, values.P, i, formula);
   if (before) onStep!(i, before, buf.subarray(Math.max(0, place - 3), place + kind.size)); // read at once, not kept
   return fits;
+}
+
+/** GOT slots in ld's order: locals first, file by file and by symbol index (bfd sizes local GOT
+ *  references per input first), then globals in the walk of its symbol hash table. */
+function orderGotSlots(ctx: LinkContext, rank: Map<string, number>): void {
+  const key = ({ objIndex, sym }: { objIndex: number; sym: number }) => {
+    const t = ctx.objects[objIndex].symtab!;
+    return sym < t.firstGlobal ? [0, objIndex, sym] : [1, rank.get(t.name(sym)) ?? 0, 0];
+  };
+  const keyed = ctx.gotSlots.map((slot) => ({ slot, k: key(slot) }));
+  keyed.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
+  ctx.gotSlots = keyed.map((e) => e.slot);
+  ctx.gotIndex.clear();
+  ctx.gotSlots.forEach(({ objIndex, sym }, i) => ctx.gotIndex.set(gotKey(ctx, objIndex, sym), i));
 }
 
 function fillGot(ctx: LinkContext): void {

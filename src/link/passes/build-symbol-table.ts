@@ -51,7 +51,7 @@ export function buildSymbolTable(ctx: LinkContext): void {
   // A static executable lists defined symbols only: undefined weak ones resolve to 0 and are not
   // written (as ld), and symbols of discarded sections go with them.
   // In the order of ld's walk over its symbol hash table.
-  const rank = symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
+  const rank = hashWalkRank(ctx);
   // With --emit-relocs ld also writes the undefined weak symbols relocations name (value 0, UND).
   const emitRelocs = ctx.options.emitRelocs;
   // Ranks are 0…n-1, one per name: each symbol goes straight to its place (unranked ones last).
@@ -77,6 +77,11 @@ export function buildSymbolTable(ctx: LinkContext): void {
 
 /** ld reads a -T script's statements where -T stands on the command line, and its built-in script
  *  after the input files; with -T among the inputs, ldplay takes the inputs as read first. */
+/** Each global's place in ld's walk of its symbol hash table (the order it writes globals in). */
+export function hashWalkRank(ctx: LinkContext): Map<string, number> {
+  return symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
+}
+
 function scriptReadFirst(ctx: LinkContext): boolean {
   return !ctx.usingDefaultScript && ctx.options.script !== undefined && (ctx.options.scriptPosition ?? 0) === 0;
 }
