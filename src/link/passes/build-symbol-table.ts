@@ -7,8 +7,9 @@ import {
 } from '../../elf/index.ts';
 import { SuffixStringTable } from '../../elf/suffix-string-table.ts';
 import { PLAIN_SYMBOL, halves } from '../../hot/relocate.ts';
-import type { GlobalSymbol, LinkContext, ObjectFile, OutputSection } from '../context.ts';
+import type { GlobalSymbol, InputSection, LinkContext, ObjectFile, OutputSection } from '../context.ts';
 import { globalAddress, globalOutputSection, keptSection, localAddress } from '../layout/addresses.ts';
+import { filesInOutputOrder } from '../layout/file-order.ts';
 import { symbolHashOrder } from '../layout/symbol-hash-order.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../relocation-words.ts';
 import { mergedOffset } from './merge-sections.ts';
@@ -113,7 +114,7 @@ class SymtabWriter {
     this.table[at + 4] = info;
     this.table[at + 5] = other;
     this.view.setUint16(at + 6, shndx, true);
-    this.view.setBigUint64(at + 8, BigInt.asUintN(64, (info & 0xf) === STT_TLS ? value - this.tlsStart : value), true);
+    this.view.setBigUint64(at + 8, BigInt.asUintN(64, (info & 0xf) === STT_TLS && shndx !== SHN_UNDEF ? value - this.tlsStart : value), true);
     this.view.setBigUint64(at + 16, BigInt.asUintN(64, size), true);
     return this.count++;
   }
@@ -148,29 +149,30 @@ class SymtabWriter {
 /** One file's locals: no section symbols, none of removed sections, `.L` names only with
  *  --discard-none, and an STT_FILE of the file's name first when it has none (as ld). Names are
  *  copied from the input's string table as bytes (no JS string per name). */
-function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter, relocated?: Uint8Array): void {
+function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter, relocated?: number[]): void {
   const t = obj.symtab!;
   const known = knownLocals(ctx, obj);
   const names = obj.elf.stringTable(obj.elf.sections[t.index].link).data;
   let fileNamed = false;
-  for (let i = 1; i < t.firstGlobal; i++) {
+  const isDotL = (start: number) => names[start] === 0x2e && names[start + 1] === 0x4c;
+  const write = (i: number, dotL: 'all' | 'skip' | 'only') => {
     const info = t.info(i);
     const type = info & 0xf;
-    if (type === STT_SECTION) continue;
+    if (type === STT_SECTION) return;
     const shndx = t.shndx(i);
     let outShndx = shndx;
     if (shndx !== SHN_ABS && shndx !== SHN_UNDEF && shndx !== SHN_COMMON) {
       const s = obj.sections[shndx];
-      if (!s || s.discarded || !s.output || s.output.removed) continue; // ld drops locals of removed sections
+      if (!s || s.discarded || !s.output || s.output.removed) return; // ld drops locals of removed sections
       outShndx = keptSection(s.merge ? mergedOffset(s, Number(t.value(i))).holder.output! : s.output)!.index;
     }
     const start = t.nameOffset(i);
     let end = names.indexOf(0, start);
     if (end < 0) { t.name(i); end = start; } // raises the reader's error (an empty table reads as '')
-    // ".L" names go unless --discard-none, or (as ld) an emitted relocation still refers to them.
-    if (!ctx.options.discardNone && names[start] === 0x2e && names[start + 1] === 0x4c && !relocated?.[i]) continue;
+    if ((dotL === 'skip' && isDotL(start)) || (dotL === 'only' && !isDotL(start))) return;
+    // An STT_FILE of the file's name when it has none first; not for the late .L ones (as ld).
     if (type === STT_FILE) fileNamed = true;
-    else if (!fileNamed) { out.push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
+    else if (!fileNamed && dotL !== 'only') { out.push(obj.fileName, 0n, 0n, STT_FILE, 0, SHN_ABS); fileNamed = true; }
     const name = out.strings.add(names, start, end - start);
     // The relocation arena has most locals' addresses already (relocation-plan.ts), as halves.
     if (known && known.state[known.slot + i] === PLAIN_SYMBOL && type !== STT_TLS) {
@@ -178,7 +180,12 @@ function writeLocals(ctx: LinkContext, obj: ObjectFile, out: SymtabWriter, reloc
     } else {
       obj.localOutputIndex[i] = out.write(name, localAddress(obj, i), t.size(i), info, t.other(i), outShndx);
     }
-  }
+  };
+  // ".L" names go unless --discard-none; those an emitted relocation still refers to come after the
+  // file's other locals, in the order its relocations first name them (ld writes each when it meets it).
+  const keepDotL = ctx.options.discardNone;
+  for (let i = 1; i < t.firstGlobal; i++) write(i, keepDotL ? 'all' : 'skip');
+  if (!keepDotL && relocated) for (const i of relocated) write(i, 'only');
 }
 
 /** A file's local addresses as the relocation arena holds them (slots from `slot`), and its
@@ -192,40 +199,36 @@ function knownLocals(ctx: LinkContext, obj: ObjectFile): KnownLocals | undefined
   return { slot: file.slot, state: a.symState, addr: halves(a.symAddr), syms: new DataView(a.syms.buffer, a.syms.byteOffset + file.slot * 24, obj.symtab!.count * 24) };
 }
 
-/** Per object, 1 for each local symbol a kept relocation refers to (--emit-relocs writes those). */
-function relocatedLocals(ctx: LinkContext): Map<ObjectFile, Uint8Array> {
-  const marks = new Map<ObjectFile, Uint8Array>();
+/** Per object, the local symbols its kept relocations refer to (--emit-relocs writes those), in
+ *  the order they are first named: its sections in header order, each one's relocations in order. */
+function relocatedLocals(ctx: LinkContext): Map<ObjectFile, number[]> {
   const plan = ctx.plan!;
+  const entries: { s: InputSection; first: number }[] = [];
   let n = 0;
-  for (const s of plan.sections) {
+  for (const s of plan.sections) { entries.push({ s, first: n }); n += s.file.elf.relocationTable(s.relocationSection).count; }
+  entries.sort((a, b) => a.s.file.index - b.s.file.index || a.s.index - b.s.index);
+  const order = new Map<ObjectFile, number[]>();
+  const seen = new Map<ObjectFile, Uint8Array>();
+  for (const { s, first } of entries) {
     const obj = s.file;
     const table = obj.elf.relocationTable(s.relocationSection);
     const w = relocationWords(obj.elf, table);
     const firstGlobal = obj.symtab!.firstGlobal;
-    let m = marks.get(obj);
-    if (!m) { m = new Uint8Array(firstGlobal); marks.set(obj, m); }
-    for (let i = 0; i < table.count; i++, n++) {
+    let m = seen.get(obj);
+    let list = order.get(obj);
+    if (!m || !list) { m = new Uint8Array(firstGlobal); list = []; seen.set(obj, m); order.set(obj, list); }
+    for (let i = 0; i < table.count; i++) {
       const sym = w[i * WORDS_PER_RELOCATION + 3];
-      if (sym < firstGlobal && !plan.arena.dropped[n]) m[sym] = 1;
+      if (sym < firstGlobal && !m[sym] && !plan.arena.dropped[first + i]) { m[sym] = 1; list.push(sym); }
     }
   }
-  return marks;
-}
-
-/** The linker-local globals (script or ld hidden symbols), or the rest with their own binding.
- *  Names are encoded into one buffer (one byte per char) that the string table keeps ranges of. */
-/** Input files in the order ld writes their locals: each when the walk over the output sections, in
- *  order, and their input sections meets its first section (bfd's final link outputs a file's symbols
- *  with its first section); files with no section in the output after, in link order. */
-function filesInOutputOrder(ctx: LinkContext): ObjectFile[] {
-  const seen = new Set<ObjectFile>();
-  for (const os of ctx.outputSections) for (const s of os.members) if (s.index >= 0) seen.add(s.file);
-  for (const obj of ctx.objects) seen.add(obj);
-  return [...seen];
+  return order;
 }
 
 const isLinkerLocal = (g: GlobalSymbol) => g.scriptDefined === true && g.linkerHidden === true;
 
+/** The linker-local globals (script or ld hidden symbols), or the rest with their own binding.
+ *  Names are encoded into one buffer (one byte per char) that the string table keeps ranges of. */
 function writeGlobals(globals: GlobalSymbol[], out: SymtabWriter, linkerLocals: boolean): void {
   const chosen = globals.filter((g) => isLinkerLocal(g) === linkerLocals);
   const names = latin1Bytes(chosen.map((g) => g.name).join(''));

@@ -30,11 +30,13 @@ export function emitRelocations(ctx: LinkContext): void {
       if (at === undefined) continue;
       const h = at * 8;
       k = run.emit(arena, arena.sections[h], arena.sections[h + 1], arena.sections[h + 6], k);
+      if (m.ehFrame) k = emitRemovedAsNone(arena, P, arena.sections[h], arena.sections[h + 1], os.address + BigInt(m.offset), k);
     }
     const out = arena.emitted.subarray(start * 24, k * 24);
     const asInput = arena.asInput.subarray(start, k);
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     for (let j = 1; j <= arena.fixups[0]; j++) finishEntry(ctx, arena, P, arena.fixups[2 * j + 1], arena.fixups[2 * j] - start, view, asInput);
+    sortByOffset(out, asInput);
     ctx.emitted.set(os, out);
     if (asInput.includes(1)) ctx.emittedAsInput.set(os, asInput);
     ctx.record.emittedRelocations += k - start;
@@ -111,4 +113,40 @@ function outputSymbols(ctx: LinkContext, file: ObjectFile, arena: RelocationAren
     }
   }
   for (let sym = locals; sym < t.count; sym++) arena.outSym[slot + sym] = file.globals[sym].outputIndex;
+}
+
+/** ld sorts each output section's relocations by r_offset (stably: bfd's elf_link_adjust_relocs on
+ *  x86-64), so an input whose entries are out of order (libc-start.o's .rela.text) comes out sorted.
+ *  `flags` (one byte per entry) moves with its entry. Already sorted (the usual case): untouched. */
+function sortByOffset(entries: Uint8Array, flags: Uint8Array): void {
+  const n = entries.length / 24;
+  const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+  const lo = (i: number) => view.getUint32(i * 24, true);
+  const hi = (i: number) => view.getUint32(i * 24 + 4, true);
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = hi(i - 1) < hi(i) || (hi(i - 1) === hi(i) && lo(i - 1) <= lo(i));
+  if (sorted) return;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => hi(a) - hi(b) || lo(a) - lo(b) || a - b);
+  const copy = entries.slice();
+  const flagsCopy = flags.slice();
+  order.forEach((from, to) => { entries.set(copy.subarray(from * 24, from * 24 + 24), to * 24); flags[to] = flagsCopy[from]; });
+}
+
+/** The relocations of .eh_frame entries ld removed become R_X86_64_NONE (symbol 0, addend 0) at the
+ *  place of the section's previous kept relocation, or the section's start (bfd's elf_link_input_bfd
+ *  keeps their count and the offsets ordered). Appended at `k`; the sort puts them in place. */
+function emitRemovedAsNone(arena: RelocationArena, P: Uint32Array, first: number, count: number, sectionStart: bigint, k: number): number {
+  let lastLo = Number(BigInt.asUintN(64, sectionStart) & 0xffffffffn);
+  let lastHi = Number(BigInt.asUintN(64, sectionStart) >> 32n);
+  const view = new DataView(arena.emitted.buffer, arena.emitted.byteOffset, arena.emitted.byteLength);
+  for (let n = first; n < first + count; n++) {
+    if (!arena.dropped[n]) { lastLo = P[2 * n]; lastHi = P[2 * n + 1]; continue; }
+    const o = k * 24;
+    view.setUint32(o, lastLo, true);
+    view.setUint32(o + 4, lastHi, true);
+    for (let b = 8; b < 24; b += 4) view.setUint32(o + b, 0, true);
+    arena.asInput[k] = 0;
+    k++;
+  }
+  return k;
 }

@@ -24,6 +24,8 @@ export function addObjectSymbols(ctx: LinkContext, obj: ObjectFile): void {
     if (shndx === SHN_UNDEF) {
       // An undefined symbol is weak only while every reference to it is weak (gABI "Symbol Table").
       if (!g.defined) g.binding = bind === STB_WEAK && (!g.referenced || g.binding === STB_WEAK) ? STB_WEAK : 1;
+      // An undefined symbol takes the type its references give it (ld writes a TLS weak one as TLS).
+      if (!g.defined && g.type === 0) g.type = info & 0xf;
       g.referenced = true;
       continue;
     }
