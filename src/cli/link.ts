@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isArchive, readArchive } from '../elf/index.ts';
+import { implicitScriptInputs, isImplicitScript } from '../link/implicit-script.ts';
 import { link } from '../link/link.ts';
 import { libraryCandidates, parseLinkArguments } from '../link/options.ts';
 import { StageError } from '../pipeline/stage.ts';
@@ -52,10 +53,19 @@ export const linkCommand: Command = {
         if (item.kind === 'file') add(item.name);
         else for (const name of libraryCandidates(item.name, options.searchDirs)) add(name);
       }
-      for (const [name, bytes] of [...files]) {
-        if (!isArchive(bytes)) continue;
-        const archive = readArchive(bytes, name);
-        if (archive.thin) for (const m of archive.members) add(join(dirname(name), m.name));
+      // Implicit linker scripts (libm.a) name more files, which may be scripts or thin archives too.
+      for (let scanned = 0; scanned < files.size;) {
+        const [name, bytes] = [...files][scanned++];
+        if (isImplicitScript(bytes)) {
+          try {
+            for (const input of implicitScriptInputs(bytes, name, options.searchDirs)) for (const c of input.candidates) add(c);
+          } catch (e) {
+            if (!(e instanceof StageError)) throw e; // the link reports it where the script is opened
+          }
+        } else if (isArchive(bytes)) {
+          const archive = readArchive(bytes, name);
+          if (archive.thin) for (const m of archive.members) add(join(dirname(name), m.name));
+        }
       }
       if (options.script) add(options.script);
       const result = link([...files].map(([name, bytes]) => ({ name, bytes })), options);

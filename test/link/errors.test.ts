@@ -200,4 +200,22 @@ describe('link errors are reported like ld', () => {
     expect(notElf.ldplay.status).toBe(1);
     noStackTrace(notElf.ldplay.stderr);
   });
+
+  it('implicit linker scripts given as inputs: a missing file, an unsupported command and a syntax error are located one-line errors', () => {
+    write('missing.a', 'GROUP ( nothere.a )\n');
+    const missing = both(['start.o', 'missing.a']);
+    expect(missing.ld).toEqual({ status: 1, stderr: 'ld: cannot find nothere.a: No such file or directory\n' });
+    expect(missing.ldplay.status).toBe(1);
+    expect(missing.ldplay.stderr).toBe('ld: cannot find nothere.a: No such file or directory (named in missing.a)\n');
+    write('sections.a', 'OUTPUT_FORMAT(elf64-x86-64)\nSECTIONS { .text : { *(.text) } }\n');
+    const sections = both(['start.o', 'sections.a']);
+    expect(sections.ldplay).toEqual({ status: 1, stderr: 'ld: sections.a:2: sections in an implicit linker script (an input file) is not supported by ldplay\n' });
+    write('broken.a', 'GROUP (\n');
+    const broken = both(['start.o', 'broken.a']);
+    expect(broken.ld.status).toBe(1);
+    expect(broken.ld.stderr).toMatch(/broken\.a: file format not recognized; treating as linker script/);
+    expect(broken.ldplay.status).toBe(1);
+    expect(broken.ldplay.stderr).toMatch(/^ld: broken\.a: file format not recognized; treating as linker script\nld: broken\.a:2: syntax error/);
+    noStackTrace(broken.ldplay.stderr);
+  });
 });

@@ -221,6 +221,36 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     // names written after their file's other locals, undefined TLS symbols typed TLS.
   }, 60_000);
 
+  it('links a static glibc program with threads, libm (an implicit linker script: GROUP of two archives), setjmp and locales', () => {
+    write('big.c', `#include <stdio.h>
+      #include <stdlib.h>
+      #include <math.h>
+      #include <setjmp.h>
+      #include <locale.h>
+      #include <pthread.h>
+      static jmp_buf jb;
+      static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+      static void *twice(void *arg) { *(int *)arg *= 2; return arg; }
+      __thread int counter = 3;
+      int main(int argc, char **argv) {
+        int v[5] = {5, 3, 9, 1, 7}; qsort(v, 5, sizeof v[0], cmp);
+        char *s = malloc(64); snprintf(s, 64, "%g %d", sqrt(strtod("2.5", 0) * 4), v[0]);
+        setlocale(LC_ALL, "C");
+        int x = 21; pthread_t t; pthread_create(&t, 0, twice, &x); pthread_join(t, 0);
+        if (!setjmp(jb)) longjmp(jb, 1);
+        printf("%s %d %d %d\\n", s, x, counter, argc); free(s); return 0; }`);
+    sh('gcc', ['-O2', '-c', 'big.c']);
+    const libm = sh('gcc', ['-print-file-name=libm.a']).trim();
+    expect(readFileSync(libm, 'latin1')).toMatch(/GROUP\s*\(/); // Debian's libm.a is a script
+    const args = glibcArguments('big.o');
+    args.splice(args.indexOf('-lc') + 1, 0, '-lm');
+    for (const extra of [[], ['--emit-relocs']]) {
+      const { ld, ldplay } = linkBoth('big', [...extra, ...args]);
+      expect(ld).toEqual({ status: 0, stdout: '3.16228 1 42 3 1\n' });
+      expect(ldplay).toEqual(ld);
+    }
+  }, 60_000);
+
   it('relaxes -fPIC general- and local-dynamic TLS to local exec in a static glibc program', () => {
     write('tg.c', '__thread int tv = 5; static __thread int lv = 7; int get(void) { return tv + lv; } int bump(void) { return ++lv; }');
     write('tgm.c', 'extern __thread int tv; int get(void); int bump(void); int main(void) { tv += 30; return get() + bump(); }');

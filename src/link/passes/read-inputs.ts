@@ -1,5 +1,6 @@
 // Pass 1, readInputs: opens every input in command-line order — relocatable objects, GNU and thin
-// archives (members extracted by need, --whole-archive, --start-group/--end-group rescans), -l via -L.
+// archives (members extracted by need, --whole-archive, --start-group/--end-group rescans), -l via -L,
+// and implicit linker scripts' INPUT/GROUP files (Debian's libm.a).
 // It binds symbols as files arrive (resolveSymbols' addObjectSymbols), as ld does; no layout here.
 import {
   isArchive, readArchive, readElf, ElfFormatError, ET_REL, EM_X86_64, SHF_EXCLUDE, SHT_GROUP, SHT_NOBITS, SHT_NULL,
@@ -7,22 +8,42 @@ import {
 } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { InputSection, LinkContext, ObjectFile } from '../context.ts';
+import { implicitScriptInputs, isImplicitScript } from '../implicit-script.ts';
 import { libraryCandidates, type InputItem } from '../options.ts';
 import { addObjectSymbols } from './resolve-symbols.ts';
 
 export function readInputs(ctx: LinkContext): void {
   const groups = new Map<number, Archive[]>();
   const seenGroups = new Set<string>();
-  ctx.options.inputs.forEach((item, position) => {
-    const { name, bytes } = locate(ctx, item);
+  /** Opens one input: an archive (its needed members), an object, or an implicit linker script whose
+   *  files open in turn; archives join `group` (the command line's group) and a script's GROUP. */
+  const open = (name: string, bytes: Uint8Array, wholeArchive: boolean, group: Archive[] | undefined, depth: number): void => {
     if (isArchive(bytes)) {
       const archive = readArchive(bytes, name);
-      if (item.wholeArchive) for (const m of archive.members) addMember(ctx, archive, m.headerOffset, seenGroups);
+      if (wholeArchive) for (const m of archive.members) addMember(ctx, archive, m.headerOffset, seenGroups);
       else extractNeeded(ctx, [archive], seenGroups);
-      if (item.group) groups.set(item.group, [...(groups.get(item.group) ?? []), archive]);
+      group?.push(archive);
+    } else if (isImplicitScript(bytes)) {
+      if (depth > 16) throw new StageError(`ld: ${name}: implicit linker scripts nested more than 16 deep`);
+      const scriptGroup: Archive[] = [];
+      for (const input of implicitScriptInputs(bytes, name, ctx.options.searchDirs)) {
+        const found = input.candidates.find((c) => ctx.files.has(c));
+        if (found === undefined) throw new StageError(`ld: cannot find ${input.name}: No such file or directory (named in ${name})`, [{ severity: 'error', message: `cannot find ${input.name}`, file: name }]);
+        const into = input.group ? scriptGroup : undefined;
+        open(found, ctx.files.get(found)!, wholeArchive, into ?? group, depth + 1);
+        if (into && group) group.push(...into.filter((a) => !group.includes(a)));
+      }
+      // A GROUP's archives are searched again until none adds a member (as --start-group).
+      if (scriptGroup.length) extractNeeded(ctx, scriptGroup, seenGroups);
     } else {
       addObject(ctx, readObject(bytes, name), seenGroups);
     }
+  };
+  ctx.options.inputs.forEach((item, position) => {
+    const { name, bytes } = locate(ctx, item);
+    let group = item.group ? groups.get(item.group) : undefined;
+    if (item.group && !group) { group = []; groups.set(item.group, group); }
+    open(name, bytes, item.wholeArchive, group, 0);
     // At --end-group, rescan the group's archives until nothing new is pulled in.
     const next = ctx.options.inputs[position + 1];
     if (item.group && (!next || next.group !== item.group)) extractNeeded(ctx, groups.get(item.group) ?? [], seenGroups);
