@@ -214,6 +214,9 @@ export interface LinkContext {
   extractedMembers: Set<string>;
   /** (symbol, file) pairs already reported as undefined references (ld reports each once). */
   reportedUndefined: Set<string>;
+  /** Globals only the calls of relaxed TLS sequences name (__tls_get_addr): no value needed, but
+   *  --emit-relocs writes them, undefined or not, as ld does. */
+  tlsCallTargets: Set<GlobalSymbol>;
   /** Symbols the script assigns (PROVIDE aside), in statement order: they enter ld's symbol hash
    *  table when the script is read (layout/symbol-hash-order.ts). */
   scriptAssignments: string[];
@@ -240,6 +243,7 @@ export function createContext(options: LinkOptions, inputs: LinkInput[], record:
     emitted: new Map(),
     emittedAsInput: new Map(),
     reportedUndefined: new Set(),
+    tlsCallTargets: new Set(),
     extractedMembers: new Set(),
     scriptAssignments: [],
     diagnostics: [],

@@ -1,7 +1,7 @@
 // Conformance: small programs compiled here with gcc/as, linked with GNU ld and with `ldplay link` —
 // the same file byte for byte — then run: same stdout and exit status. Covers every supported x86-64 relocation
 // type, GOT relaxation and a real GOT, static TLS, archives (by need, thin, groups, whole-archive,
-// -L/-l), --gc-sections, static glibc, and that --emit-relocs output re-derives (verify) exactly.
+// -L/-l), --gc-sections, static glibc and libstdc++, and that --emit-relocs output re-derives (verify) exactly.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -247,6 +247,33 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     for (const extra of [[], ['--emit-relocs']]) {
       const { ld, ldplay } = linkBoth('big', [...extra, ...args]);
       expect(ld).toEqual({ status: 0, stdout: '3.16228 1 42 3 1\n' });
+      expect(ldplay).toEqual(ld);
+    }
+  }, 60_000);
+
+  it('links a static C++ program (libstdc++: iostream, exceptions, RTTI, templates, STB_GNU_UNIQUE) to ld\'s file', () => {
+    write('cxx.cc', `#include <iostream>
+      #include <vector>
+      #include <string>
+      #include <stdexcept>
+      #include <memory>
+      #include <map>
+      struct Base { virtual ~Base() {} virtual int f() const { return 1; } };
+      struct Derived : Base { int f() const override { return 2; } };
+      template <typename T> T twice(T v) { return v + v; }
+      int main(int argc, char **) {
+        std::vector<std::string> v{"a", "bb", "ccc"};
+        std::map<std::string, int> m; for (auto &s : v) m[s] = s.size();
+        std::unique_ptr<Base> b(new Derived);
+        try { if (argc > 0) throw std::runtime_error("boom"); } catch (const std::exception &e) { std::cout << e.what() << ' '; }
+        std::cout << twice(21) << ' ' << b->f() << ' ' << m["ccc"] << ' ' << (dynamic_cast<Derived *>(b.get()) != nullptr) << std::endl;
+        return 0; }`);
+    sh('g++', ['-O1', '-c', 'cxx.cc']);
+    const args = glibcArguments('cxx.o');
+    args.splice(args.indexOf('--start-group'), 0, '-lstdc++', '-lm');
+    for (const extra of [[], ['--emit-relocs']]) {
+      const { ld, ldplay } = linkBoth('cxx', [...extra, ...args]);
+      expect(ld).toEqual({ status: 0, stdout: 'boom 42 2 3 1\n' });
       expect(ldplay).toEqual(ld);
     }
   }, 60_000);

@@ -139,6 +139,7 @@ function layoutOutputSection(state: LayoutState, cmd: Extract<LayoutCommand, { k
   if (d?.align) align = maxBig(align, evaluateAbsolute(state, d.align, undefined));
   let vma: bigint;
   if (d?.address) vma = resolveLocationCounter(evaluate(d.address, env()), env());
+  else if (!d && !isAlloc(os)) vma = 0n; // ld places a non-allocated orphan at address 0
   else vma = alignUp(state.dot, align);
   os.address = vma;
   if (!os.removed && isAlloc(os)) { state.current = os; state.preferNext = false; }

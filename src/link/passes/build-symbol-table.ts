@@ -53,13 +53,15 @@ export function buildSymbolTable(ctx: LinkContext): void {
   // written (as ld), and symbols of discarded sections go with them.
   // In the order of ld's walk over its symbol hash table.
   const rank = hashWalkRank(ctx);
-  // With --emit-relocs ld also writes the undefined weak symbols relocations name (value 0, UND).
+  // With --emit-relocs ld also writes the undefined symbols relocations name (value 0, UND): weak
+  // ones, and __tls_get_addr of relaxed TLS calls, which needs no definition.
   const emitRelocs = ctx.options.emitRelocs;
+  const namedUndefined = (g: GlobalSymbol) => g.referenced && (g.binding === STB_WEAK || ctx.tlsCallTargets.has(g));
   // Ranks are 0…n-1, one per name: each symbol goes straight to its place (unranked ones last).
   const ranked: (GlobalSymbol | undefined)[] = new Array(rank.size);
   const unranked: GlobalSymbol[] = [];
   for (const g of ctx.symbols.values()) {
-    if (!((g.defined && !g.section?.discarded) || (emitRelocs && !g.defined && g.binding === STB_WEAK && g.referenced))) continue;
+    if (!((g.defined && !g.section?.discarded) || (emitRelocs && !g.defined && namedUndefined(g)))) continue;
     const r = rank.get(g.name);
     if (r === undefined) unranked.push(g); else ranked[r] = g;
   }
@@ -225,6 +227,8 @@ function relocatedLocals(ctx: LinkContext): Map<ObjectFile, number[]> {
   return order;
 }
 
+const STB_GNU_UNIQUE = 10;
+
 const isLinkerLocal = (g: GlobalSymbol) => g.scriptDefined === true && g.linkerHidden === true;
 
 /** The linker-local globals (script or ld hidden symbols), or the rest with their own binding.
@@ -236,7 +240,8 @@ function writeGlobals(globals: GlobalSymbol[], out: SymtabWriter, linkerLocals: 
   for (const g of chosen) {
     const start = at;
     at += g.name.length;
-    const bind = linkerLocals ? STB_LOCAL : g.binding === STB_WEAK ? STB_WEAK : STB_GLOBAL;
+    // STB_GNU_UNIQUE (10, C++ inline statics) stays unique, as ld writes it.
+    const bind = linkerLocals ? STB_LOCAL : g.binding === STB_WEAK || g.binding === STB_GNU_UNIQUE ? g.binding : STB_GLOBAL;
     const os = globalOutputSection(g);
     const shndx = !g.defined ? SHN_UNDEF : os ? os.index : SHN_ABS;
     // A symbol made local loses its visibility (ld clears st_other's bits for forced-local symbols).

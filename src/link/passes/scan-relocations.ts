@@ -152,7 +152,9 @@ function scanEntry(ctx: LinkContext, s: InputSection, table: RelocationTable, w:
     // `call *__tls_get_addr@GOTPCREL(%rip)` is gone, but ld sized the GOT before choosing the
     // rewrite, so __tls_get_addr keeps its slot (unused) as in ld's output.
     const callType = w[(i + 1) * WORDS_PER_RELOCATION + 2];
-    if (X86_64_KINDS[callType]?.formula === Formula.GotP) allocateGotSlot(ctx, obj.index, w[(i + 1) * WORDS_PER_RELOCATION + 3]);
+    const callSym = w[(i + 1) * WORDS_PER_RELOCATION + 3];
+    if (X86_64_KINDS[callType]?.formula === Formula.GotP) allocateGotSlot(ctx, obj.index, callSym);
+    if (callSym >= firstGlobal) ctx.tlsCallTargets.add(obj.globals[callSym]);
     return i + 2;
   }
   if (kind.formula !== Formula.GotP) return i + 1;
