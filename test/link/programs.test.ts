@@ -221,7 +221,7 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     // names written after their file's other locals, undefined TLS symbols typed TLS.
   }, 60_000);
 
-  it('links a static glibc program with threads, libm (an implicit linker script: GROUP of two archives), setjmp and locales', () => {
+  it('links a static glibc program with threads, libm (an implicit linker script: GROUP of two archives), setjmp and locales, also with --gc-sections', () => {
     write('big.c', `#include <stdio.h>
       #include <stdlib.h>
       #include <math.h>
@@ -244,7 +244,9 @@ describe('programs linked by ldplay behave like GNU ld\'s', () => {
     expect(readFileSync(libm, 'latin1')).toMatch(/GROUP\s*\(/); // Debian's libm.a is a script
     const args = glibcArguments('big.o');
     args.splice(args.indexOf('-lc') + 1, 0, '-lm');
-    for (const extra of [[], ['--emit-relocs']]) {
+    // --gc-sections keeps what live code's FDEs and their CIEs name (a DW.ref personality word in a
+    // COMDAT section), notes and retained sections, as ld.
+    for (const extra of [[], ['--emit-relocs'], ['--gc-sections'], ['--gc-sections', '--emit-relocs']]) {
       const { ld, ldplay } = linkBoth('big', [...extra, ...args]);
       expect(ld).toEqual({ status: 0, stdout: '3.16228 1 42 3 1\n' });
       expect(ldplay).toEqual(ld);
