@@ -120,13 +120,14 @@ function outputSymbols(ctx: LinkContext, file: ObjectFile, arena: RelocationAren
  *  `flags` (one byte per entry) moves with its entry. Already sorted (the usual case): untouched. */
 function sortByOffset(entries: Uint8Array, flags: Uint8Array): void {
   const n = entries.length / 24;
-  const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
-  const lo = (i: number) => view.getUint32(i * 24, true);
-  const hi = (i: number) => view.getUint32(i * 24 + 4, true);
+  // r_offset as 32-bit halves (the arena's entries are 8-byte aligned): words 6i (low), 6i + 1 (high).
+  const w = new Uint32Array(entries.buffer, entries.byteOffset, n * 6);
   let sorted = true;
-  for (let i = 1; i < n && sorted; i++) sorted = hi(i - 1) < hi(i) || (hi(i - 1) === hi(i) && lo(i - 1) <= lo(i));
+  for (let i = 6; i < n * 6; i += 6) {
+    if (w[i + 1] < w[i - 5] || (w[i + 1] === w[i - 5] && w[i] < w[i - 6])) { sorted = false; break; }
+  }
   if (sorted) return;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => hi(a) - hi(b) || lo(a) - lo(b) || a - b);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[6 * a + 1] - w[6 * b + 1] || w[6 * a] - w[6 * b] || a - b);
   const copy = entries.slice();
   const flagsCopy = flags.slice();
   order.forEach((from, to) => { entries.set(copy.subarray(from * 24, from * 24 + 24), to * 24); flags[to] = flagsCopy[from]; });
