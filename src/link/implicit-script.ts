@@ -2,8 +2,8 @@
 // GNU ld does: Debian's libm.a and libc.so are such scripts (`GROUP ( /usr/lib/…/libm-2.36.a … )`).
 // ldplay takes what they are used for — INPUT and GROUP lists of files and -lname libraries
 // (AS_NEEDED lists too: every file is static here), with OUTPUT_FORMAT/OUTPUT_ARCH/SEARCH_DIR
-// accepted — and refuses the rest by name. A name is looked for as written, then beside the
-// script, then along -L (ld: "the current directory, then the library search path").
+// accepted — and refuses the rest by name. A name is looked for as written, then along -L (ld: "the
+// current directory, then the archive library search path"); Debian's scripts name absolute paths.
 import { isArchive, isElf } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
 import { LinkerScriptError } from './script/errors.ts';
@@ -28,7 +28,6 @@ export function implicitScriptInputs(bytes: Uint8Array, fileName: string, search
     if (!(e instanceof LinkerScriptError)) throw e;
     throw new StageError(`ld: ${fileName}: file format not recognized; treating as linker script\nld: ${e.message}`, e.diagnostics);
   }
-  const dir = fileName.includes('/') ? fileName.slice(0, fileName.lastIndexOf('/') + 1) : '';
   const out: ScriptInput[] = [];
   const dirs = [...searchDirs];
   for (const c of script.commands) {
@@ -36,7 +35,7 @@ export function implicitScriptInputs(bytes: Uint8Array, fileName: string, search
       for (const f of c.files) {
         const candidates = f.name.startsWith('-l')
           ? libraryCandidates(f.name.slice(2), dirs)
-          : f.name.startsWith('/') ? [f.name] : [f.name, `${dir}${f.name}`, ...dirs.map((d) => `${d.replace(/\/$/, '')}/${f.name}`)];
+          : f.name.startsWith('/') ? [f.name] : [f.name, ...dirs.map((d) => `${d.replace(/\/$/, '')}/${f.name}`)];
         out.push({ name: f.name, candidates: [...new Set(candidates)], group: c.kind === 'group' });
       }
     } else if (c.kind === 'searchDir') {

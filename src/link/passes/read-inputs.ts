@@ -29,12 +29,12 @@ export function readInputs(ctx: LinkContext): void {
       for (const input of implicitScriptInputs(bytes, name, ctx.options.searchDirs)) {
         const found = input.candidates.find((c) => ctx.files.has(c));
         if (found === undefined) throw new StageError(`ld: cannot find ${input.name}: No such file or directory (named in ${name})`, [{ severity: 'error', message: `cannot find ${input.name}`, file: name }]);
-        const into = input.group ? scriptGroup : undefined;
-        open(found, ctx.files.get(found)!, wholeArchive, into ?? group, depth + 1);
-        if (into && group) group.push(...into.filter((a) => !group.includes(a)));
+        open(found, ctx.files.get(found)!, wholeArchive, input.group ? scriptGroup : group, depth + 1);
       }
-      // A GROUP's archives are searched again until none adds a member (as --start-group).
+      // A GROUP's archives are searched again until none adds a member (as --start-group), and with
+      // the command line's group when the script is inside one.
       if (scriptGroup.length) extractNeeded(ctx, scriptGroup, seenGroups);
+      group?.push(...scriptGroup);
     } else {
       addObject(ctx, readObject(bytes, name), seenGroups);
     }
