@@ -30,7 +30,7 @@ export function mergeNoteProperties(ctx: LinkContext): void {
     }
   }
   if (sections.length === 0) return;
-  const objects = ctx.objects.filter((o) => o.elf.header.type === 1); // ET_REL: every input object
+  const objects = ctx.objects; // every input object counts, notes or not
   const merged = new Map<number, Property>();
   const types = [...new Set([...byObject.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
   for (const type of types) {
