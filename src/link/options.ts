@@ -57,6 +57,15 @@ export function defaultOptions(): LinkOptions {
 /** Accepted and without effect on a static executable (what gcc's driver passes to ld). */
 const FLAGS_IGNORED = new Set(['-static', '-Bstatic', '-nostdlib', '--no-dynamic-linker', '-no-pie', '--no-pie', '--hash-style=gnu', '--hash-style=sysv', '--hash-style=both', '--eh-frame-hdr', '--as-needed', '--no-as-needed']);
 
+/** ld options for outputs ldplay does not make (it links static executables), by what they ask for. */
+const UNSUPPORTED_OUTPUTS: Record<string, string> = {
+  '-pie': 'position-independent executables are', '--pie': 'position-independent executables are',
+  '-static-pie': 'static position-independent executables are', '-shared': 'shared libraries are', '--shared': 'shared libraries are',
+  '-Bshareable': 'shared libraries are', '-r': 'relocatable output is', '--relocatable': 'relocatable output is', '-i': 'relocatable output is',
+  '-Ur': 'relocatable output is', '-Bdynamic': 'dynamic linking is', '-dy': 'dynamic linking is', '-call_shared': 'dynamic linking is',
+  '--dynamic-linker': 'dynamic linking is', '-I': 'dynamic linking is',
+};
+
 /** ld's -Tbss=, -Tdata=, -Ttext=, -Ttext-segment=, -Trodata-segment=, -Tldata-segment= options. */
 const SECTION_START = /^-T(bss|data|text|text-segment|rodata-segment|ldata-segment)=/;
 
@@ -110,6 +119,9 @@ export function parseLinkArguments(argv: readonly string[]): LinkOptions {
         else if (a.startsWith('-o') && a.length > 2) o.output = a.slice(2);
         else if (a.startsWith('-z') && a.length > 2) applyZ(o, a.slice(2));
         else if (FLAGS_IGNORED.has(a)) break;
+        else if (UNSUPPORTED_OUTPUTS[a.split('=')[0]]) {
+          throw new StageError(`ld: ${a.split('=')[0]}: ${UNSUPPORTED_OUTPUTS[a.split('=')[0]]} not supported by ldplay, which links static executables`);
+        }
         else if (a.startsWith('-') && a !== '-') throw new StageError(`ld: unrecognized option '${a}'\nld: use the --help option for usage information`);
         else o.inputs.push({ kind: 'file', name: a, wholeArchive: whole, group });
     }

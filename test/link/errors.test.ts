@@ -218,4 +218,12 @@ describe('link errors are reported like ld', () => {
     expect(broken.ldplay.stderr).toMatch(/^ld: broken\.a: file format not recognized; treating as linker script\nld: broken\.a:2: syntax error/);
     noStackTrace(broken.ldplay.stderr);
   });
+
+  it('ld options for outputs ldplay does not make (-pie, -shared, -r, a dynamic linker) are refused by name, not as unknown', () => {
+    for (const [option, what] of [['-pie', 'position-independent executables are'], ['-shared', 'shared libraries are'], ['-r', 'relocatable output is'], ['--dynamic-linker=/lib64/ld-linux-x86-64.so.2', 'dynamic linking is']]) {
+      const r = both([option, 'start.o']);
+      expect(r.ld.status).toBe(0); // ld makes them
+      expect(r.ldplay).toEqual({ status: 1, stderr: `ld: ${option.split('=')[0]}: ${what} not supported by ldplay, which links static executables\n` });
+    }
+  });
 });
