@@ -4,7 +4,8 @@
 // symbol search (fixed in src/kernel/sorttable/sorttable.ts); link: absurd section sizes are refused
 // before allocation (src/link/output-limits.ts, seeds 103/474/700); seed 21768
 // (a relocation patching a section with no contents) is refused by checkRelocationTargets; seed 153347
-// (sh_addralign not a power of two) by readInputs, as lld refuses it.
+// (sh_addralign not a power of two) by readInputs, as lld refuses it; link-default seeds 50003015 and
+// 50035210 (a .symtab whose sh_info, the first global, is past its symbols) by readInputs.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTargets } from './targets.ts';
 import { replayCase } from './run.ts';
@@ -24,6 +25,8 @@ const cases: [string, number, string][] = [
   ['link-objects', 700, 'bit flips in a section size: output buffer of 1 PB'],
   ['link-objects', 21768, 'bit flips: applyRelocationPlan reads .slice of an undefined buffer (TypeError)'],
   ['link-objects', 153347, 'sh_addralign 2^64-1: section offsets past the output buffer (RangeError)'],
+  ['link-default', 50003015, '.symtab sh_info past its symbols: a 12 GB symbol-table buffer (RangeError)'],
+  ['link-default', 50035210, '.symtab sh_info past its symbols: a 51 GB symbol-table buffer (RangeError)'],
 ];
 
 describe('fuzz regressions', () => {

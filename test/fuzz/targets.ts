@@ -119,13 +119,14 @@ export function createTargets(): FuzzTarget[] {
       run: (input) => guard(() => linkMiniKernel({ name: (input as { name: string }).name, bytes: bytesOf(input) })),
     },
     {
-      // The built-in script's path (no -T): data segment phases, RELRO, TLS, --emit-relocs.
+      // The built-in script's path (no -T): data segment phases, RELRO, TLS, --emit-relocs, property
+      // notes; and --gc-sections over the same files (its .eh_frame walk reads the mutated bytes).
       name: 'link-default', cases: 300,
       corpus: defaultScriptObjects,
-      run: (input) => guard(() => {
+      run: (input) => {
         const objects = defaultFiles().map((f) => (f.name === (input as { name: string }).name ? { name: f.name, bytes: bytesOf(input) } : f));
-        link(objects, ['--emit-relocs', '-o', 'a.out', ...objects.map((f) => f.name)]);
-      }),
+        for (const options of [['--emit-relocs'], ['--gc-sections']]) guard(() => { link(objects, [...options, '-o', 'a.out', ...objects.map((f) => f.name)]); });
+      },
     },
     {
       name: 'link-script', cases: 500,

@@ -145,6 +145,13 @@ function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): voi
     symtab: symtabHeader ? elf.symbolTable(symtabHeader.index) : undefined,
     sections: new Array(elf.sections.length).fill(undefined), globals: [], localOutputIndex: new Int32Array(0),
   };
+  // sh_info is one past the last local (gABI "Symbol Table"): past the table, every later pass would
+  // size arrays by a count the file does not hold.
+  if (obj.symtab && obj.symtab.firstGlobal > obj.symtab.count) {
+    const h = symtabHeader!;
+    throw new ElfFormatError(name, `section header [${h.index}] ${h.name}`, Number(elf.header.shoff) + h.index * elf.header.shentsize + (elf.is64 ? 44 : 28),
+      `sh_info ${obj.symtab.firstGlobal} (first global) is past the table's ${obj.symtab.count} symbols`);
+  }
   const discardedByGroup = groupDuplicates(elf, seenGroups);
   for (const h of elf.sections) {
     if (SKIPPED_TYPES.has(h.type) || discardedByGroup.has(h.index)) continue;
