@@ -41,11 +41,13 @@ async function fromCache(request) {
   return undefined;
 }
 
-async function navigate(request) {
+async function navigate(event) {
+  const { request } = event;
   try {
     const res = await fetch(request);
-    // Online: pick up a new deploy's files in the background.
-    readManifest().then(precache).catch(() => {});
+    // Online: pick up a new deploy's files in the background; waitUntil keeps the worker alive
+    // until they are cached and the old version dropped (else the browser may stop it halfway).
+    event.waitUntil(readManifest().then(precache).catch(() => {}));
     return res;
   } catch (err) {
     return (await fromCache(request)) ?? (await fromCache(new Request(scope.href))) ?? Promise.reject(err);
@@ -55,6 +57,6 @@ async function navigate(request) {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || !request.url.startsWith(scope.href)) return;
-  if (request.mode === 'navigate') { event.respondWith(navigate(request)); return; }
+  if (request.mode === 'navigate') { event.respondWith(navigate(event)); return; }
   event.respondWith(fromCache(request).then((hit) => hit ?? fetch(request)));
 });
