@@ -63,7 +63,14 @@ function frameDescriptions(s: InputSection): FrameDescription[] {
   const relocs: { offset: number; target: InputSection | undefined }[] = [];
   for (let i = 0; i < table.count; i++) relocs.push({ offset: Number(table.offset(i)), target: relocationTarget(s, table.sym(i)) });
   relocs.sort((a, b) => a.offset - b.offset);
-  const inside = (from: number, to: number) => relocs.filter((r) => r.offset >= from && r.offset < to);
+  // Entries and relocations both ascend: one cursor hands each entry its relocations.
+  let cursor = 0;
+  const inside = (from: number, to: number) => {
+    while (cursor < relocs.length && relocs[cursor].offset < from) cursor++;
+    const start = cursor;
+    while (cursor < relocs.length && relocs[cursor].offset < to) cursor++;
+    return relocs.slice(start, cursor);
+  };
   const view = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);
   const cies = new Map<number, (InputSection | undefined)[]>();
   const out: FrameDescription[] = [];
