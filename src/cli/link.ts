@@ -48,14 +48,20 @@ export const linkCommand: Command = {
       // The CLI prints no record, so it asks for no relocation byte steps (the playground does).
       const options = { ...parseLinkArguments(args), sha1: nativeSha1, recordSteps: 0 };
       const files = new Map<string, Uint8Array>();
-      const add = (name: string) => { if (!files.has(name) && existsSync(name)) files.set(name, load(name)); };
+      const loaded: [string, Uint8Array][] = []; // in load order, for the scan below
+      const add = (name: string) => {
+        if (files.has(name) || !existsSync(name)) return;
+        const bytes = load(name);
+        files.set(name, bytes);
+        loaded.push([name, bytes]);
+      };
       for (const item of options.inputs) {
         if (item.kind === 'file') add(item.name);
         else for (const name of libraryCandidates(item.name, options.searchDirs)) add(name);
       }
       // Implicit linker scripts (libm.a) name more files, which may be scripts or thin archives too.
-      for (let scanned = 0; scanned < files.size;) {
-        const [name, bytes] = [...files][scanned++];
+      for (let scanned = 0; scanned < loaded.length;) {
+        const [name, bytes] = loaded[scanned++];
         if (isImplicitScript(bytes)) {
           try {
             for (const input of implicitScriptInputs(bytes, name, options.searchDirs)) for (const c of input.candidates) add(c);
