@@ -217,6 +217,9 @@ export interface LinkContext {
   /** Globals only the calls of relaxed TLS sequences name (__tls_get_addr): no value needed, but
    *  --emit-relocs writes them, undefined or not, as ld does. */
   tlsCallTargets: Set<GlobalSymbol>;
+  /** Each global's place in ld's symbol hash walk, once every name exists (hashWalkRank's memo:
+   *  GOT/IFUNC slot order and the symbol table both need it). */
+  hashRank?: Map<string, number>;
   /** Symbols the script assigns (PROVIDE aside), in statement order: they enter ld's symbol hash
    *  table when the script is read (layout/symbol-hash-order.ts). */
   scriptAssignments: string[];

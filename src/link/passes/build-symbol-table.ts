@@ -80,9 +80,11 @@ export function buildSymbolTable(ctx: LinkContext): void {
 
 /** ld reads a -T script's statements where -T stands on the command line, and its built-in script
  *  after the input files; with -T among the inputs, ldplay takes the inputs as read first. */
-/** Each global's place in ld's walk of its symbol hash table (the order it writes globals in). */
+/** Each global's place in ld's walk of its symbol hash table (the order it writes globals in);
+ *  computed once per link, after assignAddresses has made the last names (ld's own symbols). */
 export function hashWalkRank(ctx: LinkContext): Map<string, number> {
-  return symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
+  ctx.hashRank ??= symbolHashOrder(scriptReadFirst(ctx) ? [...ctx.scriptAssignments, ...ctx.symbols.keys()] : ctx.symbols.keys());
+  return ctx.hashRank;
 }
 
 function scriptReadFirst(ctx: LinkContext): boolean {
