@@ -46,11 +46,13 @@ export function deriveSectionHeader(os: OutputSection): void {
 /** True when the section occupies file space. */
 export const hasContents = (os: OutputSection) => os.type !== SHT_NOBITS;
 
-export const isAlloc = (s: { flags: bigint }) => (s.flags & BigInt(SHF_ALLOC)) !== 0n;
+const ALLOC = BigInt(SHF_ALLOC);
+const TLS = BigInt(SHF_TLS);
+export const isAlloc = (s: { flags: bigint }) => (s.flags & ALLOC) !== 0n;
 
 /** .tbss-like: thread-local and without file contents. Its size is the TLS block's; it takes no
  *  room in the address space (ld neither advances `.` over it nor ends segments with it). */
-export const isTbss = (s: { flags: bigint; type: number }) => (s.flags & BigInt(SHF_TLS)) !== 0n && s.type === SHT_NOBITS;
+export const isTbss = (s: { flags: bigint; type: number }) => (s.flags & TLS) !== 0n && s.type === SHT_NOBITS;
 
 export function memberAdded(os: OutputSection, s: InputSection): void {
   os.members.push(s);

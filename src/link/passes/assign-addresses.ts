@@ -4,7 +4,7 @@
 // repeated until forward references settle. Empty output sections are dropped first (ld's rules).
 import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
-import type { GlobalSymbol, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
+import type { GlobalSymbol, InputSection, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
 import { deriveSectionHeader, isAlloc, isTbss } from '../layout/output-section.ts';
 import { createEnvironment, type LayoutState } from '../layout/script-environment.ts';
 import { defineLinkerSymbols } from '../layout/linker-symbols.ts';
@@ -161,15 +161,7 @@ function layoutOutputSection(state: LayoutState, cmd: Extract<LayoutCommand, { k
 
 function layoutItem(state: LayoutState, os: OutputSection, item: LayoutItem, dot: bigint, onAdvance: () => void): bigint {
   state.dot = dot;
-  if (item.kind === 'input') {
-    for (const s of item.sections) {
-      if (s.discarded || (s.merge && s.size === 0)) continue; // an empty .eh_frame still gets its place
-      dot = alignUp(dot, BigInt(s.align));
-      s.offset = Number(dot - os.address);
-      dot += BigInt(s.size);
-    }
-    return dot;
-  }
+  if (item.kind === 'input') return placeMembers(os, item.sections, dot);
   if (item.kind === 'data') {
     const size = { BYTE: 1, SHORT: 2, LONG: 4, QUAD: 8, SQUAD: 8 }[item.data.size];
     const value = evaluateAbsolute(state, item.data.value, os);
@@ -186,6 +178,26 @@ function layoutItem(state: LayoutState, os: OutputSection, item: LayoutItem, dot
   if (next < dot) throw scriptError(a.value, `cannot move location counter backwards (from ${hex(dot)} to ${hex(next)})`);
   if (next > dot) onAdvance();
   return next;
+}
+
+/** Lays input sections out from `dot` (absolute) and returns the end. Walked once per layout round
+ *  over every input section, so it counts in numbers: offsets within the output section (below
+ *  2^53, output-limits.ts) and the section's address modulo each power-of-two alignment (an
+ *  address is aligned to 2^k exactly when its low 32 bits are, for k ≤ 30 here). */
+function placeMembers(os: OutputSection, sections: InputSection[], dot: bigint): bigint {
+  const low = Number(BigInt.asUintN(32, os.address));
+  let offset = Number(dot - os.address);
+  for (const s of sections) {
+    if (s.discarded || (s.merge && s.size === 0)) continue; // an empty .eh_frame still gets its place
+    const a = s.align;
+    if (a > 1) {
+      if (a <= 0x4000_0000 && (a & (a - 1)) === 0) offset += (a - ((low + offset) % a)) % a;
+      else offset = Number(alignUp(os.address + BigInt(offset), BigInt(a)) - os.address); // not a power of two: as ld rounds
+    }
+    s.offset = offset;
+    offset += s.size;
+  }
+  return os.address + BigInt(offset);
 }
 
 function assignOutside(state: LayoutState, a: Assignment): void {
