@@ -179,6 +179,8 @@ describe('shareable links', () => {
     await grid.getByRole('columnheader', { name: /^Value/ }).getByRole('button').click();
     await grid.getByRole('columnheader', { name: /^Value/ }).getByRole('button').click();
     await expect.poll(() => grid.getByRole('columnheader', { name: /^Value/ }).getAttribute('aria-sort')).toBe('descending');
+    // Until the sorted rows are in, a click lands on the old order (and the new rows reset it).
+    await expect.poll(() => grid.getAttribute('aria-busy')).toBe('false');
     await grid.getByRole('gridcell', { name: 'ldplay_shared_mark', exact: true }).click();
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
