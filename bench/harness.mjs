@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const root = new URL('..', import.meta.url).pathname;
-// The command as a user runs it: the bin through its shebang (which sets up node's environment).
+// The command as a user runs it: the bin through its shebang (which drops NODE_EXTRA_CA_CERTS).
 export const ldplay = [`${root}bin/ldplay.mjs`];
 export const bigVmlinux = process.env.LDPLAY_BIG_VMLINUX ?? '/var/cache/ldplay/usr/lib/debug/boot/vmlinux-6.1.0-53-amd64';
 export const tinyDir = new URL('../../shared/fixtures/x86_64-tiny/', import.meta.url).pathname;
