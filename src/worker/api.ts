@@ -154,6 +154,8 @@ export interface TextPage {
   total: number;
   start: number;
   lines: string[];
+  /** How the bytes were read: UTF-8 when they all decode as UTF-8 (and are not plain ASCII), else Latin-1. */
+  encoding: 'utf-8' | 'latin1';
 }
 
 /** A rule of the build graph as the timeline shows it: description, status and record preview. */

@@ -18,12 +18,13 @@ import { recordedStepsOf, type RecordedStep } from './record-preview.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
-import { indexLines, looksLikeText, readLines } from './text-index.ts';
+import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
 
 interface Artifact {
   bytes: Uint8Array;
   elf?: ElfFile;
   lineStarts?: Uint32Array;
+  textEncoding?: TextEncodingName;
   summary: ArtifactSummary;
   symbols: Map<number, SymbolIndex>;
 }
@@ -163,7 +164,8 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     readLines: (file, start, count) => attempt<TextPage>(() => {
       const a = get(file);
       const starts = (a.lineStarts ??= indexLines(a.bytes));
-      return { total: starts.length - 1, start, lines: readLines(a.bytes, starts, start, count) };
+      const encoding = (a.textEncoding ??= textEncodingOf(a.bytes));
+      return { total: starts.length - 1, start, lines: readLines(a.bytes, starts, start, count, encoding), encoding };
     }),
     stages: async () => pipeline.stages(),
     setKernel: (kernel) => attempt(async () => { await pipeline.setKernel(kernel); return pipeline.stages(); }),

@@ -1,8 +1,26 @@
 // Line access to text artifacts (System.map, relocs --text): line starts are indexed once into a
 // Uint32Array so any page of lines is a slice, even for multi-megabyte maps.
-// Text is decoded as Latin-1, byte for byte, like the kernel tools write it.
+// Text that is valid UTF-8 (a linker script with a "—" in a comment) is shown as UTF-8; anything
+// else as Latin-1, byte for byte, the way the kernel tools and ld read it (a byte is a character).
 
 import { latin1 } from '../elf/index.ts';
+
+/** How a text artifact's bytes are turned into characters. */
+export type TextEncodingName = 'utf-8' | 'latin1';
+
+/** 'utf-8' when the bytes have a non-ASCII byte and all of them decode as UTF-8; else 'latin1'
+ *  (pure ASCII reads the same either way, and Latin-1 takes the faster path). */
+export function textEncodingOf(bytes: Uint8Array): TextEncodingName {
+  let i = 0;
+  while (i < bytes.length && bytes[i] < 0x80) i++;
+  if (i === bytes.length) return 'latin1';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i));
+    return 'utf-8';
+  } catch {
+    return 'latin1';
+  }
+}
 
 /** True when the first 64 KiB look like text: no NUL and mostly printable bytes. */
 export function looksLikeText(bytes: Uint8Array): boolean {
@@ -28,7 +46,8 @@ export function indexLines(bytes: Uint8Array): Uint32Array {
 }
 
 /** Lines [start, start+count) without their newlines; `starts` has one extra entry: the end. */
-export function readLines(bytes: Uint8Array, starts: Uint32Array, start: number, count: number): string[] {
+export function readLines(bytes: Uint8Array, starts: Uint32Array, start: number, count: number, encoding: TextEncodingName = 'latin1'): string[] {
+  const utf8 = encoding === 'utf-8' ? new TextDecoder('utf-8') : undefined;
   const total = starts.length - 1;
   const first = Math.max(0, Math.min(start, total));
   const end = Math.min(total, first + Math.max(0, count));
@@ -36,7 +55,7 @@ export function readLines(bytes: Uint8Array, starts: Uint32Array, start: number,
   for (let i = first; i < end; i++) {
     let e = starts[i + 1];
     if (e > starts[i] && bytes[e - 1] === 10) e--;
-    out.push(latin1(bytes, starts[i], e));
+    out.push(utf8 ? utf8.decode(bytes.subarray(starts[i], e)) : latin1(bytes, starts[i], e));
   }
   return out;
 }

@@ -58,14 +58,28 @@ describe('playground', () => {
   it("edits the sample's linker script in Monaco", async () => {
     const { page, problems } = await openPage(h);
     const editor = await openScriptEditor(page);
-    const script = readFileSync(join(repoRoot, 'samples', 'mini-kernel', 'kernel.lds'), 'latin1');
+    const script = readFileSync(join(repoRoot, 'samples', 'mini-kernel', 'kernel.lds'), 'utf8');
     const firstWord = /[A-Z_]{4,}/.exec(script)![0];
     await expect.poll(() => editor.locator('.view-lines').textContent()).toContain(firstWord);
+    // The script is UTF-8 (an em dash in its header comment), and the editor shows it as such.
+    const dashLine = script.split('\n').find((l) => l.includes('\u2014'))!;
+    expect(dashLine).toBeDefined();
+    await expect.poll(() => editor.locator('.view-lines').textContent()).toContain(dashLine.trim().replaceAll(' ', '\u00a0'));
     await editor.click();
     await page.keyboard.press('Control+End');
-    await page.keyboard.type('ldplay_edit_mark = .;');
+    await page.keyboard.type('ldplay_edit_mark = .; /* → ünïcode */');
     await expect.poll(() => editor.locator('.view-lines').textContent()).toContain('ldplay_edit_mark');
     await page.screenshot({ path: shot('script-editor') });
+    // The edit, relinked, is saved as UTF-8 like the script itself: the Text view reads back what was typed.
+    await page.getByRole('button', { name: 'Relink' }).click();
+    await page.getByRole('region', { name: 'Pipeline steps' }).getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await page.getByRole('list', { name: 'Other open files' }).getByRole('button', { name: /^kernel\.lds/ }).click();
+    await page.getByRole('tab', { name: 'Text', exact: true }).click();
+    const text = page.getByRole('document', { name: 'Text of kernel.lds' });
+    await expect.poll(() => text.textContent()).toContain(dashLine.trim());
+    await text.hover();
+    await page.mouse.wheel(0, 1e5); // the edit is the last line
+    await expect.poll(() => text.textContent()).toContain('ldplay_edit_mark = .; /* → ünïcode */');
     expect(problems).toEqual([]);
   });
 

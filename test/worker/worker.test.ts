@@ -154,6 +154,25 @@ describe('worker API over worker_threads', () => {
     expect(text.value.lines).toEqual(lines.slice(100, 103));
   });
 
+  it("reads a UTF-8 text file as UTF-8 and any other bytes as Latin-1, one byte per character", async () => {
+    // The mini-kernel's script has an em dash in its second line (UTF-8 e2 80 94).
+    const scriptPath = join(repoRoot, 'samples', 'mini-kernel', 'kernel.lds');
+    const script = readFileSync(scriptPath);
+    expect(script.includes(Buffer.from('\u2014'))).toBe(true);
+    expect((await client.open(fileSource(scriptPath, 'kernel.lds'))).ok).toBe(true);
+    const page = await client.readLines('kernel.lds', 0, 1e6);
+    if (!page.ok) throw new Error(page.error.message);
+    expect(page.value.encoding).toBe('utf-8');
+    expect(page.value.lines.join('\n') + '\n').toBe(script.toString('utf8'));
+    // Not valid UTF-8 (a lone 0xe9): each byte is its Latin-1 character, as ld reads it.
+    const latin = Buffer.concat([Buffer.from('/* caf'), Buffer.from([0xe9]), Buffer.from(' */\nSECTIONS { }\n')]);
+    const opened = await client.open({ name: 'latin1.lds', load: async () => latin.buffer.slice(latin.byteOffset, latin.byteOffset + latin.length) as ArrayBuffer });
+    expect(opened.ok).toBe(true);
+    const other = await client.readLines('latin1.lds', 0, 10);
+    if (!other.ok) throw new Error(other.error.message);
+    expect(other.value).toMatchObject({ encoding: 'latin1', lines: ['/* caf\u00e9 */', 'SECTIONS { }'] });
+  });
+
   it('cancels a runaway query by restarting the worker and reopening the inputs', async () => {
     const restarts: [string, string[]][] = [];
     client.onRestart = (reason, reopened) => restarts.push([reason, reopened]);

@@ -3,6 +3,7 @@
 // Small user files are embedded; large ones travel by name, size and SHA-256 (FileHasher).
 import { CURRENT_VERSION, type EmbeddedFile, type PlaygroundState, type ReferencedFile } from '../url/state.ts';
 import type { Workspace } from '../state/workspace.svelte.ts';
+import { editedTextBytes } from '../state/edited-text.ts';
 import { artifactBlob } from './download.ts';
 
 /** User files up to this size travel inside the link; larger ones are referenced by hash. */
@@ -27,8 +28,6 @@ export class FileHasher {
 function hex(digest: ArrayBuffer): string {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
 
 /** The view part every link shares: kernel, step, artifact, pane and (in the symbols view) search and
  *  row; in the relocations view the section and relocation, as "section:index" ("look at this relocation"). */
@@ -69,7 +68,7 @@ export async function shareState(ws: Workspace, hasher: FileHasher): Promise<Pla
     }
     const as = name === file.name ? {} : { as: name };
     const edited = ws.editedScripts[name];
-    if (edited !== undefined) files.push({ name: file.name, bytes: latin1(edited), ...as });
+    if (edited !== undefined) files.push({ name: file.name, bytes: editedTextBytes(edited), ...as });
     else if (file.size <= EMBED_LIMIT) files.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()), ...as });
     else files.push({ name: file.name, size: file.size, sha256: await hasher.sha256(file), ...as });
   }

@@ -6,6 +6,7 @@ import type { ArtifactSummary, OpenEvent, Outcome, StageInfo, WorkerFailure } fr
 import { ElfClient, WorkerStoppedError, type Source, type WorkerFactory } from '../../worker/client.ts';
 import { archiveNotice, describeNonElfFile, foreignMachineNotice } from '../share/identify-file.ts';
 import { splitCommandLine } from './command-line.ts';
+import { editedTextBytes } from './edited-text.ts';
 import type { Sample } from './samples.ts';
 
 export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script';
@@ -163,9 +164,9 @@ export class Workspace {
     return r.value;
   }
 
-  /** Replaces a text artifact (an edited linker script) with new text, written as Latin-1 bytes. */
+  /** Replaces a text artifact (an edited linker script) with new text, written as UTF-8. */
   async replaceText(name: string, text: string): Promise<void> {
-    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+    const bytes = editedTextBytes(text);
     await this.openSource({ name, load: async () => bytes.slice().buffer });
     this.editedScripts = { ...this.editedScripts, [name]: text };
   }
