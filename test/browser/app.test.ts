@@ -163,6 +163,15 @@ describe('playground', () => {
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(await page.evaluate(() => [document.documentElement.dataset.theme, localStorage.getItem('ldplay-theme')])).toEqual(['light', 'light']);
     expect(problems).toEqual([]);
+    // Below the main pane the sidebar is as wide as the screen; the artifact graph keeps its own
+    // size there (it grew to fill 800 px, with 30 px labels).
+    const wide = await openPage(h, { width: 800, height: 900 });
+    const graph = wide.page.getByRole('group', { name: 'Artifact graph' });
+    await graph.waitFor();
+    const box = (await graph.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(261);
+    expect((await wide.page.locator('aside').boundingBox())!.width).toBeGreaterThan(700);
+    expect(wide.problems).toEqual([]);
   });
 
   it('finds a symbol in the x86_64-tiny vmlinux uploaded through the file input', async () => {
