@@ -8,8 +8,9 @@ import type { PreviewValue } from './record-preview.ts';
 import type { Disassembly, DisassemblyQuery } from './disassemble.ts';
 import type { ArtifactDiff } from './diff.ts';
 import type { PostlinkOptions, PostlinkView } from './postlink-run.ts';
+import type { KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow } from './kaslr-entries.ts';
 
-export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView };
+export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
 export interface HeaderSummary {
@@ -217,6 +218,8 @@ export interface WorkerApi {
   list(): Promise<ArtifactSummary[]>;
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>>;
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>>;
+  /** A page of a vmlinux.relocs file's entries, placed in the image it was made from (`image`). */
+  queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>>;
   /** Up to 1 MiB of a file's bytes from `offset` (clamped to the file). */
   readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>>;
   readLines(file: string, start: number, count: number): Promise<Outcome<TextPage>>;

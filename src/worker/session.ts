@@ -18,6 +18,7 @@ import { recordedStepsOf, type RecordedStep } from './record-preview.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
+import { KaslrEntryIndex } from './kaslr-entries.ts';
 import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
 
 interface Artifact {
@@ -25,6 +26,7 @@ interface Artifact {
   elf?: ElfFile;
   lineStarts?: Uint32Array;
   textEncoding?: TextEncodingName;
+  kaslrEntries?: KaslrEntryIndex;
   summary: ArtifactSummary;
   symbols: Map<number, SymbolIndex>;
 }
@@ -156,6 +158,11 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     }),
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
       relocationPage(elfOf(q.file), q.section, q.start, q.count, recordedStepsOf(pipeline.recordFor(q.file), stepMaps))),
+    queryKaslrEntries: (q) => attempt(() => {
+      const a = get(q.file);
+      a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, q.file);
+      return a.kaslrEntries.page(q, q.image !== undefined ? elfOf(q.image) : undefined);
+    }),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;
       const start = Math.max(0, Math.min(offset, b.length));

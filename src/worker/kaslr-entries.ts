@@ -1,0 +1,187 @@
+// The entries of a vmlinux.relocs file as rows: which list each word is in, the kernel address it
+// names (the low 32 bits, sign-extended as the x86-64 decompressor does), and, against the image the
+// relocs tool read, the section and nearest symbol at that address and the bytes KASLR would patch
+// there. Lists and stop words as kernel-pipeline.md §1.7: `0, relocs64…, 0, relocs32neg…, 0, relocs32…`
+// up to 6.14, no inverse list from 6.15 (the layout is told by the number of stop words).
+
+import { SHF_ALLOC, SHT_NOBITS, SHT_SYMTAB, STT_FILE, STT_SECTION, type ElfFile, type SymbolTable } from '../elf/index.ts';
+import { parseRelocsFile, type KaslrList } from '../kernel/kaslr.ts';
+import { StageError } from '../pipeline/stage.ts';
+
+export interface KaslrEntryQuery {
+  file: string;
+  /** The image the entries address (the relocs stage's input); rows carry no place without one. */
+  image?: string;
+  /** Only this list's entries (default: all, in file order). */
+  list?: KaslrList;
+  start: number;
+  count: number;
+}
+
+export interface KaslrEntryRow {
+  /** Row number in the query's order (file order, or within `list`). */
+  index: number;
+  list: KaslrList;
+  /** Byte offset of the entry's word in the .relocs file. */
+  wordOffset: number;
+  /** The kernel virtual address of the patched field. */
+  address: bigint;
+  /** Section of the image holding the address, '' when none does (or no image). */
+  section: string;
+  /** Nearest symbol at or below the address in that section, as "name+0x10"; else "section+0x10". */
+  location: string;
+  /** File offset of the field in the image, -1 when it has no bytes there. */
+  place: number;
+  /** Bytes the decompressor rewrites: 8 for a 64-bit entry, else 4. */
+  width: number;
+  bytes: number[];
+  /** What the field's absolute address points at ("name+0x8"), for 64-bit and 32-bit entries; the
+   *  inverse list's fields are PC-relative offsets to per-CPU data, '' there (and without bytes). */
+  target: string;
+}
+
+export interface KaslrEntryPage {
+  total: number;
+  start: number;
+  rows: KaslrEntryRow[];
+  /** '6.1' (three lists, up to 6.14) or '6.15' (no inverse list). */
+  layout: '6.1' | '6.15';
+  counts: Record<KaslrList, number>;
+}
+
+const ORDER: KaslrList[] = ['relocs64', 'relocs32neg', 'relocs32'];
+
+/** Allocated sections sorted by address, and the image's symbols sorted by address (defined, named,
+ *  in an allocated section), for "which section / symbol holds this address". */
+class AddressIndex {
+  private readonly sections: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean }[];
+  private readonly values: BigUint64Array;
+  private readonly symbols: Uint32Array;
+  private readonly shndx: Uint32Array;
+  private readonly table?: SymbolTable;
+
+  constructor(private readonly elf: ElfFile) {
+    this.sections = elf.sections
+      .filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n)
+      .map((s) => ({ index: s.index, name: s.name, addr: s.addr, end: s.addr + s.size, offset: Number(s.offset), nobits: s.type === SHT_NOBITS }))
+      .sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    const table = elf.sections.find((s) => s.type === SHT_SYMTAB);
+    const allocated = new Set(this.sections.map((s) => s.index));
+    const keep: number[] = [];
+    if (table) {
+      const t = (this.table = elf.symbolTable(table.index));
+      for (let i = 1; i < t.count; i++) {
+        const type = t.info(i) & 0xf;
+        if (type === STT_SECTION || type === STT_FILE || !allocated.has(t.shndx(i)) || t.nameOffset(i) === 0) continue;
+        keep.push(i);
+      }
+      // Sorted by (value, symbol index) with one native sort: the index rides in a second array.
+      const order = keep.map((i, k) => ({ v: t.value(i), k })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a.k - b.k));
+      this.values = BigUint64Array.from(order, (o) => o.v);
+      this.symbols = Uint32Array.from(order, (o) => keep[o.k]);
+      this.shndx = Uint32Array.from(order, (o) => t.shndx(keep[o.k]));
+    } else {
+      this.values = new BigUint64Array(0);
+      this.symbols = new Uint32Array(0);
+      this.shndx = new Uint32Array(0);
+    }
+  }
+
+  place(address: bigint, width: number, absolute: boolean): Pick<KaslrEntryRow, 'section' | 'location' | 'place' | 'bytes' | 'target'> {
+    const s = this.sectionAt(address);
+    if (!s) return { section: '', location: '', place: -1, bytes: [], target: '' };
+    const within = address - s.addr;
+    const place = s.nobits || address + BigInt(width) > s.end ? -1 : s.offset + Number(within);
+    const bytes = place >= 0 && place + width <= this.elf.bytes.length ? [...this.elf.bytes.subarray(place, place + width)] : [];
+    let target = '';
+    if (absolute && bytes.length) {
+      // A 32-bit field holds the address sign-extended (R_X86_64_32S), as the kernel is linked at -2 GiB.
+      const value = bytes.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+      target = this.name(width === 8 || !this.elf.is64 ? value : BigInt.asUintN(64, BigInt.asIntN(32, value)));
+    }
+    return { section: s.name, location: this.name(address, s), place: bytes.length ? place : -1, bytes, target };
+  }
+
+  /** "symbol+0x10", else "section+0x10", else the bare address. */
+  private name(address: bigint, s = this.sectionAt(address)): string {
+    if (!s) return `0x${address.toString(16)}`;
+    return this.symbolAt(address, s.index, s.addr) ?? `${s.name}${plus(address - s.addr)}`;
+  }
+
+  private sectionAt(address: bigint) {
+    let lo = 0, hi = this.sections.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sections[mid].addr <= address) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    // Sections may nest or overlap at equal addresses (.data..percpu at 0); take the latest that covers it.
+    for (let i = found; i >= 0; i--) if (address < this.sections[i].end) return this.sections[i];
+    return undefined;
+  }
+
+  /** The last symbol of section `shndx` at or below `address` (the latest defined among equals),
+   *  looking back no further than the section's start. */
+  private symbolAt(address: bigint, shndx: number, sectionStart: bigint): string | undefined {
+    let lo = 0, hi = this.values.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid] <= address) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    for (let i = found; i >= 0 && this.values[i] >= sectionStart; i--) {
+      if (this.shndx[i] === shndx) return `${this.table!.name(this.symbols[i])}${plus(address - this.values[i])}`;
+    }
+    return undefined;
+  }
+}
+
+const plus = (n: bigint) => (n === 0n ? '' : `+0x${n.toString(16)}`);
+
+/** One vmlinux.relocs file's lists, and per image the address index its rows are placed with. */
+export class KaslrEntryIndex {
+  readonly layout: '6.1' | '6.15';
+  private readonly lists: Record<KaslrList, Uint32Array>;
+  /** Byte offset of each list's first entry in the file. */
+  private readonly firstOffset: Record<KaslrList, number>;
+  private readonly images = new WeakMap<ElfFile, AddressIndex>();
+
+  constructor(bytes: Uint8Array, name: string) {
+    if (bytes.length % 4 !== 0) throw new StageError(`${name}: size ${bytes.length} is not a multiple of 4, so not a vmlinux.relocs`, [{ severity: 'error', message: 'not a multiple of 4 bytes', file: name, offset: bytes.length - (bytes.length % 4) }]);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let stops = 0;
+    for (let at = 0; at < bytes.length; at += 4) if (view.getUint32(at, true) === 0) stops++;
+    if (stops !== 2 && stops !== 3) {
+      throw new StageError(`${name}: ${stops} stop words (zero entries); a vmlinux.relocs has 3 (up to 6.14) or 2 (6.15 on)`, [{ severity: 'error', message: `${stops} stop words`, file: name, offset: 0 }]);
+    }
+    this.layout = stops === 3 ? '6.1' : '6.15';
+    this.lists = parseRelocsFile(bytes, this.layout, name);
+    const r64 = this.lists.relocs64.length, neg = this.lists.relocs32neg.length;
+    this.firstOffset = { relocs64: 4, relocs32neg: this.layout === '6.1' ? 4 * (r64 + 2) : -1, relocs32: 4 * (r64 + (this.layout === '6.1' ? neg + 3 : 2)) };
+  }
+
+  get counts(): Record<KaslrList, number> {
+    return { relocs64: this.lists.relocs64.length, relocs32neg: this.lists.relocs32neg.length, relocs32: this.lists.relocs32.length };
+  }
+
+  page(q: Pick<KaslrEntryQuery, 'list' | 'start' | 'count'>, image?: ElfFile): KaslrEntryPage {
+    const lists = q.list ? [q.list] : ORDER;
+    const total = lists.reduce((n, l) => n + this.lists[l].length, 0);
+    const start = Math.max(0, Math.min(q.start, total));
+    const end = Math.min(total, start + Math.max(0, q.count));
+    let index = image ? this.images.get(image) : undefined;
+    if (image && !index) { index = new AddressIndex(image); this.images.set(image, index); }
+    const rows: KaslrEntryRow[] = [];
+    let base = 0;
+    for (const list of lists) {
+      const words = this.lists[list];
+      for (let k = Math.max(0, start - base); k < words.length && base + k < end; k++) {
+        // ELF64: the low 32 bits of a kernel address (0xffffffff8…), sign-extended back; ELF32 as is.
+        const address = image && !image.is64 ? BigInt(words[k]) : BigInt.asUintN(64, BigInt(words[k] | 0));
+        const width = list === 'relocs64' ? 8 : 4;
+        const placed = index ? index.place(address, width, list !== 'relocs32neg') : { section: '', location: '', place: -1, bytes: [], target: '' };
+        rows.push({ index: base + k, list, wordOffset: this.firstOffset[list] + 4 * k, address, width, ...placed });
+      }
+      base += words.length;
+    }
+    return { total, start, rows, layout: this.layout, counts: this.counts };
+  }
+}
