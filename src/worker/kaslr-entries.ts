@@ -59,6 +59,9 @@ class AddressIndex {
   private readonly symbols: Uint32Array;
   private readonly shndx: Uint32Array;
   private readonly table?: SymbolTable;
+  /** A zero-based .data..percpu (x86-64 SMP up to 6.14) and where its bytes load (__per_cpu_load):
+   *  the relocs tool records fields inside it at that copy's address (kernel-pipeline.md §1.4). */
+  private readonly percpu?: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean; load: bigint };
 
   constructor(private readonly elf: ElfFile) {
     this.sections = elf.sections
@@ -80,6 +83,9 @@ class AddressIndex {
       this.values = BigUint64Array.from(order, (o) => o.v);
       this.symbols = Uint32Array.from(order, (o) => keep[o.k]);
       this.shndx = Uint32Array.from(order, (o) => t.shndx(keep[o.k]));
+      const pc = this.sections.find((x) => x.name === '.data..percpu' && x.addr === 0n);
+      const load = pc && keep.find((i) => t.name(i) === '__per_cpu_load');
+      if (pc && load !== undefined) this.percpu = { ...pc, load: t.value(load) };
     } else {
       this.values = new BigUint64Array(0);
       this.symbols = new Uint32Array(0);
@@ -88,10 +94,12 @@ class AddressIndex {
   }
 
   place(address: bigint, width: number, absolute: boolean): Pick<KaslrEntryRow, 'section' | 'location' | 'place' | 'bytes' | 'target'> {
-    const s = this.sectionAt(address);
-    if (!s) return { section: '', location: '', place: -1, bytes: [], target: '' };
-    const within = address - s.addr;
-    const place = s.nobits || address + BigInt(width) > s.end ? -1 : s.offset + Number(within);
+    const pc = this.percpu;
+    const inPercpuCopy = pc !== undefined && address >= pc.load && address < pc.load + pc.end;
+    const s = inPercpuCopy ? pc : this.sectionAt(address);
+    if (!s) return { section: '', location: this.name(address), place: -1, bytes: [], target: '' };
+    const within = address - (inPercpuCopy ? pc.load : s.addr);
+    const place = s.nobits || within + BigInt(width) > s.end - s.addr ? -1 : s.offset + Number(within);
     const bytes = place >= 0 && place + width <= this.elf.bytes.length ? [...this.elf.bytes.subarray(place, place + width)] : [];
     let target = '';
     if (absolute && bytes.length) {
@@ -99,13 +107,24 @@ class AddressIndex {
       const value = bytes.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
       target = this.name(width === 8 || !this.elf.is64 ? value : BigInt.asUintN(64, BigInt.asIntN(32, value)));
     }
-    return { section: s.name, location: this.name(address, s), place: bytes.length ? place : -1, bytes, target };
+    const location = inPercpuCopy ? this.name(within, s) : this.name(address, s);
+    return { section: s.name, location, place: bytes.length ? place : -1, bytes, target };
   }
 
-  /** "symbol+0x10", else "section+0x10", else the bare address. */
+  /** "symbol+0x10" (in the section holding the address), else "section+0x10"; outside every section
+   *  a symbol of exactly that value (a section's end, such as __init_end), else the bare address. */
   private name(address: bigint, s = this.sectionAt(address)): string {
-    if (!s) return `0x${address.toString(16)}`;
+    if (!s) return this.symbolExactly(address) ?? `0x${address.toString(16)}`;
     return this.symbolAt(address, s.index, s.addr) ?? `${s.name}${plus(address - s.addr)}`;
+  }
+
+  private symbolExactly(address: bigint): string | undefined {
+    let lo = 0, hi = this.values.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid] < address) lo = mid + 1; else hi = mid - 1;
+    }
+    return lo < this.values.length && this.values[lo] === address ? this.table!.name(this.symbols[lo]) : undefined;
   }
 
   private sectionAt(address: bigint) {

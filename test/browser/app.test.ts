@@ -2,6 +2,7 @@
 // on a built-in sample, shows sections, finds a symbol in the x86_64-tiny vmlinux uploaded through
 // the file input, highlights a relocation's bytes in the hex view, and reports non-ELF files
 // clearly. No test may log a console error or fail a request. Screenshots go to test-results/.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -108,6 +109,53 @@ describe('playground', () => {
     await grid.getByRole('row').nth(1).click();
     await expect.poll(() => page.locator('.caption').textContent()).toMatch(/before( [0-9a-f]{2}){4}/);
     await page.screenshot({ path: shot('mini-kernel-linked') });
+    expect(problems).toEqual([]);
+  });
+
+  it("lists the mini-kernel's vmlinux.relocs entries where they land in vmlinux, as nm names them", async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor();
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.relocs', exact: true }).click();
+    await page.getByRole('tab', { name: 'Entries' }).click();
+    const grid = page.getByRole('grid', { name: 'Entries of vmlinux.relocs' });
+    // Three stop words and one u32 per entry (the artifact's size is in its header line).
+    const size = Number(/binary · (\d+) B/.exec((await page.locator('.artifact').textContent())!)![1]);
+    await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe(String(size / 4 - 3 + 1));
+    // The same link by GNU ld (the tiny kernel and every sample are byte-identical to ldplay's): each
+    // entry's "symbol+0xN" is a symbol nm lists at address − N.
+    const sample = join(repoRoot, 'samples', 'mini-kernel');
+    const manifest = JSON.parse(readFileSync(join(sample, 'sample.json'), 'utf8')) as { ld: string[] };
+    const out = join(mkdtempSync(join(tmpdir(), 'ldplay-entries-')), 'vmlinux');
+    const args = manifest.ld.map((a, i, all) => (all[i - 1] === '-o' ? out : a));
+    execFileSync('ld', args, { cwd: sample });
+    const nm = new Map<string, bigint[]>();
+    for (const line of runTool('nm', [out]).split('\n')) {
+      const [value, , name] = line.split(' ');
+      if (name) nm.set(name, [...(nm.get(name) ?? []), BigInt('0x' + value)]);
+    }
+    const rows = await grid.getByRole('row').all();
+    let named = 0;
+    for (const row of rows.slice(1)) {
+      const cells = await row.getByRole('gridcell').allTextContents();
+      const address = BigInt('0x' + cells[2]);
+      const m = /^([A-Za-z_.$][\w.$]*)(?:\+0x([0-9a-f]+))?$/.exec(cells[3]);
+      if (!m || !nm.has(m[1])) continue; // "section+0x…" where no symbol precedes the field
+      named++;
+      const symbolValue = address - BigInt('0x' + (m[2] ?? '0'));
+      // A per-CPU symbol is an offset in the area; its field is recorded at __per_cpu_load + offset.
+      const perCpu = nm.get('__per_cpu_load')![0];
+      expect(nm.get(m[1])!.some((v) => v === symbolValue || v + perCpu === symbolValue), cells.join(' | ')).toBe(true);
+    }
+    expect(named).toBeGreaterThan((rows.length - 1) / 2);
+    // Selecting an entry shows and highlights the bytes of vmlinux it makes the decompressor patch.
+    await page.getByRole('button', { name: /^32-bit/ }).click();
+    await expect.poll(() => page.locator('.caption').textContent()).toMatch(/32-bit list\) names ffffffff[0-9a-f]{8} · \.\S+ · file offset 0x[0-9a-f]+ of vmlinux · 4 bytes/);
+    // Four bytes lit in the hex column and four in the ASCII one.
+    await expect.poll(() => page.getByRole('table', { name: /^Hex of / }).locator('.bytes .lit').count()).toBe(4);
+    await page.screenshot({ path: shot('relocs-entries') });
     expect(problems).toEqual([]);
   });
 

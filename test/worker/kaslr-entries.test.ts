@@ -57,17 +57,32 @@ describe('vmlinux.relocs entries', () => {
   it("places entries in vmlinux like readelf's section and symbol tables, with the file's bytes", () => {
     const elf = readElf(vmlinuxBytes, 'vmlinux');
     const sections = readelfSections();
-    const symbols = readelfSymbols().filter((s) => s.type !== 'SECTION' && s.type !== 'FILE' && sections[s.ndx]?.alloc);
+    const symbols = readelfSymbols().filter((s) => s.type !== 'SECTION' && s.type !== 'FILE' && sections.find((x) => x.index === s.ndx)?.alloc);
     const total = index.page({ start: 0, count: 0 }).total;
     // Every 97th entry, from each list: a few hundred lookups checked against readelf.
+    // The relocs tool records a field inside the zero-based .data..percpu at its copy's address,
+    // __per_cpu_load + offset (kernel-pipeline.md §1.4): such an address is that section's.
+    const percpu = sections.find((s) => s.name === '.data..percpu' && s.addr === 0n)!;
+    const load = readelfSymbols().find((s) => s.name === '__per_cpu_load')!.value;
+    const inCopy = (a: bigint) => a >= load && a < load + percpu.size;
+    const all = index.page({ start: 0, count: total }).rows;
     const rows = [];
-    for (let i = 0; i < total; i += 97) rows.push(...index.page({ start: i, count: 1 }, elf).rows);
+    for (let i = 0; i < total; i++) if (i % 97 === 0 || inCopy(all[i].address)) rows.push(...index.page({ start: i, count: 1 }, elf).rows);
     expect(new Set(rows.map((r) => r.list)).size).toBe(3);
-    const holderOf = (a: bigint) => sections.filter((s) => s.alloc && s.size > 0n && s.addr <= a && a < s.addr + s.size).at(-1);
+    expect(rows.filter((r) => inCopy(r.address)).length).toBeGreaterThan(0);
+    /** [section, the address its offsets count from] holding `a`. */
+    const holderOf = (a: bigint, copy = true): [Sec, bigint] | undefined => {
+      if (copy && inCopy(a)) return [percpu, load];
+      const s = sections.filter((x) => x.alloc && x.size > 0n && x.addr <= a && a < x.addr + x.size).at(-1);
+      return s && [s, s.addr];
+    };
     /** readelf's nearest symbol at or below `a` in its section (the later entry among equals). */
-    const nameAt = (a: bigint) => {
-      const holder = holderOf(a);
-      if (!holder) return `0x${a.toString(16)}`;
+    // (A field's address in the copy is named by the per-CPU symbol; what a field points at is a plain address.)
+    const nameAt = (address: bigint, copy = true) => {
+      const found = holderOf(address, copy);
+      if (!found) return symbols.find((s) => s.value === address)?.name ?? `0x${address.toString(16)}`;
+      const [holder, base] = found;
+      const a = address - base + holder.addr; // per-CPU symbols are offsets into the area
       const below = symbols.filter((s) => s.ndx === holder.index && s.value <= a && s.value >= holder.addr);
       const best = below.reduce<(typeof below)[number] | undefined>((b, s) => (!b || s.value > b.value || (s.value === b.value && s.num > b.num) ? s : b), undefined);
       return best ? `${best.name}${a === best.value ? '' : `+0x${(a - best.value).toString(16)}`}` : `${holder.name}+0x${(a - holder.addr).toString(16)}`;
@@ -76,10 +91,10 @@ describe('vmlinux.relocs entries', () => {
     for (const r of rows) {
       const a = r.address;
       expect(a >> 32n).toBe(0xffffffffn); // sign-extended kernel address
-      const holder = holderOf(a)!;
+      const [holder, base] = holderOf(a)!;
       expect(r.section, `0x${a.toString(16)}`).toBe(holder.name);
       expect(r.location, `0x${a.toString(16)}`).toBe(nameAt(a));
-      const place = holder.off + Number(a - holder.addr);
+      const place = holder.off + Number(a - base);
       expect(r.place).toBe(place);
       expect(r.width).toBe(r.list === 'relocs64' ? 8 : 4);
       const field = vmlinuxBytes.subarray(place, place + r.width);
@@ -87,7 +102,7 @@ describe('vmlinux.relocs entries', () => {
       // The address the field holds (64-bit, or 32-bit sign-extended), named the same way.
       const view = new DataView(field.buffer, field.byteOffset, field.byteLength);
       const value = r.width === 8 ? view.getBigUint64(0, true) : BigInt.asUintN(64, BigInt(view.getInt32(0, true)));
-      expect(r.target).toBe(r.list === 'relocs32neg' ? '' : nameAt(value));
+      expect(r.target).toBe(r.list === 'relocs32neg' ? '' : nameAt(value, false));
       if (r.target && !r.target.startsWith('0x')) targets++;
     }
     expect(targets).toBeGreaterThan(rows.length / 2);

@@ -30,7 +30,8 @@ function hex(digest: ArrayBuffer): string {
 }
 
 /** The view part every link shares: kernel, step, artifact, pane and (in the symbols view) search and
- *  row; in the relocations view the section and relocation, as "section:index" ("look at this relocation"). */
+ *  row; in the relocations view the section and relocation, as "section:index" ("look at this relocation");
+ *  in vmlinux.relocs' entries the entry. */
 function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
   const view: PlaygroundState['view'] = { artifact: ws.selected, pane: ws.pane };
   if (ws.pane === 'symbols') {
@@ -39,6 +40,8 @@ function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
     if (ws.sort) view.sort = { ...ws.sort };
   } else if (ws.pane === 'relocations' && ws.relocationSection >= 0) {
     view.row = ws.row >= 0 ? `${ws.relocationSection}:${ws.row}` : String(ws.relocationSection);
+  } else if (ws.pane === 'entries' && ws.row >= 0) {
+    view.row = String(ws.row); // an entry of vmlinux.relocs
   }
   return { version: CURRENT_VERSION, options: { kernel: ws.kernel }, mode: 'declarative', step: Math.max(0, ws.cursor + 1), view };
 }

@@ -7,7 +7,7 @@ import type { Sample } from '../state/samples.ts';
 import type { Pane, Workspace } from '../state/workspace.svelte.ts';
 import type { FileHasher } from './link-state.ts';
 
-const panes: Pane[] = ['sections', 'map', 'symbols', 'relocations', 'hex', 'text', 'script'];
+const panes: Pane[] = ['sections', 'map', 'symbols', 'relocations', 'hex', 'text', 'script', 'entries'];
 const symbolColumns: readonly string[] = ['index', 'name', 'value', 'size', 'type', 'bind', 'section'] satisfies SymbolColumn[];
 
 /** The referenced files of a state that `provided` does not hold yet. */

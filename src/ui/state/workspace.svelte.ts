@@ -9,7 +9,7 @@ import { splitCommandLine } from './command-line.ts';
 import { editedTextBytes } from './edited-text.ts';
 import type { Sample } from './samples.ts';
 
-export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script';
+export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script' | 'entries';
 
 export interface Task {
   label: string;
