@@ -88,6 +88,15 @@ describe('a 632 MB vmlinux in the browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download vmlinux.relocs', exact: true }).click()]);
     expect(download.suggestedFilename()).toBe('vmlinux.relocs');
     expect(sha256(readFileSync((await download.path())!))).toBe(want);
+    // Its Entries view: one row per u32 but the three stop words, the first placed where nm says.
+    await mark('entries');
+    await page.getByRole('tab', { name: 'Entries' }).click();
+    const entries = page.getByRole('grid', { name: 'Entries of vmlinux.relocs' });
+    await expect.poll(() => entries.getAttribute('aria-rowcount'), { timeout: 60_000 }).toBe(String(readFileSync(cliOut).length / 4 - 3 + 1));
+    const first = await entries.getByRole('row').nth(1).getByRole('gridcell').allTextContents();
+    const [, symbol, off] = /^(\S+?)(?:\+0x([0-9a-f]+))?$/.exec(first[3])!;
+    const nmLine = runTool('nm', [bigVmlinux]).split('\n').find((l) => l.endsWith(` ${symbol}`))!;
+    expect(BigInt('0x' + nmLine.split(' ')[0]) + BigInt('0x' + (off ?? '0'))).toBe(BigInt('0x' + first[2]));
 
     const long = await page.evaluate(() => (window as unknown as { __longTasks: [number, number][] }).__longTasks);
     const byPhase = phases.map(([phase, start], i) => {
