@@ -8,3 +8,4 @@ export type { Archive, ArchiveMember, ArchiveSymbol } from './archive.ts';
 export { writeElf, imageFromElf } from './writer.ts';
 export type { ElfImage, ImageSection } from './writer.ts';
 export { ByteView, latin1 } from './bytes.ts';
+export { alignUp, alignUpNumber } from './align.ts';

@@ -3,7 +3,7 @@
 // order from the end of the last PT_LOAD, then .symtab, .strtab, kept static relocation lists,
 // .shstrtab, and the section header table aligned to the word size. Writes no bytes itself.
 
-import { PT_LOAD, SHF_ALLOC, SHT_NOBITS, type ElfFile, type SectionHeader } from '../../elf/index.ts';
+import { alignUpNumber as alignUp, PT_LOAD, SHF_ALLOC, SHT_NOBITS, type ElfFile, type SectionHeader } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { OutputRole } from './plan.ts';
 
@@ -13,7 +13,6 @@ export interface PlacedSection {
   data: Uint8Array;
 }
 
-const alignUp = (v: number, a: number) => (a > 1 ? Math.ceil(v / a) * a : v);
 
 /** Largest output this stage writes (a typed array's practical limit in browsers and Node). */
 const MAX_OUTPUT = 2 ** 32;

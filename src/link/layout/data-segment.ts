@@ -11,7 +11,7 @@
 // "Something for the RELRO region" is ld's check: an allocated, non-empty input section that a
 // statement between the two markers matches — also its built-in script's ONLY_IF_RW copies of
 // .eh_frame, .gcc_except_table and friends, so any .eh_frame input turns the RELRO layout on.
-import { SHF_ALLOC } from '../../elf/index.ts';
+import { alignUp, SHF_ALLOC } from '../../elf/index.ts';
 import type { LinkContext } from '../context.ts';
 import type { Expression, ScriptCommand, SectionsCommand } from '../script/index.ts';
 import { compileGlob } from './glob.ts';
@@ -30,7 +30,6 @@ export interface DataSegment {
   commonPage: bigint;
 }
 
-const alignUp = (v: bigint, a: bigint) => (a <= 1n ? v : ((v + a - 1n) / a) * a);
 
 export function initialDataSegment(relro: boolean): DataSegment {
   return { phase: 'none', relro, base: 0n, relroEnd: 0n, relroOffset: 0n, end: 0n, maxPage: 1n, commonPage: 1n };

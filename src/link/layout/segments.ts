@@ -2,7 +2,7 @@
 // sections inheriting the previous list, as ld does), or built the way ld builds them without PHDRS
 // — a new PT_LOAD when write/execute permission changes or a page gap opens — plus PT_NOTE, PT_TLS,
 // PT_GNU_PROPERTY, PT_GNU_STACK and PT_GNU_RELRO. Only membership and addresses; file offsets are file-offsets.ts' job.
-import { PT_GNU_PROPERTY, PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
+import { alignUp, PT_GNU_PROPERTY, PT_GNU_RELRO, PT_GNU_STACK, PT_LOAD, PT_NOTE, PT_TLS, SHF_ALLOC, SHF_EXECINSTR, SHF_TLS, SHF_WRITE, SHT_NOBITS, SHT_NOTE } from '../../elf/index.ts';
 import type { LinkContext, OutputSection } from '../context.ts';
 import { evaluate } from '../script/evaluate.ts';
 import { isTbss } from './output-section.ts';
@@ -101,7 +101,6 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   return out;
 }
 
-const alignUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;
 
 /** ld's rules, in its order: a page gap, file data after zero-fill, a writable section joining a
  *  read-only segment on another page, then (with -z separate-code) code next to non-code. */

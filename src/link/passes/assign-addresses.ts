@@ -2,7 +2,7 @@
 // lang_size_sections + lang_do_assignments do — section VMAs (explicit, or `.` aligned), LMAs (AT(),
 // else the previous section's VMA-LMA difference), input offsets, symbol assignments and ASSERTs —
 // repeated until forward references settle. Empty output sections are dropped first (ld's rules).
-import { SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
+import { alignUp, SHF_ALLOC, SHF_TLS, SHT_NOBITS, STV_HIDDEN } from '../../elf/index.ts';
 import { StageError } from '../../pipeline/stage.ts';
 import type { GlobalSymbol, InputSection, LayoutCommand, LayoutItem, LinkContext, OutputSection } from '../context.ts';
 import { deriveSectionHeader, isAlloc, isTbss } from '../layout/output-section.ts';
@@ -15,7 +15,7 @@ import { assignmentExpression, evaluate, resolveLocationCounter, resolveSymbolVa
 import type { Assignment, Expression } from '../script/index.ts';
 
 const WORD = (1n << 64n) - 1n;
-const alignUp = (v: bigint, a: bigint) => (a <= 1n ? v : ((v + a - 1n) / a) * a) & WORD;
+const alignInWord = (v: bigint, a: bigint) => alignUp(v, a) & WORD;
 
 export function assignAddresses(ctx: LinkContext): void {
   for (const os of ctx.outputSections) {
@@ -140,7 +140,7 @@ function layoutOutputSection(state: LayoutState, cmd: Extract<LayoutCommand, { k
   let vma: bigint;
   if (d?.address) vma = resolveLocationCounter(evaluate(d.address, env()), env());
   else if (!d && !isAlloc(os)) vma = 0n; // ld places a non-allocated orphan at address 0
-  else vma = alignUp(state.dot, align);
+  else vma = alignInWord(state.dot, align);
   os.address = vma;
   if (!os.removed && isAlloc(os)) { state.current = os; state.preferNext = false; }
   // Members, assignments and data inside the section, with `.` relative to its start.
@@ -192,7 +192,7 @@ function placeMembers(os: OutputSection, sections: InputSection[], dot: bigint):
     const a = s.align;
     if (a > 1) {
       if (a <= 0x4000_0000 && (a & (a - 1)) === 0) offset += (a - ((low + offset) % a)) % a;
-      else offset = Number(alignUp(os.address + BigInt(offset), BigInt(a)) - os.address); // not a power of two: as ld rounds
+      else offset = Number(alignInWord(os.address + BigInt(offset), BigInt(a)) - os.address); // not a power of two: as ld rounds
     }
     s.offset = offset;
     offset += s.size;

@@ -7,7 +7,7 @@
 // zero padding between sections reads as a terminator (bfd_elf_discard_info). It sets each
 // section's new size and the entry map; bytes, lengths and CIE pointers are rewritten by
 // writeEhFrame at output time.
-import { STT_SECTION } from '../../elf/index.ts';
+import { alignUpNumber as alignUp, STT_SECTION } from '../../elf/index.ts';
 import type { EhFrameEntry, InputSection, LinkContext } from '../context.ts';
 import { cieShape, fdeInstructions, lastInstructionEnd, type CieShape } from '../layout/cfi.ts';
 
@@ -71,7 +71,6 @@ export function editEhFrames(ctx: LinkContext): void {
   }
 }
 
-const alignUp = (v: number, a: number) => Math.ceil(v / a) * a;
 
 function parseEntries(s: InputSection): EhFrameEntry[] | undefined {
   const d = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);

@@ -2,7 +2,7 @@
 // to its address modulo the page size; zero-filled sections take no space; then non-allocated
 // sections, .symtab, .strtab, the .rela sections and .shstrtab), writes program and section headers,
 // and fills the build-id note last (SHA-1 over the finished file with the note's descriptor zeroed).
-import { EHDR_SIZE, ELFCLASS64, ELFDATA2LSB, EM_X86_64, ET_EXEC, PT_LOAD, SHF_ALLOC, SHF_INFO_LINK, SHT_NOBITS, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, type ProgramHeader } from '../../elf/index.ts';
+import { alignUp, EHDR_SIZE, ELFCLASS64, ELFDATA2LSB, EM_X86_64, ET_EXEC, PT_LOAD, SHF_ALLOC, SHF_INFO_LINK, SHT_NOBITS, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, type ProgramHeader } from '../../elf/index.ts';
 import { writeElf } from '../../elf/writer.ts';
 import { writeBuildId } from '../chunks/build-id.ts';
 import { BytesChunk, sectionHeader, type Chunk } from '../chunks/chunk.ts';
@@ -14,7 +14,6 @@ import { checkOutputSize } from '../output-limits.ts';
 
 const PHDR = 56;
 const SHDR = 64;
-const alignUp = (v: bigint, a: bigint) => (a <= 1n ? v : ((v + a - 1n) / a) * a);
 const positiveMod = (v: bigint, m: bigint) => ((v % m) + m) % m;
 
 export function writeOutput(ctx: LinkContext): Uint8Array {
