@@ -14,13 +14,18 @@ export interface KaslrEntryQuery {
   image?: string;
   /** Only this list's entries (default: all, in file order). */
   list?: KaslrList;
+  /** Only entries whose location, target or section contains this text, or whose address contains
+   *  these hex digits (computed over every entry once per search). */
+  search?: string;
   start: number;
   count: number;
 }
 
 export interface KaslrEntryRow {
-  /** Row number in the query's order (file order, or within `list`). */
+  /** Row number in the query's view (file order, within `list`, or among a search's matches). */
   index: number;
+  /** The entry's number in the file (0-based, stop words not counted). */
+  entry: number;
   list: KaslrList;
   /** Byte offset of the entry's word in the .relocs file. */
   wordOffset: number;
@@ -181,26 +186,75 @@ export class KaslrEntryIndex {
     return { relocs64: this.lists.relocs64.length, relocs32neg: this.lists.relocs32neg.length, relocs32: this.lists.relocs32.length };
   }
 
-  page(q: Pick<KaslrEntryQuery, 'list' | 'start' | 'count'>, image?: ElfFile): KaslrEntryPage {
-    const lists = q.list ? [q.list] : ORDER;
-    const total = lists.reduce((n, l) => n + this.lists[l].length, 0);
-    const start = Math.max(0, Math.min(q.start, total));
-    const end = Math.min(total, start + Math.max(0, q.count));
+  page(q: Pick<KaslrEntryQuery, 'list' | 'start' | 'count' | 'search'>, image?: ElfFile): KaslrEntryPage {
     let index = image ? this.images.get(image) : undefined;
     if (image && !index) { index = new AddressIndex(image); this.images.set(image, index); }
+    const view = this.view(q.list, q.search?.trim() ?? '', image, index);
+    const total = view ? view.length : this.span(q.list)[1];
+    const start = Math.max(0, Math.min(q.start, total));
+    const end = Math.min(total, start + Math.max(0, q.count));
+    const first = this.span(q.list)[0];
     const rows: KaslrEntryRow[] = [];
-    let base = 0;
-    for (const list of lists) {
-      const words = this.lists[list];
-      for (let k = Math.max(0, start - base); k < words.length && base + k < end; k++) {
-        // ELF64: the low 32 bits of a kernel address (0xffffffff8…), sign-extended back; ELF32 as is.
-        const address = image && !image.is64 ? BigInt(words[k]) : BigInt.asUintN(64, BigInt(words[k] | 0));
-        const width = list === 'relocs64' ? 8 : 4;
-        const placed = index ? index.place(address, width, list !== 'relocs32neg') : { section: '', location: '', place: -1, bytes: [], target: '' };
-        rows.push({ index: base + k, list, wordOffset: this.firstOffset[list] + 4 * k, address, width, ...placed });
-      }
-      base += words.length;
-    }
+    for (let i = start; i < end; i++) rows.push({ ...this.row(view ? view[i] : first + i, image, index), index: i });
     return { total, start, rows, layout: this.layout, counts: this.counts };
+  }
+
+  /** [first entry, count] of one list, or of the whole file. */
+  private span(list?: KaslrList): [number, number] {
+    const c = this.counts;
+    if (list === 'relocs64') return [0, c.relocs64];
+    if (list === 'relocs32neg') return [c.relocs64, c.relocs32neg];
+    if (list === 'relocs32') return [c.relocs64 + c.relocs32neg, c.relocs32];
+    return [0, c.relocs64 + c.relocs32neg + c.relocs32];
+  }
+
+  /** Entry `entry` (0-based, in file order) as a row. */
+  private row(entry: number, image?: ElfFile, index?: AddressIndex): KaslrEntryRow {
+    const c = this.counts;
+    const list: KaslrList = entry < c.relocs64 ? 'relocs64' : entry < c.relocs64 + c.relocs32neg ? 'relocs32neg' : 'relocs32';
+    const k = entry - this.span(list)[0];
+    const word = this.lists[list][k];
+    // ELF64: the low 32 bits of a kernel address (0xffffffff8…), sign-extended back; ELF32 as is.
+    const address = image && !image.is64 ? BigInt(word) : BigInt.asUintN(64, BigInt(word | 0));
+    const width = list === 'relocs64' ? 8 : 4;
+    const placed = index ? index.place(address, width, list !== 'relocs32neg') : { section: '', location: '', place: -1, bytes: [], target: '' };
+    return { index: entry, entry, list, wordOffset: this.firstOffset[list] + 4 * k, address, width, ...placed };
+  }
+
+  /** The entries a search keeps (those whose location, target or section contains the text, or whose
+   *  address starts with it), computed once per search; undefined without a search. */
+  private view(list: KaslrList | undefined, search: string, image?: ElfFile, index?: AddressIndex): Uint32Array | undefined {
+    if (!search) return undefined;
+    const key = `${list ?? ''}\0${search}`;
+    if (this.lastSearch?.key === key && this.lastSearch.image === image) return this.lastSearch.entries;
+    const [first, n] = this.span(list);
+    const hex = /^(0x)?[0-9a-f]+$/i.test(search) ? search.replace(/^0x/i, '').toLowerCase() : undefined;
+    const text = this.searchText(image, index);
+    const kept: number[] = [];
+    for (let e = first; e < first + n; e++) {
+      if (text.location[e].includes(search) || text.target[e].includes(search) || text.section[e] === search || (hex !== undefined && text.address[e].includes(hex))) kept.push(e);
+    }
+    const entries = Uint32Array.from(kept);
+    this.lastSearch = { key, image, entries };
+    return entries;
+  }
+
+  private lastSearch?: { key: string; image?: ElfFile; entries: Uint32Array };
+  private text?: { image?: ElfFile; location: string[]; target: string[]; section: string[]; address: string[] };
+
+  /** Every entry's searchable text, made once per image (a search then only scans strings). */
+  private searchText(image?: ElfFile, index?: AddressIndex) {
+    if (this.text && this.text.image === image) return this.text;
+    const n = this.span()[1];
+    const t = { image, location: new Array<string>(n), target: new Array<string>(n), section: new Array<string>(n), address: new Array<string>(n) };
+    for (let e = 0; e < n; e++) {
+      const r = this.row(e, image, index);
+      t.location[e] = r.location;
+      t.target[e] = r.target;
+      t.section[e] = r.section;
+      t.address[e] = r.address.toString(16).padStart(16, '0');
+    }
+    this.text = t;
+    return t;
   }
 }

@@ -156,6 +156,23 @@ describe('playground', () => {
     // Four bytes lit in the hex column and four in the ASCII one.
     await expect.poll(() => page.getByRole('table', { name: /^Hex of / }).locator('.bytes .lit').count()).toBe(4);
     await page.screenshot({ path: shot('relocs-entries') });
+    // A search keeps the entries in or pointing at a symbol; the address bar carries it and the row.
+    await page.getByRole('searchbox', { name: 'Search entries' }).fill('start_kernel');
+    await expect.poll(async () => Number(await grid.getAttribute('aria-busy') === 'false' ? await grid.getAttribute('aria-rowcount') : -1)).toBeGreaterThan(1);
+    const matches = await grid.getByRole('row').all();
+    for (const row of matches.slice(1)) {
+      const cells = await row.getByRole('gridcell').allTextContents();
+      expect(cells[3].includes('start_kernel') || cells[5].includes('start_kernel'), cells.join(' | ')).toBe(true);
+    }
+    await matches[2].click();
+    const caption = (await page.locator('.caption').textContent())!;
+    expect(caption).toMatch(/^\s*Entry #\d+ /);
+    await expect.poll(() => page.url()).toContain('#s=');
+    const again = await openPage(h, { hash: new URL(page.url()).hash });
+    await again.page.getByRole('grid', { name: 'Entries of vmlinux.relocs' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => again.page.getByRole('searchbox', { name: 'Search entries' }).inputValue()).toBe('start_kernel');
+    await expect.poll(() => again.page.locator('.caption').textContent()).toBe(caption);
+    expect(again.problems).toEqual([]);
     expect(problems).toEqual([]);
   });
 

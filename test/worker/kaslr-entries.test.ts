@@ -108,6 +108,24 @@ describe('vmlinux.relocs entries', () => {
     expect(targets).toBeGreaterThan(rows.length / 2);
   });
 
+  it('finds the entries in or pointing at a symbol, or at an address', () => {
+    const elf = readElf(vmlinuxBytes, 'vmlinux');
+    const all = index.page({ start: 0, count: 1e9 }, elf).rows;
+    for (const search of ['start_kernel', 'x86_pmu', '__per_cpu_load', '.init.data']) {
+      const found = index.page({ start: 0, count: 1e9, search }, elf);
+      const want = all.filter((r) => r.location.includes(search) || r.target.includes(search) || r.section === search);
+      expect(found.total, search).toBe(want.length);
+      expect(found.total, search).toBeGreaterThan(0);
+      expect(found.rows.map((r) => r.entry)).toEqual(want.map((r) => r.entry));
+      expect(found.rows.map((r) => r.index)).toEqual(want.map((_, i) => i));
+    }
+    // Hex digits also match addresses: one entry's own address finds it.
+    const some = all[1234];
+    const byAddress = index.page({ start: 0, count: 10, search: '0x' + some.address.toString(16) }, elf);
+    expect(byAddress.rows.map((r) => r.entry)).toContain(some.entry);
+    expect(index.page({ start: 0, count: 10, search: 'no_such_symbol_anywhere' }, elf).total).toBe(0);
+  });
+
   it('reads the 6.15 layout (no inverse list) and says why other bytes are not a vmlinux.relocs', () => {
     const [r64, , r32] = lists;
     const words = Uint32Array.from([0, ...r64, 0, ...r32]);

@@ -40,8 +40,10 @@ function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
     if (ws.sort) view.sort = { ...ws.sort };
   } else if (ws.pane === 'relocations' && ws.relocationSection >= 0) {
     view.row = ws.row >= 0 ? `${ws.relocationSection}:${ws.row}` : String(ws.relocationSection);
-  } else if (ws.pane === 'entries' && ws.row >= 0) {
-    view.row = String(ws.row); // an entry of vmlinux.relocs
+  } else if (ws.pane === 'entries') {
+    // vmlinux.relocs' entries: the search and the row among its matches.
+    if (ws.filter) view.filter = ws.filter;
+    if (ws.row >= 0) view.row = String(ws.row);
   }
   return { version: CURRENT_VERSION, options: { kernel: ws.kernel }, mode: 'declarative', step: Math.max(0, ws.cursor + 1), view };
 }

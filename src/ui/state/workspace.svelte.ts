@@ -9,6 +9,12 @@ import { splitCommandLine } from './command-line.ts';
 import { editedTextBytes } from './edited-text.ts';
 import type { Sample } from './samples.ts';
 
+/** Whether an artifact is a vmlinux.relocs, shown as its entries (not realmode.relocs, whose lists
+ *  carry counts instead of stop words). */
+export function hasEntries(a: ArtifactSummary): boolean {
+  return a.kind === 'binary' && /\.relocs$/.test(a.name) && !/realmode/.test(a.name);
+}
+
 export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script' | 'entries';
 
 export interface Task {
@@ -121,7 +127,7 @@ export class Workspace {
     this.selected = name;
     const a = this.current;
     if (pane) this.pane = pane;
-    else if (a && a.kind !== 'elf' && this.pane !== 'hex' && this.pane !== 'script') this.pane = a.kind === 'text' ? 'text' : 'hex';
+    else if (a && a.kind !== 'elf' && this.pane !== 'hex' && this.pane !== 'script') this.pane = a.kind === 'text' ? 'text' : hasEntries(a) ? 'entries' : 'hex';
     else if (a?.kind === 'elf' && (this.pane === 'text' || this.pane === 'script')) this.pane = 'sections';
   }
 
