@@ -54,8 +54,6 @@ export interface KaslrEntryPage {
   counts: Record<KaslrList, number>;
 }
 
-const ORDER: KaslrList[] = ['relocs64', 'relocs32neg', 'relocs32'];
-
 /** Allocated sections sorted by address, and the image's symbols sorted by address (defined, named,
  *  in an allocated section), for "which section / symbol holds this address". */
 class AddressIndex {
@@ -65,7 +63,7 @@ class AddressIndex {
   private readonly shndx: Uint32Array;
   private readonly table?: SymbolTable;
   /** A zero-based .data..percpu (x86-64 SMP up to 6.14) and where its bytes load (__per_cpu_load):
-   *  the relocs tool records fields inside it at that copy's address (kernel-pipeline.md §1.4). */
+   *  the relocs tool records fields inside it at that copy's address (kernel-pipeline.md §1.5). */
   private readonly percpu?: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean; load: bigint };
 
   constructor(private readonly elf: ElfFile) {
@@ -83,7 +81,7 @@ class AddressIndex {
         if (type === STT_SECTION || type === STT_FILE || !allocated.has(t.shndx(i)) || t.nameOffset(i) === 0) continue;
         keep.push(i);
       }
-      // Sorted by (value, symbol index) with one native sort: the index rides in a second array.
+      // Sorted by (value, symbol index): among equal values the last is the later symbol (globals after locals).
       const order = keep.map((i, k) => ({ v: t.value(i), k })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a.k - b.k));
       this.values = BigUint64Array.from(order, (o) => o.v);
       this.symbols = Uint32Array.from(order, (o) => keep[o.k]);

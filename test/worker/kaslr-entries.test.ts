@@ -61,7 +61,7 @@ describe('vmlinux.relocs entries', () => {
     const total = index.page({ start: 0, count: 0 }).total;
     // Every 97th entry, from each list: a few hundred lookups checked against readelf.
     // The relocs tool records a field inside the zero-based .data..percpu at its copy's address,
-    // __per_cpu_load + offset (kernel-pipeline.md §1.4): such an address is that section's.
+    // __per_cpu_load + offset (kernel-pipeline.md §1.5): such an address is that section's.
     const percpu = sections.find((s) => s.name === '.data..percpu' && s.addr === 0n)!;
     const load = readelfSymbols().find((s) => s.name === '__per_cpu_load')!.value;
     const inCopy = (a: bigint) => a >= load && a < load + percpu.size;
