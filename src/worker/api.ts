@@ -220,6 +220,8 @@ export interface WorkerApi {
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>>;
   /** A page of a vmlinux.relocs file's entries, placed in the image it was made from (`image`). */
   queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>>;
+  /** The vmlinux.relocs entries (file-order numbers) naming the field at `address` of `image`. */
+  findKaslrEntries(q: { file: string; image: string; address: bigint }): Promise<Outcome<{ entry: number; list: KaslrEntryRow['list'] }[]>>;
   /** Up to 1 MiB of a file's bytes from `offset` (clamped to the file). */
   readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>>;
   readLines(file: string, start: number, count: number): Promise<Outcome<TextPage>>;

@@ -150,6 +150,7 @@ export class ElfClient {
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>> { return this.call<Outcome<SymbolPage>>((api) => api.querySymbols(q)); }
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>> { return this.call<Outcome<RelocationPage>>((api) => api.queryRelocations(q)); }
   queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>> { return this.call<Outcome<KaslrEntryPage>>((api) => api.queryKaslrEntries(q)); }
+  findKaslrEntries(q: { file: string; image: string; address: bigint }): ReturnType<WorkerApi['findKaslrEntries']> { return this.call((api) => api.findKaslrEntries(q)); }
   readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>> {
     return this.call<Outcome<Uint8Array>>((api) => api.readBytes(file, offset, length));
   }

@@ -96,6 +96,12 @@ class AddressIndex {
     }
   }
 
+  /** A per-CPU offset (an address inside a zero-based .data..percpu) as its __per_cpu_load copy's address. */
+  percpuCopy(address: bigint): bigint | undefined {
+    const pc = this.percpu;
+    return pc && address < pc.end ? pc.load + address : undefined;
+  }
+
   place(address: bigint, width: number, absolute: boolean): Pick<KaslrEntryRow, 'section' | 'location' | 'place' | 'bytes' | 'target'> {
     const pc = this.percpu;
     const inPercpuCopy = pc !== undefined && address >= pc.load && address < pc.load + pc.end;
@@ -195,6 +201,24 @@ export class KaslrEntryIndex {
     const rows: KaslrEntryRow[] = [];
     for (let i = start; i < end; i++) rows.push({ ...this.row(view ? view[i] : first + i, image, index), index: i });
     return { total, start, rows, layout: this.layout, counts: this.counts };
+  }
+
+  /** The entries naming the field at `address` (each list is sorted by its u32 words; duplicates
+   *  are kept, as the relocs tool writes them). A field inside a zero-based .data..percpu is named at
+   *  its __per_cpu_load copy, as the tool records it. */
+  entriesAt(address: bigint, image?: ElfFile): { entry: number; list: KaslrList }[] {
+    let index = image ? this.images.get(image) : undefined;
+    if (image && !index) { index = new AddressIndex(image); this.images.set(image, index); }
+    const copy = index?.percpuCopy(address);
+    const word = Number(BigInt.asUintN(32, copy ?? address));
+    const found: { entry: number; list: KaslrList }[] = [];
+    for (const list of ['relocs64', 'relocs32neg', 'relocs32'] as const) {
+      const words = this.lists[list];
+      let lo = 0, hi = words.length;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (words[mid] < word) lo = mid + 1; else hi = mid; }
+      for (let k = lo; k < words.length && words[k] === word; k++) found.push({ entry: this.span(list)[0] + k, list });
+    }
+    return found;
   }
 
   /** [first entry, count] of one list, or of the whole file. */

@@ -163,6 +163,11 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, q.file);
       return a.kaslrEntries.page(q, q.image !== undefined ? elfOf(q.image) : undefined);
     }),
+    findKaslrEntries: (q) => attempt(() => {
+      const a = get(q.file);
+      a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, q.file);
+      return a.kaslrEntries.entriesAt(q.address, elfOf(q.image));
+    }),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;
       const start = Math.max(0, Math.min(offset, b.length));

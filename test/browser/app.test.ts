@@ -173,6 +173,21 @@ describe('playground', () => {
     await expect.poll(() => again.page.getByRole('searchbox', { name: 'Search entries' }).inputValue()).toBe('start_kernel');
     await expect.poll(() => again.page.locator('.caption').textContent()).toBe(caption);
     expect(again.problems).toEqual([]);
+    // From a relocation of vmlinux to the entry that makes KASLR patch it (and none for a PC-relative one).
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux', exact: true }).click();
+    await page.getByRole('tab', { name: /^Relocations/ }).click();
+    const select = page.getByRole('combobox', { name: 'Relocation section' });
+    await select.selectOption((await select.locator('option', { hasText: /^\.rela\.text / }).getAttribute('value'))!);
+    const relocations = page.getByRole('grid', { name: 'Relocations in .rela.text' });
+    await relocations.getByRole('row').filter({ hasText: 'R_X86_64_PC32' }).first().click();
+    await expect.poll(() => page.locator('.caption').textContent()).toContain('no vmlinux.relocs entry');
+    const abs = relocations.getByRole('row').filter({ hasText: 'R_X86_64_32S' }).filter({ hasText: 'kernel_banner' }).first();
+    const absAddress = (await abs.getByRole('gridcell').nth(1).textContent())!;
+    await abs.click();
+    const link = page.locator('.caption').getByRole('button', { name: /^vmlinux\.relocs entry #\d+ \(32-bit\)$/ });
+    const entry = /#(\d+)/.exec((await link.textContent())!)![1];
+    await link.click();
+    await expect.poll(() => page.locator('.caption').textContent()).toMatch(new RegExp(`^\\s*Entry #${entry} \\(word at 0x[0-9a-f]+ of vmlinux\\.relocs, 32-bit list\\) names ${absAddress} `));
     expect(problems).toEqual([]);
   });
 

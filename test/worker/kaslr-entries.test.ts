@@ -126,6 +126,34 @@ describe('vmlinux.relocs entries', () => {
     expect(index.page({ start: 0, count: 10, search: 'no_such_symbol_anywhere' }, elf).total).toBe(0);
   });
 
+  it("finds the entries of a relocation's field: .data's and .data..percpu's R_X86_64_64, .text's PC32 none", () => {
+    const unstripped = tiny('expected', 'vmlinux.unstripped');
+    const elf = readElf(new Uint8Array(readFileSync(unstripped)), 'vmlinux.unstripped');
+    const listing = runTool('readelf', ['-rW', unstripped]);
+    /** [r_offset, type, symbol] of one relocation section's rows, as readelf lists them. */
+    const rows = (section: string) => listing.split(/\n(?=Relocation section)/).find((b) => b.startsWith(`Relocation section '${section}'`))!
+      .split('\n').map((l) => /^([0-9a-f]{16})\s+[0-9a-f]+\s+(R_X86_64_\w+)\s+[0-9a-f]+\s+(\S+)/.exec(l)).filter((m) => m !== null).map((m) => [BigInt('0x' + m![1]), m![2], m![3]] as const);
+    const perCpuLoad = readelfSymbols().find((x) => x.name === '__per_cpu_load')!.value;
+    const entryWord = (e: number) => Number(BigInt.asUintN(32, index.page({ start: e, count: 1 }).rows[0].address));
+    for (const section of ['.rela.data', '.rela.data..percpu']) {
+      const abs64 = rows(section).filter(([, type]) => type === 'R_X86_64_64');
+      expect(abs64.length, section).toBeGreaterThan(10);
+      let found = 0;
+      for (const [offset] of abs64) {
+        const hits = index.entriesAt(offset, elf);
+        for (const h of hits) expect(h.list).toBe('relocs64');
+        // Per-CPU fields are recorded at their copy, __per_cpu_load + offset (§1.5).
+        const recorded = section === '.rela.data..percpu' ? offset + perCpuLoad : offset;
+        for (const h of hits) expect(entryWord(h.entry)).toBe(Number(BigInt.asUintN(32, recorded)));
+        if (hits.length) found++;
+      }
+      // Not every one: references to absolute symbols get no entry (relocs' S_ABS rules).
+      expect(found / abs64.length, section).toBeGreaterThan(0.8);
+    }
+    const pc32 = rows('.rela.text').filter(([, type, symbol]) => type === 'R_X86_64_PC32' && !symbol.startsWith('.data..percpu')).slice(0, 500);
+    expect(pc32.filter(([offset]) => index.entriesAt(offset, elf).some((h) => h.list !== 'relocs32neg')).length).toBe(0);
+  });
+
   it('reads the 6.15 layout (no inverse list) and says why other bytes are not a vmlinux.relocs', () => {
     const [r64, , r32] = lists;
     const words = Uint32Array.from([0, ...r64, 0, ...r32]);
