@@ -65,6 +65,9 @@ export class Workspace {
   /** The user's files by the artifact name they are open as (a link embeds or references them). */
   userFiles = $state.raw<Record<string, File>>({});
   private abort: AbortController | null = null;
+  /** Set while Run all / Run <stage> goes from step to step: the task strip keeps showing it between
+   *  steps, so the controls stay disabled and the view is not left to clicks a later step overrides. */
+  private batch: string | null = null;
 
   constructor(factory: WorkerFactory) {
     this.client = new ElfClient(factory);
@@ -151,7 +154,7 @@ export class Workspace {
       this.problem = { title: label, message: err instanceof Error ? err.message : String(err) };
       return undefined;
     } finally {
-      this.task = null;
+      this.task = this.batch ? { label: this.batch, done: 0, total: 0 } : null;
       this.abort = null;
     }
   }
@@ -344,13 +347,27 @@ export class Workspace {
 
   /** Steps until stage `id` has run (running what it needs first), or nothing more can run. */
   async runStage(id: string): Promise<void> {
-    for (let ran = await this.stepForward(true); ran !== null && ran !== id; ran = await this.stepForward(true));
+    await this.inBatch(`Running up to ${id}`, async () => {
+      for (let ran = await this.stepForward(true); ran !== null && ran !== id; ran = await this.stepForward(true));
+    });
   }
 
   /** Runs every step that can run; a failed stage does not stop the others (its banner stays). */
   async runToEnd(): Promise<void> {
-    let failure: Problem | null = null;
-    while ((await this.stepForward(true)) !== null) failure = this.problem ?? failure;
-    if (failure) this.problem = failure;
+    await this.inBatch('Run all', async () => {
+      let failure: Problem | null = null;
+      while ((await this.stepForward(true)) !== null) failure = this.problem ?? failure;
+      if (failure) this.problem = failure;
+    });
+  }
+
+  private async inBatch(label: string, steps: () => Promise<void>): Promise<void> {
+    this.batch = label;
+    try {
+      await steps();
+    } finally {
+      this.batch = null;
+      if (this.task?.label === label) this.task = null;
+    }
   }
 }
