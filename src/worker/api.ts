@@ -9,8 +9,9 @@ import type { Disassembly, DisassemblyQuery } from './disassemble.ts';
 import type { ArtifactDiff } from './diff.ts';
 import type { PostlinkOptions, PostlinkView } from './postlink-run.ts';
 import type { KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow } from './kaslr-entries.ts';
+import type { SymbolReference, SymbolReferenceQuery, SymbolReferences } from './symbol-references.ts';
 
-export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow };
+export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow, SymbolReference, SymbolReferenceQuery, SymbolReferences };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
 export interface HeaderSummary {
@@ -218,6 +219,8 @@ export interface WorkerApi {
   list(): Promise<ArtifactSummary[]>;
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>>;
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>>;
+  /** The relocations that name a symbol (by its index in its table), with the places they patch. */
+  symbolReferences(q: SymbolReferenceQuery): Promise<Outcome<SymbolReferences>>;
   /** A page of a vmlinux.relocs file's entries, placed in the image it was made from (`image`). */
   queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>>;
   /** The vmlinux.relocs entries (file-order numbers) naming the field at `address` of `image`. */

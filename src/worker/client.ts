@@ -6,7 +6,7 @@
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type {
   ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, OpenEvent, Outcome, PostlinkOptions, PostlinkView, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
-  SymbolQuery, TextPage, WorkerApi, KaslrEntryPage, KaslrEntryQuery,
+  SymbolQuery, TextPage, WorkerApi, KaslrEntryPage, KaslrEntryQuery, SymbolReferenceQuery, SymbolReferences,
 } from './api.ts';
 
 /** A started worker: its message endpoint, how to stop it, and how it reports dying. */
@@ -150,6 +150,7 @@ export class ElfClient {
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>> { return this.call<Outcome<SymbolPage>>((api) => api.querySymbols(q)); }
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>> { return this.call<Outcome<RelocationPage>>((api) => api.queryRelocations(q)); }
   queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>> { return this.call<Outcome<KaslrEntryPage>>((api) => api.queryKaslrEntries(q)); }
+  symbolReferences(q: SymbolReferenceQuery): Promise<Outcome<SymbolReferences>> { return this.call<Outcome<SymbolReferences>>((api) => api.symbolReferences(q)); }
   findKaslrEntries(q: { file: string; image: string; address: bigint }): ReturnType<WorkerApi['findKaslrEntries']> { return this.call((api) => api.findKaslrEntries(q)); }
   readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>> {
     return this.call<Outcome<Uint8Array>>((api) => api.readBytes(file, offset, length));

@@ -19,6 +19,7 @@ import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
 import { KaslrEntryIndex } from './kaslr-entries.ts';
+import { symbolReferences } from './symbol-references.ts';
 import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
 
 interface Artifact {
@@ -162,6 +163,13 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       const a = get(q.file);
       a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, q.file);
       return a.kaslrEntries.page(q, q.image !== undefined ? elfOf(q.image) : undefined);
+    }),
+    symbolReferences: (q) => attempt(() => {
+      const a = get(q.file);
+      if (!a.elf) throw new Error(`${q.file} is not an ELF file`);
+      const t = q.table ?? a.summary.symbolTables.find((i) => a.elf!.sections[i].type === 2) ?? a.summary.symbolTables[0];
+      if (t === undefined) throw new ElfFormatError(q.file, 'section header table', Number(a.elf.header.shoff), 'the file has no symbol table');
+      return symbolReferences(a.elf, t, q.symbol, q.limit);
     }),
     findKaslrEntries: (q) => attempt(() => {
       const a = get(q.file);

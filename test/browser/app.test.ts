@@ -191,6 +191,37 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it("lists the relocations that name a symbol, as readelf -r does, and opens one", async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: 'Step forward' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('__start___ex_table');
+    const grid = page.getByRole('grid', { name: 'Symbols of vmlinux.unsorted' });
+    await expect.poll(() => grid.getAttribute('aria-busy')).toBe('false');
+    await grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: '__start___ex_table', exact: true }) }).click();
+    // GNU ld's link of the same sample, listed by readelf -r.
+    const sample = join(repoRoot, 'samples', 'mini-kernel');
+    const manifest = JSON.parse(readFileSync(join(sample, 'sample.json'), 'utf8')) as { ld: string[] };
+    const out = join(mkdtempSync(join(tmpdir(), 'ldplay-refs-')), 'vmlinux');
+    execFileSync('ld', manifest.ld.map((a, i, all) => (all[i - 1] === '-o' ? out : a)), { cwd: sample });
+    const listed = runTool('readelf', ['-rW', out]).split('\n').filter((l) => / __start___ex_table [+-] /.test(l));
+    expect(listed.length).toBeGreaterThan(1);
+    const refs = page.getByRole('region', { name: 'References to __start___ex_table' });
+    await expect.poll(() => refs.locator('.caption').textContent()).toContain(`${listed.length} relocations name __start___ex_table`);
+    const shown = await refs.getByRole('button').allTextContents();
+    expect(shown.map((t) => /[0-9a-f]{16}/.exec(t)![0]).sort()).toEqual(listed.map((l) => l.slice(0, 16)).sort());
+    // One of them, in the relocations view: that relocation selected, its bytes below.
+    const first = shown[0];
+    await refs.getByRole('button').first().click();
+    await expect.poll(() => page.locator('.caption').textContent()).toMatch(new RegExp(`^\\s*R_X86_64_\\w+ at ${/[0-9a-f]{16}/.exec(first)![0]} · file offset`));
+    await page.screenshot({ path: shot('symbol-references') });
+    expect(problems).toEqual([]);
+  });
+
   it('shows a linker-script error inline in Monaco and relinks after the fix', async () => {
     const { page, problems } = await openPage(h);
     const editor = await openScriptEditor(page);
