@@ -150,7 +150,15 @@ describe('playground', () => {
       expect(nm.get(m[1])!.some((v) => v === symbolValue || v + perCpu === symbolValue), cells.join(' | ')).toBe(true);
     }
     expect(named).toBeGreaterThan((rows.length - 1) / 2);
-    // Selecting an entry shows and highlights the bytes of vmlinux it makes the decompressor patch.
+    // Selecting an entry shows and highlights the bytes of vmlinux it makes the decompressor patch:
+    // a per-CPU field at its __per_cpu_load copy (the section itself is at 0),
+    const perCpu = grid.getByRole('row').filter({ hasText: 'current_task' }).first();
+    const perCpuAddress = (await perCpu.getByRole('gridcell').nth(2).textContent())!;
+    await perCpu.click();
+    await expect.poll(() => page.locator('.caption').textContent()).toContain(`names ${perCpuAddress} · .data..percpu · file offset`);
+    await expect.poll(() => page.getByRole('table', { name: 'Hex of .data..percpu' }).locator('.bytes .lit').count()).toBe(8);
+    expect(await page.getByRole('table', { name: 'Hex of .data..percpu' }).getByRole('row').filter({ hasText: perCpuAddress.slice(0, 15) }).count()).toBe(1);
+    // and a 32-bit one.
     await page.getByRole('button', { name: /^32-bit/ }).click();
     await expect.poll(() => page.locator('.caption').textContent()).toMatch(/32-bit list\) names ffffffff[0-9a-f]{8} · \.\S+ · file offset 0x[0-9a-f]+ of vmlinux · 4 bytes/);
     // Four bytes lit in the hex column and four in the ASCII one.
