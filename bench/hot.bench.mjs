@@ -1,5 +1,5 @@
-// Bench rows: each WebAssembly routine against its TypeScript twin, same inputs, in-process (median of
-// several runs). Sort inputs are sized like the 632 MB vmlinux's (~1.1 M relocation offsets, ~400 k ORC
+// Bench rows: each WebAssembly routine against its TypeScript twin, same inputs, in-process (medians of
+// alternating runs). Sort inputs are sized like the 632 MB vmlinux's (~1.1 M relocation offsets, ~400 k ORC
 // addresses); the relocs scan runs over that vmlinux's own walked .rela sections (skipped without it);
 // the string table over a .symtab's names as ld wrote them; the relocation arena over the tiny
 // kernel's vmlinux.o (its 141 k relocations and 36 k symbols, laid out one section after another).
@@ -27,8 +27,18 @@ export { writeKindTable } from '${src}link/arch/x86_64.ts';
 const bundle = await build({ stdin: { contents: entry, resolveDir: src, loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'node' });
 const hot = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
 
-const time = timeMedian;
-const row = printTwinRow;
+// Each row alternates its routine's runs with its twin's (wasm, twin, wasm, …) and takes each one's
+// median, so a pause of the machine (the browser row's Chromium going away, a GC) lands on both.
+const time = (fn, reps = 9) => ({ fn, reps });
+const row = (label, wasm, twin) => {
+  const w = [], t = [];
+  for (let i = 0; i < Math.max(wasm.reps, twin.reps); i++) {
+    if (i < wasm.reps) w.push(timeMedian(wasm.fn, 1));
+    if (i < twin.reps) t.push(timeMedian(twin.fn, 1));
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  printTwinRow(label, median(w), median(t));
+};
 
 // Kernel-like offsets: 0xffffffff81000000-based low 32 bits spread over ~40 MB, shuffled.
 let seed = 12345;
