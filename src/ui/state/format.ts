@@ -36,3 +36,8 @@ export function byteList(b: readonly number[]): string {
 export function ms(t: number): string {
   return t < 1000 ? `${Math.round(t)} ms` : `${(t / 1000).toFixed(2)} s`;
 }
+
+/** A vmlinux.relocs list as the playground names it (kernel-pipeline.md §1.7's relocs64/32neg/32). */
+export function kaslrListLabel(list: 'relocs64' | 'relocs32neg' | 'relocs32'): string {
+  return list === 'relocs64' ? '64-bit' : list === 'relocs32neg' ? 'inverse 32-bit' : '32-bit';
+}
