@@ -102,6 +102,12 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     return a;
   }
 
+  /** A vmlinux.relocs artifact's lists, read once. */
+  function kaslrEntriesOf(name: string): KaslrEntryIndex {
+    const a = get(name);
+    return (a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, name));
+  }
+
   function elfOf(name: string): ElfFile {
     const a = get(name);
     if (!a.elf) throw new Error(`${name} is not an ELF file`);
@@ -159,11 +165,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     }),
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
       relocationPage(elfOf(q.file), q.section, q.start, q.count, recordedStepsOf(pipeline.recordFor(q.file), stepMaps))),
-    queryKaslrEntries: (q) => attempt(() => {
-      const a = get(q.file);
-      a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, q.file);
-      return a.kaslrEntries.page(q, q.image !== undefined ? elfOf(q.image) : undefined);
-    }),
+    queryKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).page(q, q.image !== undefined ? elfOf(q.image) : undefined)),
     symbolReferences: (q) => attempt(() => {
       const a = get(q.file);
       if (!a.elf) throw new Error(`${q.file} is not an ELF file`);
@@ -171,11 +173,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       if (t === undefined) throw new ElfFormatError(q.file, 'section header table', Number(a.elf.header.shoff), 'the file has no symbol table');
       return symbolReferences(a.elf, t, q.symbol, q.limit);
     }),
-    findKaslrEntries: (q) => attempt(() => {
-      const a = get(q.file);
-      a.kaslrEntries ??= new KaslrEntryIndex(a.bytes, q.file);
-      return a.kaslrEntries.entriesAt(q.address, elfOf(q.image));
-    }),
+    findKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).entriesAt(q.address, elfOf(q.image))),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;
       const start = Math.max(0, Math.min(offset, b.length));
