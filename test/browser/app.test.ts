@@ -293,6 +293,30 @@ describe('playground', () => {
     expect(wide.problems).toEqual([]);
   });
 
+  it('scrolls a grid sideways on a narrow screen, its header following, instead of clipping columns', async () => {
+    const { page, problems } = await openPage(h, { width: 760, height: 900 });
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: 'Step forward' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await page.getByRole('tab', { name: /^Relocations/ }).click();
+    const grid = page.getByRole('grid', { name: /^Relocations in / });
+    await grid.getByRole('row').nth(1).waitFor();
+    const body = grid.locator('.body');
+    const [scrollWidth, clientWidth] = await body.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    expect(clientWidth).toBeLessThanOrEqual(760);
+    expect(scrollWidth).toBeGreaterThan(clientWidth);
+    // The page itself does not scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(760);
+    await body.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+    await expect.poll(() => grid.locator('.headwrap').evaluate((el) => el.scrollLeft)).toBe(scrollWidth - clientWidth);
+    const last = (await grid.getByRole('columnheader', { name: 'Bytes now' }).boundingBox())!;
+    expect(last.x + last.width).toBeLessThanOrEqual(760);
+    expect(last.x).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: shot('narrow-grid-scrolled') });
+    expect(problems).toEqual([]);
+  });
+
   it('finds a symbol in the x86_64-tiny vmlinux uploaded through the file input', async () => {
     const { page, problems } = await openPage(h, { dark: true });
     await page.getByRole('table', { name: /^Sections of / }).waitFor();
