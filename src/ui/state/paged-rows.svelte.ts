@@ -11,11 +11,37 @@ export class PagedRows<T> {
   loading = $state(false);
   /** The last fetch failure (a stopped worker, a bad query), shown by the grid. */
   error = $state('');
+  /** True from resetAfter() until its reset starts: the rows shown are about to be replaced (a
+   *  row picked then is on the old query), so the grid says it is busy, as while loading. */
+  pending = $state(false);
   private readonly pages = new SvelteMap<number, T[]>();
   private readonly requested = new Set<number>();
   private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly fetchPage: PageFetcher<T>, readonly pageSize = 256) {}
+
+  /** reset() after `delay` ms, for a query that changes as the user types; a later call or cancel()
+   *  replaces it (its promise then never settles). `before` runs right before the reset. */
+  resetAfter(delay: number, before?: () => void): Promise<void> {
+    this.cancel();
+    this.pending = true;
+    return new Promise((resolve) => {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pending = false;
+        before?.();
+        void this.reset().then(resolve);
+      }, delay);
+    });
+  }
+
+  /** Drops a reset that resetAfter() scheduled. */
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = false;
+  }
 
   /** Loads the first page (and the total); call again after the query changes. */
   async reset(): Promise<void> {
