@@ -4,9 +4,10 @@
 // there. Lists and stop words as kernel-pipeline.md §1.7: `0, relocs64…, 0, relocs32neg…, 0, relocs32…`
 // up to 6.14, no inverse list from 6.15 (the layout is told by the number of stop words).
 
-import { SHF_ALLOC, SHT_NOBITS, SHT_SYMTAB, STT_FILE, STT_SECTION, type ElfFile, type SymbolTable } from '../elf/index.ts';
+import { SHF_ALLOC, SHT_NOBITS, SHT_SYMTAB, type ElfFile } from '../elf/index.ts';
 import { parseRelocsFile, type KaslrList } from '../kernel/kaslr.ts';
 import { StageError } from '../pipeline/stage.ts';
+import { symbolLocator, type SymbolLocator } from './symbol-locator.ts';
 
 export interface KaslrEntryQuery {
   file: string;
@@ -54,14 +55,12 @@ export interface KaslrEntryPage {
   counts: Record<KaslrList, number>;
 }
 
-/** Allocated sections sorted by address, and the image's symbols sorted by address (defined, named,
- *  in an allocated section), for "which section / symbol holds this address". */
+/** Allocated sections sorted by address, and the image's symbols by place (symbol-locator.ts), for
+ *  "which section / symbol holds this address". */
 class AddressIndex {
   private readonly sections: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean }[];
-  private readonly values: BigUint64Array;
-  private readonly symbols: Uint32Array;
-  private readonly shndx: Uint32Array;
-  private readonly table?: SymbolTable;
+  private readonly sectionIndices: number[];
+  private readonly symbols?: SymbolLocator;
   /** A zero-based .data..percpu (x86-64 SMP up to 6.14) and where its bytes load (__per_cpu_load):
    *  the relocs tool records fields inside it at that copy's address (kernel-pipeline.md §1.5). */
   private readonly percpu?: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean; load: bigint };
@@ -71,28 +70,14 @@ class AddressIndex {
       .filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n)
       .map((s) => ({ index: s.index, name: s.name, addr: s.addr, end: s.addr + s.size, offset: Number(s.offset), nobits: s.type === SHT_NOBITS }))
       .sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    this.sectionIndices = this.sections.map((s) => s.index);
     const table = elf.sections.find((s) => s.type === SHT_SYMTAB);
-    const allocated = new Set(this.sections.map((s) => s.index));
-    const keep: number[] = [];
-    if (table) {
-      const t = (this.table = elf.symbolTable(table.index));
-      for (let i = 1; i < t.count; i++) {
-        const type = t.info(i) & 0xf;
-        if (type === STT_SECTION || type === STT_FILE || !allocated.has(t.shndx(i)) || t.nameOffset(i) === 0) continue;
-        keep.push(i);
-      }
-      // Sorted by (value, symbol index): among equal values the last is the later symbol (globals after locals).
-      const order = keep.map((i, k) => ({ v: t.value(i), k })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a.k - b.k));
-      this.values = BigUint64Array.from(order, (o) => o.v);
-      this.symbols = Uint32Array.from(order, (o) => keep[o.k]);
-      this.shndx = Uint32Array.from(order, (o) => t.shndx(keep[o.k]));
-      const pc = this.sections.find((x) => x.name === '.data..percpu' && x.addr === 0n);
-      const load = pc && keep.find((i) => t.name(i) === '__per_cpu_load');
-      if (pc && load !== undefined) this.percpu = { ...pc, load: t.value(load) };
-    } else {
-      this.values = new BigUint64Array(0);
-      this.symbols = new Uint32Array(0);
-      this.shndx = new Uint32Array(0);
+    if (!table) return;
+    this.symbols = symbolLocator(elf, table.index);
+    const pc = this.sections.find((x) => x.name === '.data..percpu' && x.addr === 0n);
+    const t = this.symbols.table;
+    for (let i = 1; pc && i < t.count; i++) {
+      if (t.name(i) === '__per_cpu_load') { this.percpu = { ...pc, load: t.value(i) }; break; }
     }
   }
 
@@ -123,17 +108,8 @@ class AddressIndex {
   /** "symbol+0x10" (in the section holding the address), else "section+0x10"; outside every section
    *  a symbol of exactly that value (a section's end, such as __init_end), else the bare address. */
   private name(address: bigint, s = this.sectionAt(address)): string {
-    if (!s) return this.symbolExactly(address) ?? `0x${address.toString(16)}`;
-    return this.symbolAt(address, s.index, s.addr) ?? `${s.name}${plus(address - s.addr)}`;
-  }
-
-  private symbolExactly(address: bigint): string | undefined {
-    let lo = 0, hi = this.values.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.values[mid] < address) lo = mid + 1; else hi = mid - 1;
-    }
-    return lo < this.values.length && this.values[lo] === address ? this.table!.name(this.symbols[lo]) : undefined;
+    if (!s) return this.symbols?.exactly(address, this.sectionIndices) ?? `0x${address.toString(16)}`;
+    return this.symbols?.nameAt(s.index, address) ?? `${s.name}${plus(address - s.addr)}`;
   }
 
   private sectionAt(address: bigint) {
@@ -146,20 +122,6 @@ class AddressIndex {
     for (let i = found; i >= 0; i--) if (address < this.sections[i].end) return this.sections[i];
     return undefined;
   }
-
-  /** The last symbol of section `shndx` at or below `address` (the latest defined among equals),
-   *  looking back no further than the section's start. */
-  private symbolAt(address: bigint, shndx: number, sectionStart: bigint): string | undefined {
-    let lo = 0, hi = this.values.length - 1, found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.values[mid] <= address) { found = mid; lo = mid + 1; } else hi = mid - 1;
-    }
-    for (let i = found; i >= 0 && this.values[i] >= sectionStart; i--) {
-      if (this.shndx[i] === shndx) return `${this.table!.name(this.symbols[i])}${plus(address - this.values[i])}`;
-    }
-    return undefined;
-  }
 }
 
 const plus = (n: bigint) => (n === 0n ? '' : `+0x${n.toString(16)}`);
@@ -168,6 +130,7 @@ const plus = (n: bigint) => (n === 0n ? '' : `+0x${n.toString(16)}`);
 export class KaslrEntryIndex {
   readonly layout: '6.1' | '6.15';
   private readonly lists: Record<KaslrList, Uint32Array>;
+  readonly counts: Record<KaslrList, number>;
   /** Byte offset of each list's first entry in the file. */
   private readonly firstOffset: Record<KaslrList, number>;
   private readonly images = new WeakMap<ElfFile, AddressIndex>();
@@ -182,17 +145,14 @@ export class KaslrEntryIndex {
     }
     this.layout = stops === 3 ? '6.1' : '6.15';
     this.lists = parseRelocsFile(bytes, this.layout, name);
+    this.counts = { relocs64: this.lists.relocs64.length, relocs32neg: this.lists.relocs32neg.length, relocs32: this.lists.relocs32.length };
     const r64 = this.lists.relocs64.length, neg = this.lists.relocs32neg.length;
     this.firstOffset = { relocs64: 4, relocs32neg: this.layout === '6.1' ? 4 * (r64 + 2) : -1, relocs32: 4 * (r64 + (this.layout === '6.1' ? neg + 3 : 2)) };
   }
 
-  get counts(): Record<KaslrList, number> {
-    return { relocs64: this.lists.relocs64.length, relocs32neg: this.lists.relocs32neg.length, relocs32: this.lists.relocs32.length };
-  }
 
   page(q: Pick<KaslrEntryQuery, 'list' | 'start' | 'count' | 'search'>, image?: ElfFile): KaslrEntryPage {
-    let index = image ? this.images.get(image) : undefined;
-    if (image && !index) { index = new AddressIndex(image); this.images.set(image, index); }
+    const index = this.addressIndex(image);
     const view = this.view(q.list, q.search?.trim() ?? '', image, index);
     const total = view ? view.length : this.span(q.list)[1];
     const start = Math.max(0, Math.min(q.start, total));
@@ -207,9 +167,7 @@ export class KaslrEntryIndex {
    *  are kept, as the relocs tool writes them). A field inside a zero-based .data..percpu is named at
    *  its __per_cpu_load copy, as the tool records it. */
   entriesAt(address: bigint, image?: ElfFile): { entry: number; list: KaslrList }[] {
-    let index = image ? this.images.get(image) : undefined;
-    if (image && !index) { index = new AddressIndex(image); this.images.set(image, index); }
-    const copy = index?.percpuCopy(address);
+    const copy = this.addressIndex(image)?.percpuCopy(address);
     const word = Number(BigInt.asUintN(32, copy ?? address));
     const found: { entry: number; list: KaslrList }[] = [];
     for (const list of ['relocs64', 'relocs32neg', 'relocs32'] as const) {
@@ -219,6 +177,14 @@ export class KaslrEntryIndex {
       for (let k = lo; k < words.length && words[k] === word; k++) found.push({ entry: this.span(list)[0] + k, list });
     }
     return found;
+  }
+
+  /** The image's sections and symbols by address, built once per image. */
+  private addressIndex(image?: ElfFile): AddressIndex | undefined {
+    if (!image) return undefined;
+    let index = this.images.get(image);
+    if (!index) { index = new AddressIndex(image); this.images.set(image, index); }
+    return index;
   }
 
   /** [first entry, count] of one list, or of the whole file. */

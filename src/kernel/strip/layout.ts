@@ -13,7 +13,6 @@ export interface PlacedSection {
   data: Uint8Array;
 }
 
-
 /** Largest output this stage writes (a typed array's practical limit in browsers and Node). */
 const MAX_OUTPUT = 2 ** 32;
 

@@ -30,7 +30,6 @@ export interface DataSegment {
   commonPage: bigint;
 }
 
-
 export function initialDataSegment(relro: boolean): DataSegment {
   return { phase: 'none', relro, base: 0n, relroEnd: 0n, relroOffset: 0n, end: 0n, maxPage: 1n, commonPage: 1n };
 }

@@ -101,7 +101,6 @@ function automaticSegments(ctx: LinkContext, alloc: OutputSection[]): Segment[] 
   return out;
 }
 
-
 /** ld's rules, in its order: a page gap, file data after zero-fill, a writable section joining a
  *  read-only segment on another page, then (with -z separate-code) code next to non-code. */
 function startsNewSegment(last: OutputSection, os: OutputSection, writable: boolean, executable: boolean, page: bigint): boolean {

@@ -71,7 +71,6 @@ export function editEhFrames(ctx: LinkContext): void {
   }
 }
 
-
 function parseEntries(s: InputSection): EhFrameEntry[] | undefined {
   const d = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);
   const entries: EhFrameEntry[] = [];
