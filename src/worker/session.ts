@@ -114,11 +114,18 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     return a.elf;
   }
 
-  function symbolIndex(a: Artifact, table: number | undefined): SymbolIndex {
+  /** The symbol table a query names, else the first SHT_SYMTAB, else SHT_DYNSYM. */
+  function symbolTableOf(a: Artifact, table: number | undefined): number {
     const tables = a.summary.symbolTables;
     const elf = a.elf!;
     const t = table ?? tables.find((i) => elf.sections[i].type === 2) ?? tables[0];
     if (t === undefined) throw new ElfFormatError(a.summary.name, 'section header table', Number(elf.header.shoff), 'the file has no symbol table');
+    return t;
+  }
+
+  function symbolIndex(a: Artifact, table: number | undefined): SymbolIndex {
+    const t = symbolTableOf(a, table);
+    const elf = a.elf!;
     let index = a.symbols.get(t);
     if (!index) {
       index = new SymbolIndex(elf, t);
@@ -166,13 +173,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
       relocationPage(elfOf(q.file), q.section, q.start, q.count, recordedStepsOf(pipeline.recordFor(q.file), stepMaps))),
     queryKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).page(q, q.image !== undefined ? elfOf(q.image) : undefined)),
-    symbolReferences: (q) => attempt(() => {
-      const a = get(q.file);
-      if (!a.elf) throw new Error(`${q.file} is not an ELF file`);
-      const t = q.table ?? a.summary.symbolTables.find((i) => a.elf!.sections[i].type === 2) ?? a.summary.symbolTables[0];
-      if (t === undefined) throw new ElfFormatError(q.file, 'section header table', Number(a.elf.header.shoff), 'the file has no symbol table');
-      return symbolReferences(a.elf, t, q.symbol, q.limit);
-    }),
+    symbolReferences: (q) => attempt(() => symbolReferences(elfOf(q.file), symbolTableOf(get(q.file), q.table), q.symbol, q.limit)),
     findKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).entriesAt(q.address, elfOf(q.image))),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;
