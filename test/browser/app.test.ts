@@ -2,13 +2,12 @@
 // on a built-in sample, shows sections, finds a symbol in the x86_64-tiny vmlinux uploaded through
 // the file input, highlights a relocation's bytes in the hex view, and reports non-ELF files
 // clearly. No test may log a console error or fail a request. Screenshots go to test-results/.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bigVmlinux, hasBigVmlinux, repoRoot, runTool, tiny } from '../helpers.ts';
-import { openPage, openRelocationsOf, openScriptEditor, screenshotDir, startHarness, type Harness } from './harness.ts';
+import { bigVmlinux, hasBigVmlinux, linkSampleWithGnuLd, repoRoot, runTool, tiny } from '../helpers.ts';
+import { openPage, openRelocationsOf, openScriptEditor, runMiniKernel, screenshotDir, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); }, 180_000);
@@ -114,10 +113,7 @@ describe('playground', () => {
 
   it("lists the mini-kernel's vmlinux.relocs entries where they land in vmlinux, as nm names them", async () => {
     const { page, problems } = await openPage(h);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    const steps = page.getByRole('region', { name: 'Pipeline steps' });
-    await steps.getByRole('button', { name: 'Run all' }).click();
-    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor();
+    await runMiniKernel(page, 'all');
     await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.relocs', exact: true }).click();
     await page.getByRole('tab', { name: 'Entries' }).click();
     const grid = page.getByRole('grid', { name: 'Entries of vmlinux.relocs' });
@@ -126,11 +122,7 @@ describe('playground', () => {
     await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe(String(size / 4 - 3 + 1));
     // The same link by GNU ld (the tiny kernel and every sample are byte-identical to ldplay's): each
     // entry's "symbol+0xN" is a symbol nm lists at address − N.
-    const sample = join(repoRoot, 'samples', 'mini-kernel');
-    const manifest = JSON.parse(readFileSync(join(sample, 'sample.json'), 'utf8')) as { ld: string[] };
-    const out = join(mkdtempSync(join(tmpdir(), 'ldplay-entries-')), 'vmlinux');
-    const args = manifest.ld.map((a, i, all) => (all[i - 1] === '-o' ? out : a));
-    execFileSync('ld', args, { cwd: sample });
+    const out = linkSampleWithGnuLd('mini-kernel');
     const nm = new Map<string, bigint[]>();
     for (const line of runTool('nm', [out]).split('\n')) {
       const [value, , name] = line.split(' ');
@@ -201,10 +193,7 @@ describe('playground', () => {
 
   it("lists the relocations that name a symbol, as readelf -r does, and opens one", async () => {
     const { page, problems } = await openPage(h);
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    const steps = page.getByRole('region', { name: 'Pipeline steps' });
-    await steps.getByRole('button', { name: 'Step forward' }).click();
-    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await runMiniKernel(page, 'link');
     await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
     await page.getByRole('tab', { name: /^Symbols/ }).click();
     await page.getByRole('searchbox', { name: 'Search symbols' }).fill('__start___ex_table');
@@ -212,10 +201,7 @@ describe('playground', () => {
     await expect.poll(() => grid.getAttribute('aria-busy')).toBe('false');
     await grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: '__start___ex_table', exact: true }) }).click();
     // GNU ld's link of the same sample, listed by readelf -r.
-    const sample = join(repoRoot, 'samples', 'mini-kernel');
-    const manifest = JSON.parse(readFileSync(join(sample, 'sample.json'), 'utf8')) as { ld: string[] };
-    const out = join(mkdtempSync(join(tmpdir(), 'ldplay-refs-')), 'vmlinux');
-    execFileSync('ld', manifest.ld.map((a, i, all) => (all[i - 1] === '-o' ? out : a)), { cwd: sample });
+    const out = linkSampleWithGnuLd('mini-kernel');
     const listed = runTool('readelf', ['-rW', out]).split('\n').filter((l) => / __start___ex_table [+-] /.test(l));
     expect(listed.length).toBeGreaterThan(1);
     const refs = page.getByRole('region', { name: 'References to __start___ex_table' });
@@ -295,10 +281,7 @@ describe('playground', () => {
 
   it('scrolls a grid sideways on a narrow screen, its header following, instead of clipping columns', async () => {
     const { page, problems } = await openPage(h, { width: 760, height: 900 });
-    await page.getByRole('table', { name: /^Sections of / }).waitFor();
-    const steps = page.getByRole('region', { name: 'Pipeline steps' });
-    await steps.getByRole('button', { name: 'Step forward' }).click();
-    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+    await runMiniKernel(page, 'link');
     await page.getByRole('tab', { name: /^Relocations/ }).click();
     const grid = page.getByRole('grid', { name: /^Relocations in / });
     await grid.getByRole('row').nth(1).waitFor();

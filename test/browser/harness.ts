@@ -72,3 +72,17 @@ export async function openScriptEditor(page: Page): Promise<Locator> {
   await editor.waitFor({ timeout: 30_000 });
   return editor;
 }
+
+/** On the first page (the mini-kernel sample), runs its link ('link') or every step ('all') and waits
+ *  until that is done. */
+export async function runMiniKernel(page: Page, until: 'link' | 'all'): Promise<void> {
+  await page.getByRole('table', { name: /^Sections of / }).waitFor();
+  const steps = page.getByRole('region', { name: 'Pipeline steps' });
+  if (until === 'link') {
+    await steps.getByRole('button', { name: 'Step forward' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor();
+  } else {
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Collect KASLR relocations .*\(done\)/ }).waitFor();
+  }
+}
