@@ -19,6 +19,9 @@ export interface ObjectFile {
   fileName: string;
   /** The archive's name when this is a member. */
   archive?: string;
+  /** Where this object's bytes sit among the link's input files: the file's name as given, and the
+   *  offset of the object in it (an archive member's data inside its archive; 0 for an object). */
+  source: { file: string; offset: number };
   elf: ElfFile;
   symtab?: SymbolTable;
   /** Per input section index: the section taking part, or undefined (tables, groups, discarded). */

@@ -12,6 +12,11 @@ export interface PlacementRecord {
   /** Offset inside the output section. */
   offset: number;
   size: number;
+  /** Which bytes of an input file (named as the link was given it) the placed bytes began as, before
+   *  relocation: `pieces` are (offset in this placement, offset in the file, length) triples — one
+   *  for a section copied whole, one per kept entry of an edited .eh_frame; none for merged strings
+   *  or notes and linker-made sections. Lets the playground show any field's bytes before the link. */
+  input?: { file: string; pieces: number[] };
 }
 
 export interface RelocationStep {
@@ -41,6 +46,9 @@ export interface LinkRecord {
   /** Count by relocation type name. */
   relocationTypes: Record<string, number>;
   relaxations: number;
+  /** Every instruction rewrite (relaxation) by the address of its field: few in any link (none in
+   *  the kernel's), so all are kept, beyond the relocations kept in full. */
+  rewrites: { address: string; relaxed: string }[];
   emittedRelocations: number;
   verified: { checked: number; mismatches: string[] };
 }
@@ -48,7 +56,7 @@ export interface LinkRecord {
 export function emptyRecord(): LinkRecord {
   return {
     passes: [], symbolSources: [], placements: [], discarded: [], merged: [], relocations: [],
-    relocationCount: 0, relocationTypes: {}, relaxations: 0, emittedRelocations: 0,
+    relocationCount: 0, relocationTypes: {}, relaxations: 0, rewrites: [], emittedRelocations: 0,
     verified: { checked: 0, mismatches: [] },
   };
 }

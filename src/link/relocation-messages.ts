@@ -2,6 +2,7 @@
 // against symbol `x' defined in .bss section in a.o", and the bounded before/after byte steps the
 // playground replays. Formatting only.
 import { STT_SECTION } from '../elf/index.ts';
+import { halves } from '../hot/relocate.ts';
 import { RELAX_NAMES, Relax, isGotRelaxation, relocationName } from './arch/x86_64.ts';
 import type { InputSection, LinkContext } from './context.ts';
 import { describeLocation } from './diagnostics.ts';
@@ -52,6 +53,16 @@ export function recordStep(ctx: LinkContext, plan: RelocationPlan, i: number, be
     symbol: symbolLabel(s.file, w[at + 3]), addend: signedDecimal(w[at + 5], w[at + 4]), address: `0x${hex64(P[1], P[0])}`,
     before: hex(before), after: hex(after), relaxed: plan.arena.relax[i] ? RELAX_NAMES[plan.arena.relax[i] as Relax] : undefined,
   });
+}
+
+/** Records every rewritten instruction of the plan with the address of its field. */
+export function recordRewrites(ctx: LinkContext, plan: RelocationPlan): void {
+  if (ctx.record.relaxations === 0) return;
+  const relax = plan.arena.relax;
+  const P = halves(plan.arena.P);
+  for (let i = 0; i < plan.count; i++) {
+    if (relax[i]) ctx.record.rewrites.push({ address: `0x${hex64(P[2 * i + 1], P[2 * i])}`, relaxed: RELAX_NAMES[relax[i] as Relax] });
+  }
 }
 
 /** A 64-bit value given as 32-bit halves, in hex without leading zeros (bigint's toString(16)). */

@@ -137,6 +137,11 @@ export class PipelineRunner {
     return state?.record;
   }
 
+  /** The bytes of an artifact the graph holds (an input a record names), if it has it. */
+  artifactBytes(name: string): Uint8Array | undefined {
+    return this.pipeline.artifact(name)?.bytes;
+  }
+
   get kernelVersion(): string {
     return this.kernel;
   }

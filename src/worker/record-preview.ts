@@ -45,30 +45,3 @@ export function summarizeRecord(record: unknown): string[] {
   }
   return out;
 }
-
-/** What a link record's relocation step says of one field: the bytes it found before patching (a
- *  window ending at the field) and the instruction rewrite applied there, if any. */
-export interface RecordedStep {
-  before: number[];
-  relaxed?: string;
-}
-
-/** From a link record's relocation steps (`address`, `before` as hex text, `relaxed`): each step by
- *  the address it patched. Undefined when the record has no such steps. */
-export function recordedStepsOf(record: unknown, stepMaps: WeakMap<object, Map<bigint, RecordedStep>>): ((address: bigint) => RecordedStep | undefined) | undefined {
-  const steps = (record as { relocations?: unknown } | undefined)?.relocations;
-  if (!Array.isArray(steps) || typeof record !== 'object' || record === null) return undefined;
-  let map = stepMaps.get(record);
-  if (!map) {
-    map = new Map();
-    for (const s of steps as { address?: unknown; before?: unknown; relaxed?: unknown }[]) {
-      if (typeof s.address !== 'string' || typeof s.before !== 'string') continue;
-      const digits = s.before.replace(/[^0-9a-f]/gi, '');
-      const before = Array.from({ length: digits.length >> 1 }, (_, i) => parseInt(digits.slice(2 * i, 2 * i + 2), 16));
-      map.set(BigInt(s.address), typeof s.relaxed === 'string' && s.relaxed ? { before, relaxed: s.relaxed } : { before });
-    }
-    stepMaps.set(record, map);
-  }
-  const found = map;
-  return (address) => found.get(address);
-}

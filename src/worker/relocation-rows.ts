@@ -1,17 +1,14 @@
 // Pages of one relocation section as display rows: type name, symbol, addend, the file bytes the
 // relocation patches and, for linked files, the value its psABI formula gives (S + A, or S + A - P).
 // In ET_REL files r_offset is section-relative; in linked files it is a virtual address (gABI).
-// It computes nothing a stage's record already says: `before` bytes and rewrites come from records only.
+// `before` bytes and rewrites come from the link's history of the field (field-history.ts).
 
 import { ET_REL, SHT_NOBITS, STT_SECTION, type ElfFile } from '../elf/index.ts';
 import type { RelocationPage, RelocationRow } from './api.ts';
-import type { RecordedStep } from './record-preview.ts';
+import type { FieldHistory } from './field-history.ts';
 import { relocationFormula, relocationTypeName } from './names.ts';
 
-/** What the stage's record says of the field at a patched address: its bytes before, its rewrite. */
-export type RecordedSteps = (address: bigint) => RecordedStep | undefined;
-
-export function relocationPage(elf: ElfFile, section: number, start: number, count: number, recorded?: RecordedSteps): RelocationPage {
+export function relocationPage(elf: ElfFile, section: number, start: number, count: number, history?: FieldHistory): RelocationPage {
   const rel = elf.relocationTable(section);
   const target = rel.targetSection < elf.sections.length ? elf.sections[rel.targetSection] : undefined;
   const symtab = rel.symbolTableIndex !== 0 && rel.symbolTableIndex < elf.sections.length
@@ -43,8 +40,8 @@ export function relocationPage(elf: ElfFile, section: number, start: number, cou
     if (linked && formula && width > 0) {
       row.value = BigInt.asUintN(64, symbolValue + addend - (formula.pcRelative ? offset : 0n));
     }
-    // Records keep a window ending at the field (up to 3 bytes of opcode first): keep the field.
-    const step = linked && width > 0 ? recorded?.(offset) : undefined;
+    // The history keeps a window ending at the field (up to 3 bytes of opcode first): keep the field.
+    const step = linked && width > 0 && target ? history?.({ section: target.name, within: Number(offset - target.addr), address: offset, width }) : undefined;
     if (step && step.before.length >= width) row.before = step.before.slice(step.before.length - width);
     if (step?.relaxed) row.relaxed = step.relaxed;
     rows.push(row);
@@ -61,3 +58,4 @@ function placeInFile(elf: ElfFile, target: number, rOffset: bigint, width: numbe
   const at = s.offset + within;
   return at + BigInt(width) <= BigInt(elf.bytes.length) ? Number(at) : -1;
 }
+

@@ -14,7 +14,7 @@ import { readFileHeadersFirst } from './file-read.ts';
 import { disassembleAround, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
-import { recordedStepsOf, type RecordedStep } from './record-preview.ts';
+import { fieldHistoryOf, type FieldHistoryCache } from './field-history.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
@@ -67,8 +67,8 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
   const pipeline = new PipelineRunner();
   /** Reads of user files in flight, stopped together by `cancelReads`. */
   const reads = new Set<AbortController>();
-  /** Per link record: its recorded relocation steps (before-bytes, rewrite), by address. */
-  const stepMaps = new WeakMap<object, Map<bigint, RecordedStep>>();
+  /** Per link record: its steps by address and its placements by output section (field-history.ts). */
+  const histories: FieldHistoryCache = new WeakMap();
 
   /** Registers bytes under `name`. Binary files that are neither ELF nor text are refused unless
    *  `allowBinary` (stage outputs like vmlinux.relocs), with the ElfFormatError that says why. */
@@ -171,7 +171,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       return symbolIndex(a, q.table).query(q);
     }),
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
-      relocationPage(elfOf(q.file), q.section, q.start, q.count, recordedStepsOf(pipeline.recordFor(q.file), stepMaps))),
+      relocationPage(elfOf(q.file), q.section, q.start, q.count, fieldHistoryOf(pipeline.recordFor(q.file), (f) => pipeline.artifactBytes(f), histories))),
     queryKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).page(q, q.image !== undefined ? elfOf(q.image) : undefined)),
     symbolReferences: (q) => attempt(() => symbolReferences(elfOf(q.file), symbolTableOf(get(q.file), q.table), q.symbol, q.limit)),
     findKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).entriesAt(q.address, elfOf(q.image))),

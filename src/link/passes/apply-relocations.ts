@@ -14,7 +14,7 @@ import { hashWalkRank } from './build-symbol-table.ts';
 import { gotKey } from './scan-relocations.ts';
 import { localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
-import { overflowMessage, recordStep } from '../relocation-messages.ts';
+import { overflowMessage, recordRewrites, recordStep } from '../relocation-messages.ts';
 import { describeLocation, joinLocatedMessages } from '../diagnostics.ts';
 import { createRelocationArena, liveRelocationSections, planRelocations, type RelocationPlan } from '../relocation-plan.ts';
 
@@ -32,6 +32,7 @@ export function applyRelocations(ctx: LinkContext): void {
   const recorded = Math.min(ctx.options.recordSteps ?? RECORDED_RELOCATION_LIMIT, RECORDED_RELOCATION_LIMIT);
   const overflows = applyRelocationPlan(plan, buffers, recorded, (i, before, after) => recordStep(ctx, plan, i, before, after));
   ctx.record.relocationCount = plan.count;
+  recordRewrites(ctx, plan);
   if (overflows.length) {
     const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
     throw new StageError(joinLocatedMessages(messages), messages.map((message) => ({ severity: 'error', message })));

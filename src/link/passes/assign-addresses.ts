@@ -52,8 +52,29 @@ export function assignAddresses(ctx: LinkContext): void {
   }
   ctx.outputSections = ctx.outputSections.filter((o) => !o.removed);
   for (const os of ctx.outputSections) {
-    for (const s of os.members) ctx.record.placements.push({ file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size });
+    for (const s of os.members) {
+      const input = inputPieces(s);
+      ctx.record.placements.push(input ? { file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size, input }
+        : { file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size });
+    }
   }
+}
+
+/** Which input file bytes `s`'s output began as (record.ts PlacementRecord.input): its own contents
+ *  whole, or each kept entry of an edited .eh_frame (copied as edit-eh-frames writes them); nothing
+ *  for merged strings and notes, or linker-made sections. */
+function inputPieces(s: InputSection): { file: string; pieces: number[] } | undefined {
+  if (s.index < 0 || s.type === SHT_NOBITS || s.merge || s.size === 0) return undefined;
+  const bytes = s.file.elf.bytes;
+  const at = s.data.byteOffset - bytes.byteOffset;
+  if (s.data.buffer !== bytes.buffer || at !== Number(s.file.elf.sections[s.index].offset)) return undefined;
+  const base = s.file.source.offset + at;
+  if (s.ehFrame) {
+    const pieces: number[] = [];
+    for (const e of s.ehFrame) if (e.outputStart >= 0) pieces.push(e.outputStart, base + e.start, Math.min(e.size, e.inputSize));
+    return { file: s.file.source.file, pieces };
+  }
+  return s.data.length === s.size ? { file: s.file.source.file, pieces: [0, base, s.size] } : undefined;
 }
 
 /** ld keeps an output section that has members (with --emit-relocs even empty ones), data, or a

@@ -36,7 +36,7 @@ export function readInputs(ctx: LinkContext): void {
       if (scriptGroup.length) extractNeeded(ctx, scriptGroup, seenGroups);
       group?.push(...scriptGroup);
     } else {
-      addObject(ctx, readObject(bytes, name), seenGroups);
+      addObject(ctx, readObject(bytes, name), { file: name, offset: 0 }, seenGroups);
     }
   };
   ctx.options.inputs.forEach((item, position) => {
@@ -105,12 +105,15 @@ function addMember(ctx: LinkContext, archive: Archive, headerOffset: number, see
   const m = archive.members.find((x) => x.headerOffset === headerOffset);
   if (!m) throw new StageError(`ld: ${archive.fileName}: archive index names a member at offset ${headerOffset} that does not exist`);
   let bytes = m.data;
+  let source = { file: archive.fileName, offset: bytes ? m.dataOffset : 0 };
   if (!bytes) {
     const dir = archive.fileName.includes('/') ? archive.fileName.slice(0, archive.fileName.lastIndexOf('/') + 1) : '';
-    bytes = ctx.files.get(dir + m.name) ?? ctx.files.get(m.name) ?? null;
+    const file = ctx.files.has(dir + m.name) ? dir + m.name : m.name;
+    bytes = ctx.files.get(file) ?? null;
     if (!bytes) throw new StageError(`ld: ${archive.fileName}: thin archive member ${m.name} not found`);
+    source = { file, offset: 0 };
   }
-  addObject(ctx, readObject(bytes, `${archive.fileName}(${m.name})`), seenGroups);
+  addObject(ctx, readObject(bytes, `${archive.fileName}(${m.name})`), source, seenGroups);
 }
 
 function readObject(bytes: Uint8Array, name: string): ElfFile {
@@ -135,13 +138,13 @@ function sectionAlignment(elf: ElfFile, h: SectionHeader): number {
 
 const SKIPPED_TYPES = new Set([SHT_NULL, SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL, SHT_GROUP, SHT_SYMTAB_SHNDX]);
 
-function addObject(ctx: LinkContext, elf: ElfFile, seenGroups: Set<string>): void {
+function addObject(ctx: LinkContext, elf: ElfFile, source: ObjectFile['source'], seenGroups: Set<string>): void {
   const name = elf.fileName;
   const member = /\(([^()]*)\)$/.exec(name);
   const symtabHeader = elf.sections.find((s) => s.type === SHT_SYMTAB);
   const obj: ObjectFile = {
     index: ctx.objects.length, name, fileName: member ? member[1] : name.slice(name.lastIndexOf('/') + 1),
-    archive: member ? name.slice(0, member.index) : undefined, elf,
+    archive: member ? name.slice(0, member.index) : undefined, source, elf,
     symtab: symtabHeader ? elf.symbolTable(symtabHeader.index) : undefined,
     sections: new Array(elf.sections.length).fill(undefined), globals: [], localOutputIndex: new Int32Array(0),
   };
