@@ -29,3 +29,43 @@ export function linkSampleWithGnuLd(id: string): string {
   execFileSync('ld', ld.map((a, i) => (ld[i - 1] === '-o' ? out : a)), { cwd: dir });
   return out;
 }
+
+export interface LdMapSection { file: string; section: string; output: string; address: bigint; size: number }
+
+/** GNU ld's -Map file: the input sections it discarded, and each it placed with its output section
+ *  and address. Input lines start with one space (a long section name puts the address, size and
+ *  file on the next line); output sections start at column 0; `*fill*` and pattern lines are skipped. */
+export function readLdMap(path: string): { discarded: LdMapSection[]; placed: LdMapSection[] } {
+  const lines = readFileSync(path, 'latin1').split('\n');
+  const discarded: LdMapSection[] = [];
+  const placed: LdMapSection[] = [];
+  let into: LdMapSection[] | undefined;
+  let output = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === 'Discarded input sections') { into = discarded; output = '/DISCARD/'; continue; }
+    if (line === 'Memory Configuration') { into = undefined; continue; }
+    if (line === 'Linker script and memory map') { into = placed; output = ''; continue; }
+    if (!into) continue;
+    const top = /^([^\s*]\S*)(\s+0x[0-9a-f]+|\s*$)/.exec(line);
+    if (into === placed && top && (top[2].trim() || /^\s+0x/.test(lines[i + 1] ?? ''))) { output = top[1]; continue; }
+    const named = /^ (\S+)(?:\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+))?$/.exec(line);
+    if (!named || named[1].startsWith('*') || !output) continue;
+    let [address, size, file] = [named[2], named[3], named[4]];
+    if (!address) {
+      const next = /^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)$/.exec(lines[i + 1] ?? '');
+      if (!next) continue;
+      [address, size, file] = [next[1], next[2], next[3]];
+      i++;
+    }
+    into.push({ file, section: named[1], output, address: BigInt('0x' + address), size: parseInt(size, 16) });
+  }
+  return { discarded, placed };
+}
+
+/** Entries of ld's map that are no input section of the link: the empty sections ld makes for
+ *  dynamic linking in its own internal file (listed as the first input's), and input .rela*
+ *  sections its script matches into .rela.dyn at size 0 while --emit-relocs writes them anew. */
+export function ldMapInternal(p: LdMapSection): boolean {
+  return p.size === 0 && (['.got', '.got.plt', '.igot.plt', '.iplt'].includes(p.section) || p.section.startsWith('.rela'));
+}

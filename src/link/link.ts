@@ -18,7 +18,7 @@ import { collectGarbage } from './passes/gc-sections.ts';
 import { mergeSections } from './passes/merge-sections.ts';
 import { placeSections } from './passes/place-sections.ts';
 import { readInputs } from './passes/read-inputs.ts';
-import { resolveSymbols } from './passes/resolve-symbols.ts';
+import { recordSymbolSources, resolveSymbols } from './passes/resolve-symbols.ts';
 import { scanRelocations } from './passes/scan-relocations.ts';
 import { verify } from './passes/verify.ts';
 import { writeOutput } from './passes/write-output.ts';
@@ -73,7 +73,7 @@ export function link(inputs: LinkInput[], options: LinkOptions | readonly string
   assertInvariant(ctx, ctx.outputSections.every((o) => !o.removed), 'removed output sections left in the list');
   pass('applyRelocations', applyRelocations);
   assertInvariant(ctx, ctx.plan !== undefined && ctx.plan.count === ctx.record.relocationCount, 'relocations planned and applied differ');
-  pass('buildSymbolTable', buildSymbolTable);
+  pass('buildSymbolTable', (c) => { recordSymbolSources(c); buildSymbolTable(c); });
   pass('emitRelocations', emitRelocations);
   let image: Uint8Array = new Uint8Array(0);
   pass('writeOutput', (c) => { image = writeOutput(c); });

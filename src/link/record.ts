@@ -36,8 +36,9 @@ export interface RelocationStep {
 
 export interface LinkRecord {
   passes: { name: string; milliseconds: number; note: string }[];
-  /** name → defining file, for every global symbol. */
-  symbolSources: { name: string; file: string; binding: string }[];
+  /** For every global symbol: its defining file ('(linker script)', '(linker)' or '(undefined)'
+   *  when none) and section (input section, the script symbol's output section, or '*ABS*'). */
+  symbolSources: { name: string; file: string; section: string; binding: string }[];
   placements: PlacementRecord[];
   discarded: PlacementRecord[];
   merged: { output: string; inputBytes: number; outputBytes: number }[];

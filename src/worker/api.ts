@@ -9,8 +9,10 @@ import type { Disassembly, DisassemblyQuery } from './disassemble.ts';
 import type { ArtifactDiff } from './diff.ts';
 import type { PostlinkOptions, PostlinkView } from './postlink-run.ts';
 import type { KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow } from './kaslr-entries.ts';
+import type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow } from './link-map.ts';
 import type { SymbolReference, SymbolReferenceQuery, SymbolReferences } from './symbol-references.ts';
 
+export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow };
 export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow, SymbolReference, SymbolReferenceQuery, SymbolReferences };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
@@ -221,6 +223,9 @@ export interface WorkerApi {
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>>;
   /** The relocations that name a symbol (by its index in its table), with the places they patch. */
   symbolReferences(q: SymbolReferenceQuery): Promise<Outcome<SymbolReferences>>;
+  /** A page of the link map of an image the link stage wrote: input sections placed or discarded,
+   *  or where each global symbol came from. */
+  queryLinkMap(q: LinkMapQuery): Promise<Outcome<LinkMapPage>>;
   /** A page of a vmlinux.relocs file's entries, placed in the image it was made from (`image`). */
   queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>>;
   /** The vmlinux.relocs entries (file-order numbers) naming the field at `address` of `image`. */

@@ -15,6 +15,7 @@ import { disassembleAround, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
 import { fieldHistoryOf, type FieldHistoryCache } from './field-history.ts';
+import { isLinkRecord, LinkMap } from './link-map.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
@@ -102,6 +103,18 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     return a;
   }
 
+  /** Per link record: its map for the image it wrote. */
+  const linkMaps = new WeakMap<object, LinkMap>();
+
+  /** The link map of an image the graph's link wrote (in its latest successful run). */
+  function linkMapOf(name: string): LinkMap {
+    const record = pipeline.recordFor(name);
+    if (!isLinkRecord(record)) throw new Error(`${name} was not linked here: a link map exists for what the link stage wrote`);
+    let map = linkMaps.get(record);
+    if (!map) linkMaps.set(record, (map = new LinkMap(record, elfOf(name))));
+    return map;
+  }
+
   /** A vmlinux.relocs artifact's lists, read once. */
   function kaslrEntriesOf(name: string): KaslrEntryIndex {
     const a = get(name);
@@ -172,6 +185,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     }),
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
       relocationPage(elfOf(q.file), q.section, q.start, q.count, fieldHistoryOf(pipeline.recordFor(q.file), (f) => pipeline.artifactBytes(f), histories))),
+    queryLinkMap: (q) => attempt(() => linkMapOf(q.file).page(q)),
     queryKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).page(q, q.image !== undefined ? elfOf(q.image) : undefined)),
     symbolReferences: (q) => attempt(() => symbolReferences(elfOf(q.file), symbolTableOf(get(q.file), q.table), q.symbol, q.limit)),
     findKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).entriesAt(q.address, elfOf(q.image))),

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deflateSync } from 'fflate';
 import { decodeState, encodeState, toBase64Url } from '../../src/ui/url/codec.ts';
 import { defaultState, type PlaygroundState } from '../../src/ui/url/state.ts';
-import { repoRoot, tiny } from '../helpers.ts';
+import { ldMapInternal, readLdMap, repoRoot, tiny } from '../helpers.ts';
 import { cspViolations, serveSharedSite, watchedPage, type ServedSite, type StaticServer } from './static-site.ts';
 
 let root: string;
@@ -240,6 +240,55 @@ describe('shareable links', () => {
     far.view.row = `${text.value}:999999`;
     await again.goto(`${server.origin}/#${encodeState(far)}`);
     await again.getByRole('alert').filter({ hasText: /relocation #999999 is past the end of this section/ }).waitFor({ timeout: 60_000 });
+    expect(againProblems).toEqual([]);
+    await again.context().close();
+    await page.context().close();
+  });
+
+  it('the link map shows where GNU ld\'s map puts each input section, and a searched, selected row travels in "Copy link"', async () => {
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await runMiniKernelGraph(page);
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
+    await page.getByRole('tab', { name: 'Link map' }).click();
+    // GNU ld's -Map of the same link: each placed input section's output section and address.
+    const sample = join(repoRoot, 'samples', 'mini-kernel');
+    const { ld } = JSON.parse(readFileSync(join(sample, 'sample.json'), 'utf8')) as { ld: string[] };
+    execFileSync('ld', [...ld.map((a, i) => (ld[i - 1] === '-o' ? join(root, 'mk.out') : a)), '-Map', join(root, 'mk.map')], { cwd: sample });
+    const { placed, discarded } = readLdMap(join(root, 'mk.map'));
+    const map = { placed: placed.filter((p) => !ldMapInternal(p)), discarded };
+    const grid = page.getByRole('grid', { name: 'Input sections of vmlinux.unsorted' });
+    await expect.poll(() => grid.getAttribute('aria-rowcount')).toBe(String(map.placed.length + map.discarded.length + 1));
+    const cells = await grid.locator('[role=row][aria-rowindex]').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('[role=gridcell]')].map((c) => c.textContent!.trim())));
+    const shown = cells.filter((c) => c.length === 6 && c[2] !== '—').map(([, output, address, , section, file]) => `${file} ${section} ${output} ${address}`);
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.sort()).toEqual(map.placed.map((p) => `${p.file} ${p.section} ${p.output} ${p.address.toString(16).padStart(16, '0')}`).sort());
+    // Search main.o's, pick the third, copy the link.
+    await page.getByRole('searchbox', { name: 'Search the link map' }).fill('main.o');
+    await page.getByRole('status').filter({ hasText: /matching/ }).waitFor();
+    await grid.locator('[role=row][aria-rowindex="4"]').click();
+    await grid.locator('[role=row][aria-selected=true][aria-rowindex="4"]').waitFor();
+    const caption = (await page.locator('.caption').textContent())!.trim();
+    expect(caption).toMatch(/^main\.o's \S+ went to \S+ at [0-9a-f]{16}/);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    expect(decodeState(new URL(link).hash).view).toEqual({ artifact: 'vmlinux.unsorted', pane: 'linkmap', filter: 'main.o', row: 'sections:2' });
+    const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
+    await again.goto(link);
+    await again.getByRole('grid', { name: 'Input sections of vmlinux.unsorted' }).locator('[role=row][aria-selected=true][aria-rowindex="4"]').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await again.locator('.caption').textContent())!.trim()).toBe(caption);
+    expect(await again.getByRole('searchbox', { name: 'Search the link map' }).inputValue()).toBe('main.o');
+    // The symbol sources list: the script's own symbols say so.
+    await again.getByRole('button', { name: /^Symbol sources/ }).click();
+    await again.getByRole('searchbox', { name: 'Search the link map' }).fill('__start___ex_table');
+    const symbols = again.getByRole('grid', { name: 'Symbol sources of vmlinux.unsorted' });
+    await expect.poll(() => symbols.locator('[role=row][aria-rowindex="2"]').textContent()).toMatch(/__start___ex_table\s*global\s*\(linker script\)\s*__ex_table/);
+    await symbols.locator('[role=row][aria-rowindex="2"]').click();
+    await again.screenshot({ path: join(repoRoot, 'test-results', 'screenshots', 'share-link-map.png') });
+    await again.getByRole('button', { name: 'show it in Symbols' }).click();
+    await expect.poll(() => again.getByRole('searchbox', { name: 'Search symbols' }).inputValue()).toBe('__start___ex_table');
+    await expect.poll(() => again.getByRole('grid', { name: /^Symbols of vmlinux\.unsorted/ }).locator('[role=row][aria-rowindex="2"]').textContent()).toMatch(/__start___ex_table/);
+    expect(problems).toEqual([]);
     expect(againProblems).toEqual([]);
     await again.context().close();
     await page.context().close();

@@ -13,34 +13,19 @@ import { RECORDED_RELOCATION_LIMIT, type LinkRecord } from '../../src/link/recor
 import { fieldHistoryOf } from '../../src/worker/field-history.ts';
 import { relocationPage } from '../../src/worker/relocation-rows.ts';
 import type { RelocationRow } from '../../src/worker/api.ts';
-import { repoRoot, runTool, tiny } from '../helpers.ts';
+import { readLdMap, repoRoot, runTool, tiny } from '../helpers.ts';
 
-/** GNU ld's map: for each (file, input section) placed, its output section and address. Input
- *  lines start with one space; a long section name puts the address on the next line. */
+/** GNU ld's map (helpers.ts) as "file section" → output section and address; a name one file
+ *  placed twice cannot say which is which, so it is left out. */
 function ldMap(path: string): Map<string, { output: string; address: bigint }> {
-  const lines = readFileSync(path, 'latin1').split('\n');
   const out = new Map<string, { output: string; address: bigint }>();
   const dup = new Set<string>();
-  let output = '';
-  let i = lines.indexOf('Linker script and memory map');
-  for (i++; i < lines.length; i++) {
-    // An output section: its name at column 0, the address after it or on the next line.
-    const top = /^([^\s*]\S*)(\s+0x[0-9a-f]+|\s*$)/.exec(lines[i]);
-    if (top && (top[2].trim() || /^\s+0x/.test(lines[i + 1] ?? ''))) { output = top[1]; continue; }
-    const named = /^ (\S+)(?:\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+(\S+))?$/.exec(lines[i]);
-    if (!named || named[1].startsWith('*') || !output) continue;
-    let [address, file] = [named[2], named[3]];
-    if (!address) {
-      const next = /^\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+(\S+)$/.exec(lines[i + 1] ?? '');
-      if (!next) continue;
-      [address, file] = [next[1], next[2]];
-      i++;
-    }
-    const key = `${file} ${named[1]}`;
+  for (const p of readLdMap(path).placed) {
+    const key = `${p.file} ${p.section}`;
     if (out.has(key)) dup.add(key);
-    out.set(key, { output, address: BigInt('0x' + address) });
+    out.set(key, { output: p.output, address: p.address });
   }
-  for (const k of dup) out.delete(k); // a name placed twice from one file cannot say which is which
+  for (const k of dup) out.delete(k);
   return out;
 }
 

@@ -58,13 +58,21 @@ export function addObjectSymbols(ctx: LinkContext, obj: ObjectFile): void {
 }
 
 /** Finishes resolution: raises collected duplicate-definition errors, allocates commons into a
- *  linker-made COMMON section (placed by the script's `*(COMMON)` or after .bss), records sources. */
+ *  linker-made COMMON section (placed by the script's `*(COMMON)` or after .bss). */
 export function resolveSymbols(ctx: LinkContext): void {
   if (ctx.errors.length) throw new StageError(ctx.errors.map((e) => `ld: ${e.message}`).join('\n'), ctx.errors.splice(0));
   const commons = [...ctx.symbols.values()].filter((g) => g.common);
   if (commons.length) allocateCommons(ctx, commons);
+}
+
+/** Records where each global symbol came from, once the script has defined its own (so run after
+ *  assignAddresses): the defining file and input section, the script and its output section, or
+ *  the linker (__ehdr_start, _GLOBAL_OFFSET_TABLE_, ...); undefined weak symbols stay undefined. */
+export function recordSymbolSources(ctx: LinkContext): void {
   for (const g of ctx.symbols.values()) {
-    ctx.record.symbolSources.push({ name: g.name, file: g.file?.name ?? (g.defined ? '(linker)' : '(undefined)'), binding: g.binding === STB_WEAK ? 'weak' : 'global' });
+    const file = g.file?.name ?? (g.scriptDefined ? '(linker script)' : g.defined ? '(linker)' : '(undefined)');
+    const section = g.section?.name ?? g.outputSection?.name ?? (g.defined ? '*ABS*' : '');
+    ctx.record.symbolSources.push({ name: g.name, file, section, binding: g.binding === STB_WEAK ? 'weak' : 'global' });
   }
 }
 

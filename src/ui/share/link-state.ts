@@ -40,6 +40,10 @@ function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
     if (ws.sort) view.sort = { ...ws.sort };
   } else if (ws.pane === 'relocations' && ws.relocationSection >= 0) {
     view.row = ws.row >= 0 ? `${ws.relocationSection}:${ws.row}` : String(ws.relocationSection);
+  } else if (ws.pane === 'linkmap') {
+    // The link map: its list, the search and the row among its matches.
+    if (ws.filter) view.filter = ws.filter;
+    view.row = ws.row >= 0 ? `${ws.linkMapView}:${ws.row}` : ws.linkMapView;
   } else if (ws.pane === 'entries') {
     // vmlinux.relocs' entries: the search and the row among its matches.
     if (ws.filter) view.filter = ws.filter;
