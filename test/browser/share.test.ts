@@ -248,8 +248,11 @@ describe('shareable links', () => {
   it('the link map shows where GNU ld\'s map puts each input section, and a searched, selected row travels in "Copy link"', async () => {
     const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
     await runMiniKernelGraph(page);
-    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
-    await page.getByRole('tab', { name: 'Link map' }).click();
+    // The link's pass list leads to the views of what each pass did: placeSections to the link map.
+    const passes = page.getByRole('list', { name: 'Passes of link' });
+    await passes.getByRole('button', { name: 'placeSections' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Link map' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('.artifact .name').textContent()).toBe('vmlinux.unsorted');
     // GNU ld's -Map of the same link: each placed input section's output section and address.
     const sample = join(repoRoot, 'samples', 'mini-kernel');
     const { ld } = JSON.parse(readFileSync(join(sample, 'sample.json'), 'utf8')) as { ld: string[] };
@@ -272,6 +275,11 @@ describe('shareable links', () => {
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
     const link = page.url();
+    // resolveSymbols leads to the symbol sources, applyRelocations to the relocation table.
+    await passes.getByRole('button', { name: 'resolveSymbols' }).click();
+    await page.getByRole('grid', { name: 'Symbol sources of vmlinux.unsorted' }).waitFor();
+    await passes.getByRole('button', { name: 'applyRelocations' }).click();
+    await page.getByRole('combobox', { name: 'Relocation section' }).waitFor();
     expect(decodeState(new URL(link).hash).view).toEqual({ artifact: 'vmlinux.unsorted', pane: 'linkmap', filter: 'main.o', row: 'sections:2' });
     const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
     await again.goto(link);
