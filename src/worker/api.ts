@@ -10,9 +10,10 @@ import type { ArtifactDiff } from './diff.ts';
 import type { PostlinkOptions, PostlinkView } from './postlink-run.ts';
 import type { KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow } from './kaslr-entries.ts';
 import type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow } from './link-map.ts';
+import type { FoundRelocation, RelocationSearch } from './relocation-finder.ts';
 import type { SymbolReference, SymbolReferenceQuery, SymbolReferences } from './symbol-references.ts';
 
-export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow };
+export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow, FoundRelocation, RelocationSearch };
 export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow, SymbolReference, SymbolReferenceQuery, SymbolReferences };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
@@ -221,6 +222,8 @@ export interface WorkerApi {
   list(): Promise<ArtifactSummary[]>;
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>>;
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>>;
+  /** The relocation that patches a place (an address or symbol+offset), else the next one after it. */
+  findRelocation(q: RelocationSearch): Promise<Outcome<FoundRelocation>>;
   /** The relocations that name a symbol (by its index in its table), with the places they patch. */
   symbolReferences(q: SymbolReferenceQuery): Promise<Outcome<SymbolReferences>>;
   /** A page of the link map of an image the link stage wrote: input sections placed or discarded,

@@ -16,6 +16,7 @@ import { PipelineRunner } from './pipeline-runner.ts';
 import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
 import { fieldHistoryOf, type FieldHistoryCache } from './field-history.ts';
 import { isLinkRecord, LinkMap } from './link-map.ts';
+import { findRelocation } from './relocation-finder.ts';
 import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
@@ -185,6 +186,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     }),
     queryRelocations: (q: RelocationQuery) => attempt<RelocationPage>(() =>
       relocationPage(elfOf(q.file), q.section, q.start, q.count, fieldHistoryOf(pipeline.recordFor(q.file), (f) => pipeline.artifactBytes(f), histories))),
+    findRelocation: (q) => attempt(() => findRelocation(elfOf(q.file), q)),
     queryLinkMap: (q) => attempt(() => linkMapOf(q.file).page(q)),
     queryKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).page(q, q.image !== undefined ? elfOf(q.image) : undefined)),
     symbolReferences: (q) => attempt(() => symbolReferences(elfOf(q.file), symbolTableOf(get(q.file), q.table), q.symbol, q.limit)),

@@ -111,6 +111,50 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('"Go to" finds the relocation readelf lists at an address or symbol+offset, switching section as needed', async () => {
+    const { page, problems } = await openPage(h);
+    await runMiniKernel(page, 'link');
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux.unsorted', exact: true }).click();
+    await page.getByRole('tab', { name: /^Relocations/ }).click();
+    // The same link by GNU ld (byte-identical): readelf's relocations and nm's symbols.
+    const out = linkSampleWithGnuLd('mini-kernel');
+    let section = '';
+    const rows: { section: string; offset: bigint }[] = [];
+    for (const line of runTool('readelf', ['-rW', out]).split('\n')) {
+      const head = /^Relocation section '([^']+)'/.exec(line);
+      if (head) section = head[1];
+      const m = /^([0-9a-f]{16})\s+[0-9a-f]+\s+R_X86_64_(PC32|PLT32|32S|32)\s/.exec(line);
+      if (m) rows.push({ section, offset: BigInt('0x' + m[1]) });
+    }
+    const goTo = page.getByRole('searchbox', { name: 'Go to the relocation at' });
+    const select = page.getByRole('combobox', { name: 'Relocation section' });
+    const selectedOffset = async () => (await page.locator('[role=row][aria-selected=true] [role=gridcell]').nth(1).textContent())?.trim();
+    // An address inside an __ex_table field: the section switches to .rela__ex_table.
+    const ex = rows.find((r) => r.section === '.rela__ex_table')!;
+    await goTo.fill((ex.offset + 2n).toString(16));
+    await goTo.press('Enter');
+    await expect.poll(async () => (await select.locator('option:checked').textContent())?.startsWith('.rela__ex_table ')).toBe(true);
+    await expect.poll(selectedOffset).toBe(ex.offset.toString(16).padStart(16, '0'));
+    // symbol+offset inside a function, as an oops names a place.
+    const nm = runTool('nm', ['-S', out]).split('\n').flatMap((l) => {
+      const m = /^([0-9a-f]+) ([0-9a-f]+) [Tt] (\S+)$/.exec(l);
+      return m ? [{ name: m[3], value: BigInt('0x' + m[1]), size: BigInt('0x' + m[2]) }] : [];
+    });
+    const inFunction = rows.filter((r) => r.section === '.rela.init.text').map((r) => ({ r, f: nm.find((f) => r.offset > f.value && r.offset < f.value + f.size) })).find((x) => x.f)!;
+    await goTo.fill(`${inFunction.f!.name}+0x${(inFunction.r.offset - inFunction.f!.value).toString(16)}`);
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await expect.poll(async () => (await select.locator('option:checked').textContent())?.startsWith('.rela.init.text ')).toBe(true);
+    await expect.poll(selectedOffset).toBe(inFunction.r.offset.toString(16).padStart(16, '0'));
+    await expect.poll(() => page.locator('.caption').first().textContent()).toMatch(/before( [0-9a-f]{2})+ → now/);
+    // A name the file lacks says so, and the selection stays.
+    await goTo.fill('no_such_function');
+    await goTo.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'no defined symbol named no_such_function' }).waitFor();
+    expect(await selectedOffset()).toBe(inFunction.r.offset.toString(16).padStart(16, '0'));
+    await page.screenshot({ path: shot('relocation-go-to') });
+    expect(problems).toEqual([]);
+  });
+
   it("lists the mini-kernel's vmlinux.relocs entries where they land in vmlinux, as nm names them", async () => {
     const { page, problems } = await openPage(h);
     await runMiniKernel(page, 'all');
