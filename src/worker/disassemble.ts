@@ -132,3 +132,34 @@ export function disassembleAround(iced: IcedModule, elf: ElfFile, q: Disassembly
   }
   return { section: target.name, from: fn.name, place, instructions: out };
 }
+
+/** Bytes from a RIP-relative field (disp32 or rel32) at `offset` of section `section` to the end of
+ *  its instruction — 4, plus any immediate after the field — or undefined when no instruction decodes
+ *  with its displacement or branch offset there. x86 does not decode backwards, so each possible
+ *  start is tried; every start that puts the field in the right place ends the instruction at the
+ *  same byte (the immediate follows the field). */
+export function ripFieldEnd(iced: IcedModule, elf: ElfFile): (section: number, offset: number) => number | undefined {
+  const codes = new Map<number, Uint8Array>();
+  return (section, offset) => {
+    let code = codes.get(section);
+    if (!code) codes.set(section, (code = elf.sectionData(section)));
+    for (let k = 1; k <= 11 && k <= offset; k++) {
+      const start = offset - k;
+      const decoder = new iced.Decoder(64, code.subarray(start, Math.min(code.length, start + 15)), iced.DecoderOptions.None);
+      try {
+        const instr = decoder.decode();
+        const co = decoder.getConstantOffsets(instr);
+        const field = (co.hasDisplacement && co.displacementOffset === k && co.displacementSize === 4 && instr.isIpRelMemoryOperand)
+          || (co.hasImmediate && co.immediateOffset === k && co.immediateSize === 4 && instr.nearBranchTarget !== 0n);
+        const end = instr.length - k;
+        const invalid = instr.code === iced.Code.INVALID;
+        co.free();
+        instr.free();
+        if (field && !invalid) return end;
+      } finally {
+        decoder.free();
+      }
+    }
+    return undefined;
+  };
+}

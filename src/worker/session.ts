@@ -3,7 +3,7 @@
 // runs in a browser worker, a Node worker_thread and directly in tests.
 // User-caused failures come back as `{ ok: false, error }` with file and offset; nothing throws out.
 
-import { ElfFormatError, isArchive, isElf, readArchive, readElf, type ElfFile } from '../elf/index.ts';
+import { ElfFormatError, EM_X86_64, isArchive, isElf, readArchive, readElf, type ElfFile } from '../elf/index.ts';
 import { StageError } from '../pipeline/stage.ts';
 import type {
   ArtifactSummary, OpenEvent, Outcome, Progress, RelocationPage, RelocationQuery, StepRun, SymbolPage,
@@ -11,7 +11,7 @@ import type {
 } from './api.ts';
 import { diffSections } from './diff.ts';
 import { readFileHeadersFirst } from './file-read.ts';
-import { disassembleAround, type IcedModule } from './disassemble.ts';
+import { disassembleAround, ripFieldEnd, type IcedModule } from './disassemble.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { createPostlinkRunner, postlinkSources } from './postlink-run.ts';
 import { fieldHistoryOf, type FieldHistoryCache } from './field-history.ts';
@@ -21,7 +21,7 @@ import { relocationPage } from './relocation-rows.ts';
 import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
 import { KaslrEntryIndex } from './kaslr-entries.ts';
-import { symbolReferences } from './symbol-references.ts';
+import { symbolReferences, type FieldEnd } from './symbol-references.ts';
 import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
 
 interface Artifact {
@@ -189,7 +189,16 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     findRelocation: (q) => attempt(() => findRelocation(elfOf(q.file), q)),
     queryLinkMap: (q) => attempt(() => linkMapOf(q.file).page(q)),
     queryKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).page(q, q.image !== undefined ? elfOf(q.image) : undefined)),
-    symbolReferences: (q) => attempt(() => symbolReferences(elfOf(q.file), symbolTableOf(get(q.file), q.table), q.symbol, q.limit)),
+    symbolReferences: (q) => attempt(async () => {
+      const elf = elfOf(q.file);
+      // x86-64 code: the decoder says where each PC-relative field's instruction ends.
+      let fieldEnd: FieldEnd | undefined;
+      if (elf.header.machine === EM_X86_64) {
+        iced ??= loadIced();
+        fieldEnd = ripFieldEnd(await iced, elf);
+      }
+      return symbolReferences(elf, symbolTableOf(get(q.file), q.table), q.symbol, q.limit, fieldEnd);
+    }),
     findKaslrEntries: (q) => attempt(() => kaslrEntriesOf(q.file).entriesAt(q.address, elfOf(q.image))),
     readBytes: (file, offset, length) => attempt(() => {
       const b = get(file).bytes;

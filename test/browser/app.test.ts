@@ -256,6 +256,19 @@ describe('playground', () => {
     const first = shown[0];
     await refs.getByRole('button').first().click();
     await expect.poll(() => page.locator('.caption').textContent()).toMatch(new RegExp(`^\\s*R_X86_64_\\w+ at ${/[0-9a-f]{16}/.exec(first)![0]} · file offset`));
+    // A static variable main.o updates with `addl $1, x(%rip)`: ld's --emit-relocs names .bss + addend,
+    // not the symbol; each listed reference is an instruction objdump shows reaching extable_hits.
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    await page.getByRole('searchbox', { name: 'Search symbols' }).fill('extable_hits');
+    await expect.poll(() => grid.getAttribute('aria-busy')).toBe('false');
+    await grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: 'extable_hits', exact: true }) }).click();
+    const hits = page.getByRole('region', { name: 'References to extable_hits' });
+    await expect.poll(() => hits.locator('.caption').textContent()).toMatch(/No relocation names extable_hits, \d+ reaches? it through a section symbol|reach it through a section symbol/);
+    const reaching = runTool('objdump', ['-d', '--no-show-raw-insn', '-j', '.text', '-j', '.init.text', out]).split('\n').filter((l) => /<extable_hits>/.test(l)).map((l) => BigInt('0x' + l.trim().split(':')[0]));
+    const via = (await hits.getByRole('button').allTextContents()).map((t) => ({ at: BigInt('0x' + /[0-9a-f]{16}/.exec(t)![0]), text: t }));
+    expect(via.length).toBeGreaterThan(0);
+    expect(via.every((v) => /via \.bss\+0x[0-9a-f]+/.test(v.text))).toBe(true);
+    expect(via.map((v) => reaching.filter((a) => a < v.at).at(-1)).sort()).toEqual([...reaching].sort());
     await page.screenshot({ path: shot('symbol-references') });
     expect(problems).toEqual([]);
   });
