@@ -195,7 +195,8 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       let fieldEnd: FieldEnd | undefined;
       if (elf.header.machine === EM_X86_64) {
         iced ??= loadIced();
-        fieldEnd = ripFieldEnd(await iced, elf);
+        // Without the decoder (it failed to load), each field is taken to end its instruction.
+        fieldEnd = await iced.then((m) => ripFieldEnd(m, elf), () => { iced = undefined; return undefined; });
       }
       return symbolReferences(elf, symbolTableOf(get(q.file), q.table), q.symbol, q.limit, fieldEnd);
     }),

@@ -8,7 +8,7 @@
 // or a plain load, more when an immediate follows (`addl $1, x(%rip)`). That distance comes from
 // decoding the instruction (`fieldEnd`); without a decoder it is taken as the field's width.
 
-import { ET_REL, SHN_LORESERVE, SHN_UNDEF, SHT_REL, SHT_RELA, STT_FILE, STT_SECTION, type ElfFile } from '../elf/index.ts';
+import { ET_REL, SHN_LORESERVE, SHN_UNDEF, SHT_REL, SHT_RELA, STT_FILE, STT_FUNC, STT_SECTION, type ElfFile } from '../elf/index.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../link/relocation-words.ts';
 import { relocationFormula, relocationTypeName } from './names.ts';
 import { symbolLocator } from './symbol-locator.ts';
@@ -92,8 +92,8 @@ export function symbolReferences(elf: ElfFile, table: number, symbol: number, li
   return { total, throughSection, references };
 }
 
-/** What a reference through a section symbol must point into to reach `symbol`: its bytes
- *  [value, value + size) (one byte when it has no size), and the section symbols of its section. */
+/** What a reference through a section symbol must point into to reach `symbol`: a function's entry,
+ *  an object's bytes [value, value + size), and the section symbols of its section. */
 function sectionReach(elf: ElfFile, table: number, symbol: number) {
   const t = elf.symbolTable(table);
   if (symbol <= 0 || symbol >= t.count) return undefined;
@@ -109,8 +109,11 @@ function sectionReach(elf: ElfFile, table: number, symbol: number) {
   const start = t.value(symbol);
   const size = t.size(symbol);
   const section = elf.sections[shndx];
+  // A function is reached at its entry (calls, jumps, its address taken); places inside it are what
+  // unwind, exception and alternatives tables point at. An object is reached anywhere in its bytes.
+  const extent = type === STT_FUNC || size === 0n ? 1n : size;
   return {
-    sectionSymbols, values, start, end: start + (size > 0n ? size : 1n),
+    sectionSymbols, values, start, end: start + extent,
     sectionName: section?.name ?? `section ${shndx}`, sectionBase: elf.header.type === ET_REL ? 0n : section?.addr ?? 0n,
   };
 }
