@@ -11,9 +11,10 @@ import type { PostlinkOptions, PostlinkView } from './postlink-run.ts';
 import type { KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow } from './kaslr-entries.ts';
 import type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow } from './link-map.ts';
 import type { FoundRelocation, RelocationSearch } from './relocation-finder.ts';
+import type { TextFindQuery, TextMatch } from './text-search.ts';
 import type { SymbolReference, SymbolReferenceQuery, SymbolReferences } from './symbol-references.ts';
 
-export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow, FoundRelocation, RelocationSearch };
+export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow, FoundRelocation, RelocationSearch, TextFindQuery, TextMatch };
 export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow, SymbolReference, SymbolReferenceQuery, SymbolReferences };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
@@ -236,6 +237,8 @@ export interface WorkerApi {
   /** Up to 1 MiB of a file's bytes from `offset` (clamped to the file). */
   readBytes(file: string, offset: number, length: number): Promise<Outcome<Uint8Array>>;
   readLines(file: string, start: number, count: number): Promise<Outcome<TextPage>>;
+  /** The next (or previous) line of a text artifact holding some text, case-insensitive, wrapping. */
+  findText(q: TextFindQuery): Promise<Outcome<TextMatch>>;
   /** The build graph's stages with their current status. */
   stages(): Promise<StageInfo[]>;
   /** Follows another kernel version's graph ('6.1' or '6.15'+). */

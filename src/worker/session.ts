@@ -23,12 +23,14 @@ import { SymbolIndex } from './symbol-index.ts';
 import { KaslrEntryIndex } from './kaslr-entries.ts';
 import { symbolReferences, type FieldEnd } from './symbol-references.ts';
 import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
+import { TextSearch } from './text-search.ts';
 
 interface Artifact {
   bytes: Uint8Array;
   elf?: ElfFile;
   lineStarts?: Uint32Array;
   textEncoding?: TextEncodingName;
+  textSearch?: TextSearch;
   kaslrEntries?: KaslrEntryIndex;
   summary: ArtifactSummary;
   symbols: Map<number, SymbolIndex>;
@@ -211,6 +213,14 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       const starts = (a.lineStarts ??= indexLines(a.bytes));
       const encoding = (a.textEncoding ??= textEncodingOf(a.bytes));
       return { total: starts.length - 1, start, lines: readLines(a.bytes, starts, start, count, encoding), encoding };
+    }),
+    findText: (q) => attempt(() => {
+      const a = get(q.file);
+      a.textSearch ??= new TextSearch(() => {
+        const starts = (a.lineStarts ??= indexLines(a.bytes));
+        return readLines(a.bytes, starts, 0, starts.length - 1, (a.textEncoding ??= textEncodingOf(a.bytes)));
+      });
+      return a.textSearch.find(q.query, q.from, q.backwards);
     }),
     stages: async () => pipeline.stages(),
     setKernel: (kernel) => attempt(async () => { await pipeline.setKernel(kernel); return pipeline.stages(); }),

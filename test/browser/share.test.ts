@@ -302,6 +302,42 @@ describe('shareable links', () => {
     await page.context().close();
   });
 
+  it('find in System.map goes from match to match as grep lists them, and the line travels in "Copy link"', async () => {
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await runMiniKernelGraph(page);
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'System.map', exact: true }).click();
+    // The map as the page has it (downloaded), searched the way grep -i -F does.
+    await page.locator('.artifact .name', { hasText: /^System\.map$/ }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download System.map', exact: true }).click()]);
+    await download.saveAs(join(root, 'System.map.find'));
+    const text = readFileSync(join(root, 'System.map.find'), 'latin1');
+    const want = text.split('\n').map((l, i) => [l, i] as const).filter(([l]) => l.toLowerCase().includes('_ex_table')).map(([, i]) => i);
+    expect(want.length).toBeGreaterThan(1);
+    const find = page.getByRole('searchbox', { name: 'Find in System.map' });
+    await find.fill('_EX_TABLE');
+    const current = page.locator('.line[aria-current=true] .no');
+    for (const i of [...want, want[0]]) {
+      await find.press('Enter');
+      await expect.poll(() => current.textContent()).toBe(String(i + 1));
+    }
+    await find.press('Shift+Enter');
+    await expect.poll(() => current.textContent()).toBe(String(want[want.length - 1] + 1));
+    await page.getByRole('status').filter({ hasText: `match ${want.length} of ${want.length} lines` }).waitFor();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    expect(decodeState(new URL(link).hash).view).toEqual({ artifact: 'System.map', pane: 'text', filter: '_EX_TABLE', row: String(want[want.length - 1]) });
+    const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
+    await again.goto(link);
+    await expect.poll(() => again.locator('.line[aria-current=true] .no').textContent(), { timeout: 60_000 }).toBe(String(want[want.length - 1] + 1));
+    expect(await again.getByRole('searchbox', { name: 'Find in System.map' }).inputValue()).toBe('_EX_TABLE');
+    await again.screenshot({ path: join(repoRoot, 'test-results', 'screenshots', 'share-text-find.png') });
+    expect(problems).toEqual([]);
+    expect(againProblems).toEqual([]);
+    await again.context().close();
+    await page.context().close();
+  });
+
   it('links the user\'s own objects with a typed ld command, like the CLI, and the command travels in the link', async () => {
     const dir = join(repoRoot, 'samples', 'two-files');
     const cliOut = join(root, 'two-files.cli');

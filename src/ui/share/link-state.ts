@@ -31,7 +31,8 @@ function hex(digest: ArrayBuffer): string {
 
 /** The view part every link shares: kernel, step, artifact, pane and (in the symbols view) search and
  *  row; in the relocations view the section and relocation, as "section:index" ("look at this relocation");
- *  in vmlinux.relocs' entries the entry. */
+ *  in vmlinux.relocs' entries the entry; in the link map its list and row; in a text the text found and
+ *  its line. */
 function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
   const view: PlaygroundState['view'] = { artifact: ws.selected, pane: ws.pane };
   if (ws.pane === 'symbols') {
@@ -44,6 +45,10 @@ function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
     // The link map: its list, the search and the row among its matches.
     if (ws.filter) view.filter = ws.filter;
     view.row = ws.row >= 0 ? `${ws.linkMapView}:${ws.row}` : ws.linkMapView;
+  } else if (ws.pane === 'text') {
+    // A text artifact: the text found and its line.
+    if (ws.filter) view.filter = ws.filter;
+    if (ws.row >= 0) view.row = String(ws.row);
   } else if (ws.pane === 'entries') {
     // vmlinux.relocs' entries: the search and the row among its matches.
     if (ws.filter) view.filter = ws.filter;
