@@ -2,7 +2,8 @@
 // (or untyped) symbol precedes the place (the file name from the object's STT_FILE symbol), else "c.o:(.data+0x0)".
 // Formatting only: no pass logic; it reads symbol tables through the ELF views.
 import { STT_FILE, STT_FUNC, STT_NOTYPE } from '../elf/index.ts';
-import type { ObjectFile } from './context.ts';
+import type { Diagnostic } from '../pipeline/stage.ts';
+import type { InputSection, ObjectFile } from './context.ts';
 
 /** ld's `%C`-style location of (section index, offset) in `obj`; `compact` is the one-line form
  *  ld uses after "first defined here" (`a.o:a.c:(.text+0x0)`). */
@@ -57,4 +58,10 @@ export function joinLocatedMessages(messages: readonly string[]): string {
     header = isHeader ? first : '';
   }
   return out.join('\n');
+}
+
+/** An error about relocation `index` of input section `s`: the message, and where the playground
+ *  finds that relocation (the object as ld names it, and its SHT_RELA section). */
+export function relocationDiagnostic(message: string, s: InputSection, index: number): Diagnostic {
+  return { severity: 'error', message, file: s.file.name, relocation: { section: s.relocationSection, index } };
 }

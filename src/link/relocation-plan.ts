@@ -6,10 +6,10 @@
 // reported as ld words them, GOT slots, relaxations, sizes, TLS and merged-string targets.
 import { SHF_ALLOC, SHN_UNDEF, SHT_NOBITS, STB_WEAK, STT_SECTION, type RelocationTable } from '../elf/index.ts';
 import { DROPPED_SECTION, PLAIN_SECTION, PLAIN_SYMBOL, PLANNED_BY_CALLER, RelocationArena, SECTION_WORDS, relocator } from '../hot/relocate.ts';
-import { StageError } from '../pipeline/stage.ts';
+import { StageError, type Diagnostic } from '../pipeline/stage.ts';
 import { Formula, Relax, X86_64_KINDS, absoluteFieldFit, fitsImmediate, relaxedAddend, relaxedShift, writeKindTable } from './arch/x86_64.ts';
 import type { InputSection, LinkContext, ObjectFile, OutputSection } from './context.ts';
-import { describeLocation, joinLocatedMessages } from './diagnostics.ts';
+import { describeLocation, joinLocatedMessages, relocationDiagnostic } from './diagnostics.ts';
 import { ehFrameOffset } from './passes/edit-eh-frames.ts';
 import { referenceAddress } from './chunks/iplt.ts';
 import { checkOutputBufferSizes } from './chunks/output-buffers.ts';
@@ -100,12 +100,12 @@ export function planRelocations(ctx: LinkContext, live: InputSection[], arena: R
   }
   const slow = arena.slow.subarray(0, relocator().plan(arena, live.length));
   const entries = later.length ? Uint32Array.from([...slow, ...later]).sort() : slow;
-  const errors: string[] = [];
+  const errors: Diagnostic[] = [];
   for (const e of entries) {
     const s = live[arena.source[e]];
     planSlowPath(ctx, plan, e, s, s.file.elf.relocationTable(s.relocationSection), arena.index[e], errors);
   }
-  if (errors.length) throw new StageError(joinLocatedMessages(errors), errors.map((message) => ({ severity: 'error', message })));
+  if (errors.length) throw new StageError(joinLocatedMessages(errors.map((e) => e.message)), errors);
   return plan;
 }
 
@@ -188,7 +188,8 @@ function planEhFrameSection(arena: RelocationArena, k: number, s: InputSection, 
 
 /** Everything but plain S + A (− P) to a resolved symbol: undefined and discarded targets (errors),
  *  merged-string section symbols, symbol sizes, GOT slots, relaxations and TLS offsets. */
-function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, table: RelocationTable, i: number, errors: string[]): void {
+function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: InputSection, table: RelocationTable, i: number, errors: Diagnostic[]): void {
+  const fail = (message: string) => errors.push(relocationDiagnostic(message, s, i));
   const obj = s.file;
   const t = obj.symtab!;
   const type = plan.arena.type[n];
@@ -203,7 +204,7 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     if (shndx !== SHN_UNDEF && shndx < obj.sections.length && (!target || target.discarded) && sym !== 0) {
       // As ld: in .eh_frame and non-allocated (debug) sections such a field is cleared to zero.
       if (s.name === '.eh_frame' || (s.flags & BigInt(SHF_ALLOC)) === 0n) { plan.arena.formula[n] = 1; plan.arena.S[n] = 0n; plan.arena.A[n] = 0n; return; }
-      errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
+      fail(`ld: ${describeLocation(obj, s.index, offset)}: \`${symbolLabel(obj, sym)}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${obj.elf.sections[shndx]?.name}' of ${obj.name}`);
       return;
     }
     if ((t.info(sym) & 0xf) === STT_SECTION && target?.merge) { S = inputAddress(target, A); A = 0n; }
@@ -214,11 +215,11 @@ function planSlowPath(ctx: LinkContext, plan: RelocationPlan, n: number, s: Inpu
     if (!g.defined) {
       if (g.binding !== STB_WEAK) {
         const key = `${g.name}\0${obj.name}`;
-        if (!ctx.reportedUndefined.has(key)) { ctx.reportedUndefined.add(key); errors.push(`ld: ${describeLocation(obj, s.index, offset)}: undefined reference to \`${g.name}'`); }
+        if (!ctx.reportedUndefined.has(key)) { ctx.reportedUndefined.add(key); fail(`ld: ${describeLocation(obj, s.index, offset)}: undefined reference to \`${g.name}'`); }
         return;
       }
     } else if (g.section?.discarded) {
-      errors.push(`ld: ${describeLocation(obj, s.index, offset)}: \`${g.name}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${g.section.name}' of ${g.section.file.name}`);
+      fail(`ld: ${describeLocation(obj, s.index, offset)}: \`${g.name}' referenced in section \`${s.name}' of ${obj.name}: defined in discarded section \`${g.section.name}' of ${g.section.file.name}`);
       return;
     }
     S = kind.formula === Formula.Z_A ? g.size : referenceAddress(ctx, g);

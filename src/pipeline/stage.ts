@@ -12,6 +12,8 @@ export interface Diagnostic {
   /** 1-based script line and column, for linker-script problems. */
   line?: number;
   column?: number;
+  /** The relocation of `file` the problem is about: its SHT_RELA section and index there. */
+  relocation?: { section: number; index: number };
 }
 
 /** Raised by a stage for a user-caused failure (unknown relocation, absolute reference where none

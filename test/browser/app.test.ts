@@ -111,6 +111,27 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('a failed link\'s "undefined reference" leads to the relocation in main.o that readelf lists against the symbol', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.getByRole('button', { name: /^Sample:/ }).click();
+    await page.getByRole('dialog', { name: 'Samples' }).getByRole('button', { name: /undefined-reference/ }).click();
+    await expect.poll(() => page.getByRole('button', { name: /^Sample:/ }).textContent()).toContain('undefined-reference');
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: 'Step forward' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(failed\)/ }).waitFor();
+    const want = runTool('readelf', ['-rW', join(repoRoot, 'samples', 'undefined-reference', 'main.o')]).split('\n').find((l) => / greeting - 4$/.test(l))!;
+    await steps.getByText("undefined reference to `greeting'").first().waitFor();
+    await steps.getByRole('button', { name: 'show this relocation in main.o' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Relocations/ }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('.artifact .name').textContent()).toBe('main.o');
+    const row = page.locator('[role=row][aria-selected=true] [role=gridcell]');
+    await expect.poll(async () => (await row.nth(1).textContent())?.trim()).toBe(want.slice(0, 16));
+    expect((await row.nth(3).textContent())?.trim()).toBe('greeting');
+    await page.screenshot({ path: shot('undefined-reference-relocation') });
+    expect(problems).toEqual([]);
+  });
+
   it('"Go to" finds the relocation readelf lists at an address or symbol+offset, switching section as needed', async () => {
     const { page, problems } = await openPage(h);
     await runMiniKernel(page, 'link');

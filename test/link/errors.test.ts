@@ -12,6 +12,7 @@ import { repoRoot } from '../helpers.ts';
 import { HotMemory } from '../../src/hot/memory.ts';
 import { inOneMemory } from '../../src/link/output-limits.ts';
 import { StageError } from '../../src/pipeline/stage.ts';
+import { link } from '../../src/link/link.ts';
 
 let dir: string;
 const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
@@ -98,6 +99,30 @@ describe('link errors are reported like ld', () => {
     const r = both(['o.o', 'f.o']);
     expect(r.ld.stderr).toMatch(/relocation truncated to fit: R_X86_64_32 against symbol `far'/);
     expect(r.ldplay).toEqual(r.ld);
+  });
+
+  it('errors about a relocation say which one (file, SHT_RELA section, index), for the playground to show it', () => {
+    write('u3.c', 'int gone(void); int far_away(void); int uses(void) { return gone() + far_away(); }');
+    cc('u3.c');
+    // readelf: the index of each relocation in .rela.text, and that section's header index.
+    const rela = execFileSync('readelf', ['-rW', join(dir, 'u3.o')]).toString().split('\n').filter((l) => /^[0-9a-f]{16}\s/.test(l));
+    const header = readElf(new Uint8Array(readFileSync(join(dir, 'u3.o'))), 'u3.o').sections.find((x) => x.type === SHT_RELA && x.name === '.rela.text')!.index;
+    const files = ['start.o', 'u3.o'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+    let error: StageError | undefined;
+    try { link(files, ['-o', 'out', 'start.o', 'u3.o']); } catch (e) { error = e as StageError; }
+    expect(error).toBeInstanceOf(StageError);
+    const undefinedRefs = error!.diagnostics.filter((d) => /undefined reference/.test(d.message));
+    expect(undefinedRefs.map((d) => [/`(\w+)'$/.exec(d.message)![1], d.file, d.relocation])).toEqual(['gone', 'far_away'].map((name) =>
+      [name, 'u3.o', { section: header, index: rela.findIndex((l) => new RegExp(` ${name} - 4$`).test(l)) }]));
+    // An overflow too: the truncated relocation of o.o (the test above's objects, made again).
+    write('o.s', `\t.globl _start\n_start:\n\tmovl $far, %eax\n\tret\n${NOTE}`);
+    write('f.s', `\t.globl far\n\t.set far, 0x123456789\n${NOTE}`);
+    as('o.s');
+    as('f.s');
+    const o = ['o.o', 'f.o'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+    let overflow: StageError | undefined;
+    try { link(o, ['-o', 'out', 'o.o', 'f.o']); } catch (e) { overflow = e as StageError; }
+    expect(overflow!.diagnostics.map((d) => [d.file, d.relocation?.index])).toEqual([['o.o', 0]]);
   });
 
   it('linker-script syntax errors name the script line', () => {

@@ -15,7 +15,7 @@ import { gotKey } from './scan-relocations.ts';
 import { localAddress } from '../layout/addresses.ts';
 import { RECORDED_RELOCATION_LIMIT } from '../record.ts';
 import { overflowMessage, recordRewrites, recordStep } from '../relocation-messages.ts';
-import { describeLocation, joinLocatedMessages } from '../diagnostics.ts';
+import { describeLocation, joinLocatedMessages, relocationDiagnostic } from '../diagnostics.ts';
 import { createRelocationArena, liveRelocationSections, planRelocations, type RelocationPlan } from '../relocation-plan.ts';
 
 export function applyRelocations(ctx: LinkContext): void {
@@ -34,8 +34,9 @@ export function applyRelocations(ctx: LinkContext): void {
   ctx.record.relocationCount = plan.count;
   recordRewrites(ctx, plan);
   if (overflows.length) {
-    const messages = overflows.slice(0, 50).map((i) => overflowMessage(ctx, plan, i));
-    throw new StageError(joinLocatedMessages(messages), messages.map((message) => ({ severity: 'error', message })));
+    const shown = overflows.slice(0, 50);
+    const messages = shown.map((i) => overflowMessage(ctx, plan, i));
+    throw new StageError(joinLocatedMessages(messages), shown.map((i, k) => relocationDiagnostic(messages[k], plan.sections[plan.arena.source[i]], plan.arena.index[i])));
   }
 }
 
@@ -50,7 +51,8 @@ function checkRelocationTargets(plan: RelocationPlan): void {
   const problem = plan.arena.sizes[plan.arena.out[i]] < 0
     ? `patches ${s.name}, a section with no contents (SHT_NOBITS)`
     : `reaches past the end of ${s.name} (offset 0x${(plan.arena.at[i] - s.offset).toString(16)}, section size 0x${s.size.toString(16)})`;
-  throw new StageError(`${where}: relocation ${relocationName(plan.arena.type[i])} ${problem}`);
+  const message = `${where}: relocation ${relocationName(plan.arena.type[i])} ${problem}`;
+  throw new StageError(message, [relocationDiagnostic(message, s, plan.arena.index[i])]);
 }
 
 /**

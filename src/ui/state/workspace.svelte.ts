@@ -127,6 +127,18 @@ export class Workspace {
     this.cursor = -1;
   }
 
+  /** A relocation to show (a reference, a link error): the relocations view selects it, also when
+   *  it is already open on that file. */
+  relocationRequest = $state.raw<{ file: string; section: number; index: number } | null>(null);
+
+  /** Shows relocation `index` of SHT_RELA section `section` of `file` in the relocations view. */
+  showRelocation(file: string, section: number, index: number): void {
+    this.select(file, 'relocations');
+    this.relocationSection = section;
+    this.row = index;
+    this.relocationRequest = { file, section, index };
+  }
+
   select(name: string, pane?: Pane): void {
     if (name !== this.selected) { this.relocationSection = -1; this.hexFocus = null; this.filter = ''; this.row = -1; this.sort = null; }
     this.selected = name;
