@@ -12,9 +12,10 @@ import type { KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow } from './kaslr-ent
 import type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow } from './link-map.ts';
 import type { FoundRelocation, RelocationSearch } from './relocation-finder.ts';
 import type { TextFindQuery, TextMatch } from './text-search.ts';
+import type { ExtableRow, KernelTablePage, KernelTableQuery, OrcRow } from './kernel-tables.ts';
 import type { SymbolReference, SymbolReferenceQuery, SymbolReferences } from './symbol-references.ts';
 
-export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow, FoundRelocation, RelocationSearch, TextFindQuery, TextMatch };
+export type { LinkMapPage, LinkMapQuery, PlacedSectionRow, SymbolSourceRow, FoundRelocation, RelocationSearch, TextFindQuery, TextMatch, ExtableRow, KernelTablePage, KernelTableQuery, OrcRow };
 export type { PreviewValue, Disassembly, DisassemblyQuery, ArtifactDiff, PostlinkOptions, PostlinkView, KaslrEntryPage, KaslrEntryQuery, KaslrEntryRow, SymbolReference, SymbolReferenceQuery, SymbolReferences };
 
 /** The file header, flattened (no views into the file, so cloning never copies the whole file). */
@@ -230,6 +231,8 @@ export interface WorkerApi {
   /** A page of the link map of an image the link stage wrote: input sections placed or discarded,
    *  or where each global symbol came from. */
   queryLinkMap(q: LinkMapQuery): Promise<Outcome<LinkMapPage>>;
+  /** A page of the tables sorttable sorts (__ex_table, ORC) in an image, with how far from sorted. */
+  queryKernelTable(q: KernelTableQuery): Promise<Outcome<KernelTablePage>>;
   /** A page of a vmlinux.relocs file's entries, placed in the image it was made from (`image`). */
   queryKaslrEntries(q: KaslrEntryQuery): Promise<Outcome<KaslrEntryPage>>;
   /** The vmlinux.relocs entries (file-order numbers) naming the field at `address` of `image`. */

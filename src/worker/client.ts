@@ -6,7 +6,7 @@
 import { proxy, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type {
   ArtifactDiff, ArtifactSummary, Disassembly, DisassemblyQuery, OpenEvent, Outcome, PostlinkOptions, PostlinkView, Progress, RelocationPage, RelocationQuery, StageInfo, StepRun, SymbolPage,
-  SymbolQuery, TextPage, WorkerApi, KaslrEntryPage, KaslrEntryQuery, LinkMapPage, LinkMapQuery, FoundRelocation, RelocationSearch, TextFindQuery, TextMatch, SymbolReferenceQuery, SymbolReferences,
+  SymbolQuery, TextPage, WorkerApi, KaslrEntryPage, KaslrEntryQuery, LinkMapPage, LinkMapQuery, FoundRelocation, RelocationSearch, TextFindQuery, TextMatch, KernelTablePage, KernelTableQuery, SymbolReferenceQuery, SymbolReferences,
 } from './api.ts';
 
 /** A started worker: its message endpoint, how to stop it, and how it reports dying. */
@@ -149,6 +149,7 @@ export class ElfClient {
   list(): Promise<ArtifactSummary[]> { return this.call<ArtifactSummary[]>((api) => api.list()); }
   querySymbols(q: SymbolQuery): Promise<Outcome<SymbolPage>> { return this.call<Outcome<SymbolPage>>((api) => api.querySymbols(q)); }
   queryRelocations(q: RelocationQuery): Promise<Outcome<RelocationPage>> { return this.call<Outcome<RelocationPage>>((api) => api.queryRelocations(q)); }
+  queryKernelTable(q: KernelTableQuery): Promise<Outcome<KernelTablePage>> { return this.call<Outcome<KernelTablePage>>((api) => api.queryKernelTable(q)); }
   findText(q: TextFindQuery): Promise<Outcome<TextMatch>> { return this.call<Outcome<TextMatch>>((api) => api.findText(q)); }
   findRelocation(q: RelocationSearch): Promise<Outcome<FoundRelocation>> { return this.call<Outcome<FoundRelocation>>((api) => api.findRelocation(q)); }
   queryLinkMap(q: LinkMapQuery): Promise<Outcome<LinkMapPage>> { return this.call<Outcome<LinkMapPage>>((api) => api.queryLinkMap(q)); }

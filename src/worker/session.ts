@@ -24,6 +24,7 @@ import { KaslrEntryIndex } from './kaslr-entries.ts';
 import { symbolReferences, type FieldEnd } from './symbol-references.ts';
 import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
 import { TextSearch } from './text-search.ts';
+import { KernelTables } from './kernel-tables.ts';
 
 interface Artifact {
   bytes: Uint8Array;
@@ -31,6 +32,7 @@ interface Artifact {
   lineStarts?: Uint32Array;
   textEncoding?: TextEncodingName;
   textSearch?: TextSearch;
+  kernelTables?: KernelTables;
   kaslrEntries?: KaslrEntryIndex;
   summary: ArtifactSummary;
   symbols: Map<number, SymbolIndex>;
@@ -213,6 +215,11 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
       const starts = (a.lineStarts ??= indexLines(a.bytes));
       const encoding = (a.textEncoding ??= textEncodingOf(a.bytes));
       return { total: starts.length - 1, start, lines: readLines(a.bytes, starts, start, count, encoding), encoding };
+    }),
+    queryKernelTable: (q) => attempt(() => {
+      const a = get(q.file);
+      if (!a.elf) throw new Error(`${q.file} is not an ELF file`);
+      return (a.kernelTables ??= new KernelTables(a.elf)).page(q);
     }),
     findText: (q) => attempt(() => {
       const a = get(q.file);

@@ -132,6 +132,44 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('kernel tables: __ex_table and ORC out of order in vmlinux.unsorted, sorted in vmlinux, the same entries', async () => {
+    const { page, problems } = await openPage(h);
+    await runMiniKernel(page, 'all');
+    const graph = page.getByRole('group', { name: 'Artifact graph' });
+    const out = linkSampleWithGnuLd('mini-kernel');
+    const sizes = new Map(runTool('readelf', ['-SW', out]).split('\n').flatMap((l) => {
+      const m = /^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+[0-9a-f]{16}\s+[0-9a-f]+\s+([0-9a-f]+)\s/.exec(l);
+      return m ? [[m[1], parseInt(m[2], 16)] as const] : [];
+    }));
+    const read = async (grid: ReturnType<typeof page.getByRole>) => (await grid.locator('[role=row][aria-rowindex]').evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll('[role=gridcell]')].map((c) => c.textContent!.trim()))));
+    const shown: Record<string, string[][]> = {};
+    for (const name of ['vmlinux.unsorted', 'vmlinux']) {
+      await graph.getByRole('button', { name, exact: true }).click();
+      await page.getByRole('tab', { name: 'Kernel tables' }).click();
+      for (const [button, grid, size, entry] of [[/^__ex_table/, `__ex_table of ${name}`, '__ex_table', 12], [/^ORC/, `ORC table of ${name}`, '.orc_unwind_ip', 4]] as const) {
+        await page.getByRole('button', { name: button }).click();
+        const g = page.getByRole('grid', { name: grid });
+        await expect.poll(() => g.getAttribute('aria-rowcount')).toBe(String(sizes.get(size)! / entry + 1));
+        const status = page.getByRole('status').filter({ hasText: /sorted/ });
+        if (name === 'vmlinux') await status.filter({ hasText: 'sorted: the kernel can binary-search it' }).waitFor();
+        else {
+          await status.filter({ hasText: /below the one before: not sorted yet/ }).waitFor();
+          await page.getByRole('button', { name: 'first out of order' }).click();
+          await expect.poll(() => page.locator('.caption').textContent()).toMatch(/below the entry before it/);
+        }
+        shown[`${name} ${size}`] = (await read(g)).filter((c) => c.length).map((c) => c.slice(1));
+      }
+    }
+    for (const size of ['__ex_table', '.orc_unwind_ip']) {
+      const sorted = shown[`vmlinux ${size}`].map((c) => c[0]);
+      expect(sorted, size).toEqual([...sorted].sort());
+      expect([...shown[`vmlinux ${size}`]].sort(), size).toEqual([...shown[`vmlinux.unsorted ${size}`]].sort());
+    }
+    await page.screenshot({ path: shot('kernel-tables') });
+    expect(problems).toEqual([]);
+  });
+
   it('"Go to" finds the relocation readelf lists at an address or symbol+offset, switching section as needed', async () => {
     const { page, problems } = await openPage(h);
     await runMiniKernel(page, 'link');

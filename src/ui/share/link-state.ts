@@ -45,6 +45,8 @@ function baseState(ws: Workspace): Omit<PlaygroundState, 'input'> {
     // The link map: its list, the search and the row among its matches.
     if (ws.filter) view.filter = ws.filter;
     view.row = ws.row >= 0 ? `${ws.linkMapView}:${ws.row}` : ws.linkMapView;
+  } else if (ws.pane === 'tables') {
+    view.row = ws.row >= 0 ? `${ws.kernelTable}:${ws.row}` : ws.kernelTable;
   } else if (ws.pane === 'text') {
     // A text artifact: the text found and its line.
     if (ws.filter) view.filter = ws.filter;

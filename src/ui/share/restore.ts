@@ -7,7 +7,7 @@ import type { Sample } from '../state/samples.ts';
 import type { Pane, Workspace } from '../state/workspace.svelte.ts';
 import type { FileHasher } from './link-state.ts';
 
-const panes: Pane[] = ['sections', 'map', 'symbols', 'relocations', 'hex', 'text', 'script', 'entries', 'linkmap'];
+const panes: Pane[] = ['sections', 'map', 'symbols', 'relocations', 'hex', 'text', 'script', 'entries', 'linkmap', 'tables'];
 const symbolColumns: readonly string[] = ['index', 'name', 'value', 'size', 'type', 'bind', 'section'] satisfies SymbolColumn[];
 
 /** The referenced files of a state that `provided` does not hold yet. */
@@ -61,6 +61,11 @@ export async function restoreState(ws: Workspace, state: PlaygroundState, sample
       const [section, index] = (view.row ?? '').split(':').map((p) => (/^\d{1,9}$/.test(p) ? Number(p) : -1));
       ws.relocationSection = section ?? -1;
       ws.row = ws.relocationSection >= 0 && index !== undefined ? index : -1;
+    } else if (view.pane === 'tables') {
+      // "extable:index" or "orc:index": the table and its entry.
+      const [table, index] = (view.row ?? '').split(':');
+      ws.kernelTable = table === 'orc' ? 'orc' : 'extable';
+      ws.row = /^\d{1,9}$/.test(index ?? '') ? Number(index) : -1;
     } else if (view.pane === 'linkmap') {
       // "sections:index" or "symbols:index": the list and its row (among the search's matches).
       const [list, index] = (view.row ?? '').split(':');

@@ -15,7 +15,7 @@ export function hasEntries(a: ArtifactSummary): boolean {
   return a.kind === 'binary' && /\.relocs$/.test(a.name) && !/realmode/.test(a.name);
 }
 
-export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script' | 'entries' | 'linkmap';
+export type Pane = 'sections' | 'map' | 'symbols' | 'relocations' | 'hex' | 'text' | 'script' | 'entries' | 'linkmap' | 'tables';
 
 export interface Task {
   label: string;
@@ -58,6 +58,8 @@ export class Workspace {
    *  relocation of `relocationSection`), kept here so a link can carry them. */
   filter = $state('');
   row = $state(-1);
+  /** The kernel tables view's table: __ex_table or the ORC unwind tables. */
+  kernelTable = $state<'extable' | 'orc'>('extable');
   /** The link map's list: input sections (placed, then discarded) or symbol sources. */
   linkMapView = $state<'sections' | 'symbols'>('sections');
   /** The symbols view's sort column (a SymbolColumn) and direction; null: by index. */
