@@ -338,6 +338,31 @@ describe('shareable links', () => {
     await page.context().close();
   });
 
+  it('a kernel table entry travels in "Copy link": the same table and entry reopen', async () => {
+    const { page, problems } = await watchedPage(browser, { acceptDownloads: true });
+    await runMiniKernelGraph(page);
+    await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'vmlinux', exact: true }).click();
+    await page.getByRole('tab', { name: 'Kernel tables' }).click();
+    await page.getByRole('button', { name: /^ORC/ }).click();
+    const grid = page.getByRole('grid', { name: 'ORC table of vmlinux' });
+    await grid.locator('[role=row][aria-rowindex="4"]').click();
+    await grid.locator('[role=row][aria-selected=true][aria-rowindex="4"]').waitFor();
+    const caption = (await page.locator('.caption').textContent())!.trim();
+    expect(caption).toMatch(/^Entry #2: at [0-9a-f]{16} /);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: /Link copied|The link is in the address bar/ }).waitFor();
+    const link = page.url();
+    expect(decodeState(new URL(link).hash).view).toEqual({ artifact: 'vmlinux', pane: 'tables', row: 'orc:2' });
+    const { page: again, problems: againProblems } = await watchedPage(browser, { acceptDownloads: true });
+    await again.goto(link);
+    await again.getByRole('grid', { name: 'ORC table of vmlinux' }).locator('[role=row][aria-selected=true][aria-rowindex="4"]').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await again.locator('.caption').textContent())!.trim()).toBe(caption);
+    expect(problems).toEqual([]);
+    expect(againProblems).toEqual([]);
+    await again.context().close();
+    await page.context().close();
+  });
+
   it('links the user\'s own objects with a typed ld command, like the CLI, and the command travels in the link', async () => {
     const dir = join(repoRoot, 'samples', 'two-files');
     const cliOut = join(root, 'two-files.cli');
