@@ -14,6 +14,8 @@ export interface Diagnostic {
   column?: number;
   /** The relocation of `file` the problem is about: its SHT_RELA section and index there. */
   relocation?: { section: number; index: number };
+  /** The symbol the problem is about, and the files whose symbol tables hold it. */
+  symbol?: { name: string; files: string[] };
 }
 
 /** Raised by a stage for a user-caused failure (unknown relocation, absolute reference where none

@@ -170,6 +170,34 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('a "multiple definition" error leads to the symbol in each file that defines it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldplay-dup-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'd1.c'), 'int shared_counter = 1; int one(void) { return shared_counter; }\n');
+    writeFileSync(join(dir, 'd2.c'), 'int shared_counter = 2; int two(void) { return shared_counter; }\n');
+    for (const f of ['d1', 'd2']) runTool('gcc', ['-O1', '-g0', '-fno-asynchronous-unwind-tables', '-c', join(dir, `${f}.c`), '-o', join(dir, `${f}.o`)]);
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    await page.locator('input[type=file]').setInputFiles([join(repoRoot, 'samples', 'two-files', 'start.o'), join(dir, 'd1.o'), join(dir, 'd2.o')]);
+    await page.locator('.artifact .name', { hasText: 'd2.o' }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('textbox', { name: 'Link command (ld arguments)' }).fill('-o dup start.o d1.o d2.o');
+    await steps.getByRole('button', { name: 'Set link command' }).click();
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await steps.getByRole('button', { name: /^Link .*\(failed\)/ }).waitFor({ timeout: 60_000 });
+    await steps.getByText("multiple definition of `shared_counter'").first().waitFor();
+    for (const file of ['d1.o', 'd2.o']) {
+      await steps.getByRole('button', { name: `shared_counter in ${file}` }).click();
+      await expect.poll(() => page.locator('.artifact .name').textContent()).toBe(file);
+      await expect.poll(() => page.getByRole('searchbox', { name: 'Search symbols' }).inputValue()).toBe('shared_counter');
+      // nm of that file: the definition the grid shows.
+      const value = runTool('nm', [join(dir, file)]).split('\n').find((l) => / D shared_counter$/.test(l))!.slice(0, 16);
+      await expect.poll(() => page.getByRole('grid', { name: `Symbols of ${file}` }).locator('[role=row][aria-rowindex="2"]').textContent()).toContain(value);
+    }
+    await page.screenshot({ path: shot('multiple-definition') });
+    expect(problems).toEqual([]);
+  });
+
   it('"Go to" finds the relocation readelf lists at an address or symbol+offset, switching section as needed', async () => {
     const { page, problems } = await openPage(h);
     await runMiniKernel(page, 'link');

@@ -89,6 +89,11 @@ describe('link errors are reported like ld', () => {
     expect(r.ld.status).toBe(1);
     expect(r.ld.stderr).toMatch(/multiple definition of `x'/);
     expect(r.ldplay).toEqual(r.ld);
+    // The playground's diagnostics name the symbol and both files, to open each one's symbol table.
+    const files = ['start.o', 'd1.o', 'd2.o'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+    let error: StageError | undefined;
+    try { link(files, ['-o', 'out', 'start.o', 'd1.o', 'd2.o']); } catch (e) { error = e as StageError; }
+    expect(error!.diagnostics.map((d) => d.symbol).sort((a, b) => a!.name.localeCompare(b!.name))).toEqual([{ name: 'f', files: ['d1.o', 'd2.o'] }, { name: 'x', files: ['d1.o', 'd2.o'] }]);
   });
 
   it('relocation truncated to fit', () => {

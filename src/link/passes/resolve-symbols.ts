@@ -45,7 +45,7 @@ export function addObjectSymbols(ctx: LinkContext, obj: ObjectFile): void {
       if (bind === STB_WEAK) continue;
       if (g.binding !== STB_WEAK) {
         ctx.errors.push({
-          severity: 'error', file: obj.name,
+          severity: 'error', file: obj.name, symbol: { name, files: [...(g.file ? [g.file.name] : []), obj.name] },
           message: `${describeLocation(obj, shndx, t.value(i))}: multiple definition of \`${name}'; ${g.file ? describeLocation(g.file, g.file.symtab!.shndx(g.fileIndex), g.file.symtab!.value(g.fileIndex), true) : '(linker script)'}: first defined here`,
         });
         continue;
