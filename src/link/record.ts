@@ -17,6 +17,9 @@ export interface PlacementRecord {
    *  for a section copied whole, one per kept entry of an edited .eh_frame; none for merged strings
    *  or notes and linker-made sections. Lets the playground show any field's bytes before the link. */
   input?: { file: string; pieces: number[] };
+  /** A merge input every string of which an earlier input already held: it adds no bytes; `size` is
+   *  its input size and `offset` where it would have started (as ld's -Map shows it). */
+  merged?: boolean;
 }
 
 export interface RelocationStep {

@@ -24,6 +24,8 @@ export interface PlacedSectionRow {
   /** Output section, or '/DISCARD/' (the script) or '(gc)' (--gc-sections). */
   output: string;
   discarded: boolean;
+  /** A merge input every string of which was already there: placed, but adding no bytes. */
+  merged: boolean;
   /** Address in the image (the output section's plus the offset in it); 0 when discarded. */
   address: bigint;
   /** Offset inside the output section. */
@@ -63,10 +65,10 @@ export class LinkMap {
     const outputs = new Map(image.sections.map((s) => [s.name, s]));
     this.sections = record.placements.map((p) => {
       const out = outputs.get(p.output);
-      const place = out && out.type !== SHT_NOBITS && p.size > 0 ? Number(out.offset) + p.offset : -1;
-      return { file: p.file, section: p.section, output: p.output, discarded: false, address: (out?.addr ?? 0n) + BigInt(p.offset), offset: p.offset, size: p.size, place };
+      const place = out && out.type !== SHT_NOBITS && p.size > 0 && !p.merged ? Number(out.offset) + p.offset : -1;
+      return { file: p.file, section: p.section, output: p.output, discarded: false, merged: p.merged === true, address: (out?.addr ?? 0n) + BigInt(p.offset), offset: p.offset, size: p.size, place };
     });
-    for (const d of record.discarded) this.sections.push({ file: d.file, section: d.section, output: d.output, discarded: true, address: 0n, offset: 0, size: d.size, place: -1 });
+    for (const d of record.discarded) this.sections.push({ file: d.file, section: d.section, output: d.output, discarded: true, merged: false, address: 0n, offset: 0, size: d.size, place: -1 });
     this.symbols = record.symbolSources.map((s) => ({ name: s.name, file: s.file, section: s.section ?? '', binding: s.binding }));
     this.counts = { placed: record.placements.length, discarded: record.discarded.length, symbols: this.symbols.length };
   }

@@ -18,7 +18,10 @@ const WORD = (1n << 64n) - 1n;
 const alignInWord = (v: bigint, a: bigint) => alignUp(v, a) & WORD;
 
 export function assignAddresses(ctx: LinkContext): void {
+  /** Each output section's members before emptied ones go, for the record (ld's map lists them). */
+  const listed = new Map<OutputSection, InputSection[]>();
   for (const os of ctx.outputSections) {
+    listed.set(os, os.members.filter((s) => !s.discarded));
     // An emptied merge or .eh_frame input goes; an empty .eh_frame keeps its place among others
     // with records (crtbeginT.o's __EH_FRAME_BEGIN__ labels where its records would be, as in ld).
     const withRecords = os.members.some((s) => s.ehFrame && s.size > 0 && !s.discarded);
@@ -51,12 +54,24 @@ export function assignAddresses(ctx: LinkContext): void {
     if (g.scriptDefined && g.outputSection?.removed) g.outputSection = g.outputSection.replacement;
   }
   ctx.outputSections = ctx.outputSections.filter((o) => !o.removed);
-  for (const os of ctx.outputSections) {
-    for (const s of os.members) {
-      const input = inputPieces(s);
-      ctx.record.placements.push(input ? { file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size, input }
-        : { file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size });
+  for (const os of ctx.outputSections) recordPlacements(ctx, os, listed.get(os) ?? os.members);
+}
+
+/** The record's placements of `os`, in member order: each kept member where it went, and each merge
+ *  input whose every string an earlier one already held where it would have started, with its input
+ *  size — as ld's -Map lists them. */
+function recordPlacements(ctx: LinkContext, os: OutputSection, members: InputSection[]): void {
+  const kept = new Set(os.members);
+  let end = 0;
+  for (const s of members) {
+    if (!kept.has(s)) {
+      if (s.merge) ctx.record.placements.push({ file: s.file.name, section: s.name, output: os.name, offset: end, size: Number(s.file.elf.sections[s.index].size), merged: true });
+      continue;
     }
+    const input = inputPieces(s);
+    ctx.record.placements.push(input ? { file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size, input }
+      : { file: s.file.name, section: s.name, output: os.name, offset: s.offset, size: s.size });
+    end = s.offset + s.size;
   }
 }
 
