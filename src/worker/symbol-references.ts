@@ -72,48 +72,49 @@ export function symbolReferences(elf: ElfFile, table: number, symbol: number, li
     for (let i = 0, at = 3; i < rt.count; i++, at += WORDS_PER_RELOCATION) {
       const sym = words[at];
       if (sym === symbol) { total++; add(i); continue; }
-      if (!reach || reach.sectionSymbols[sym] !== 1) continue;
+      // Numbers, not bigints, per entry: millions of relocations name a section symbol of .text.
+      const k = reach ? reach.offsetFrom[sym] : NaN;
+      if (k !== k) continue; // not a section symbol of the symbol's section
       const formula = relocationFormula(machine, words[at - 1]);
       if (!formula || formula.width === 0) continue;
-      const S = reach.values.get(sym)!;
-      const A = BigInt.asIntN(64, BigInt(words[at + 1]) | (BigInt(words[at + 2]) << 32n));
-      let points = S + A + (formula.pcRelative ? BigInt(formula.width) : 0n);
+      // Where S + A (+ the distance to the next instruction) points, from the symbol's start.
+      const A = (words[at + 2] | 0) * 4294967296 + words[at + 1];
+      let d = A + (formula.pcRelative ? formula.width : 0) - k;
       // An immediate after the field (up to 4 bytes) moves the target up: decode when it could matter.
-      if (formula.pcRelative && fieldEnd && formula.width === 4 && points >= reach.start - 4n && points < reach.end && target) {
+      if (formula.pcRelative && fieldEnd && formula.width === 4 && d >= -4 && d < reach!.extent && target) {
         const within = rt.offset(i) - base;
         const end = within >= 0n && within < target.size ? fieldEnd(rt.targetSection, Number(within)) : undefined;
-        if (end !== undefined) points = S + A + BigInt(end);
+        if (end !== undefined) d = A + end - k;
       }
-      if (points < reach.start || points >= reach.end) continue;
+      if (d < 0 || d >= reach!.extent) continue;
       throughSection++;
-      add(i, `${reach.sectionName}+0x${(points - reach.sectionBase).toString(16)}`);
+      add(i, `${reach!.sectionName}+0x${(reach!.startInSection + BigInt(d)).toString(16)}`);
     }
   }
   return { total, throughSection, references };
 }
 
 /** What a reference through a section symbol must point into to reach `symbol`: a function's entry,
- *  an object's bytes [value, value + size), and the section symbols of its section. */
+ *  an object's bytes (`extent` from its start), and per section symbol of its section how far the
+ *  symbol's start is from that symbol's value (NaN for every other symbol). */
 function sectionReach(elf: ElfFile, table: number, symbol: number) {
   const t = elf.symbolTable(table);
   if (symbol <= 0 || symbol >= t.count) return undefined;
   const shndx = t.shndx(symbol);
   const type = t.info(symbol) & 0xf;
   if (shndx === SHN_UNDEF || shndx >= SHN_LORESERVE || type === STT_SECTION || type === STT_FILE) return undefined;
-  const sectionSymbols = new Uint8Array(t.count);
-  const values = new Map<number, bigint>();
-  for (let i = 1; i < t.count; i++) {
-    if ((t.info(i) & 0xf) === STT_SECTION && t.shndx(i) === shndx) { sectionSymbols[i] = 1; values.set(i, t.value(i)); }
-  }
-  if (!values.size) return undefined;
   const start = t.value(symbol);
+  const offsetFrom = new Float64Array(t.count).fill(NaN);
+  let any = false;
+  for (let i = 1; i < t.count; i++) {
+    if ((t.info(i) & 0xf) === STT_SECTION && t.shndx(i) === shndx) { offsetFrom[i] = Number(start - t.value(i)); any = true; }
+  }
+  if (!any) return undefined;
   const size = t.size(symbol);
   const section = elf.sections[shndx];
   // A function is reached at its entry (calls, jumps, its address taken); places inside it are what
   // unwind, exception and alternatives tables point at. An object is reached anywhere in its bytes.
-  const extent = type === STT_FUNC || size === 0n ? 1n : size;
-  return {
-    sectionSymbols, values, start, end: start + extent,
-    sectionName: section?.name ?? `section ${shndx}`, sectionBase: elf.header.type === ET_REL ? 0n : section?.addr ?? 0n,
-  };
+  const extent = type === STT_FUNC || size === 0n ? 1 : Number(size);
+  const sectionBase = elf.header.type === ET_REL ? 0n : section?.addr ?? 0n;
+  return { offsetFrom, extent, sectionName: section?.name ?? `section ${shndx}`, startInSection: start - sectionBase };
 }
