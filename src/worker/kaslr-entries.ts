@@ -4,10 +4,10 @@
 // there. Lists and stop words as kernel-pipeline.md §1.7: `0, relocs64…, 0, relocs32neg…, 0, relocs32…`
 // up to 6.14, no inverse list from 6.15 (the layout is told by the number of stop words).
 
-import { SHF_ALLOC, SHT_NOBITS, SHT_SYMTAB, type ElfFile } from '../elf/index.ts';
+import type { ElfFile } from '../elf/index.ts';
 import { parseRelocsFile, type KaslrList } from '../kernel/kaslr.ts';
 import { StageError } from '../pipeline/stage.ts';
-import { symbolLocator, type SymbolLocator } from './symbol-locator.ts';
+import { imageAddresses, type AllocatedSection, type ImageAddresses } from './symbol-locator.ts';
 
 export interface KaslrEntryQuery {
   file: string;
@@ -55,28 +55,19 @@ export interface KaslrEntryPage {
   counts: Record<KaslrList, number>;
 }
 
-/** Allocated sections sorted by address, and the image's symbols by place (symbol-locator.ts), for
- *  "which section / symbol holds this address". */
+/** The image's address lookups (symbol-locator.ts), and its zero-based per-CPU section, for placing
+ *  each entry: which section and symbol hold it, the bytes KASLR patches there. */
 class AddressIndex {
-  private readonly sections: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean }[];
-  private readonly sectionIndices: number[];
-  private readonly symbols?: SymbolLocator;
+  private readonly addresses: ImageAddresses;
   /** A zero-based .data..percpu (x86-64 SMP up to 6.14) and where its bytes load (__per_cpu_load):
    *  the relocs tool records fields inside it at that copy's address (kernel-pipeline.md §1.5). */
-  private readonly percpu?: { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean; load: bigint };
+  private readonly percpu?: AllocatedSection & { load: bigint };
 
   constructor(private readonly elf: ElfFile) {
-    this.sections = elf.sections
-      .filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n)
-      .map((s) => ({ index: s.index, name: s.name, addr: s.addr, end: s.addr + s.size, offset: Number(s.offset), nobits: s.type === SHT_NOBITS }))
-      .sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    this.sectionIndices = this.sections.map((s) => s.index);
-    const table = elf.sections.find((s) => s.type === SHT_SYMTAB);
-    if (!table) return;
-    this.symbols = symbolLocator(elf, table.index);
-    const pc = this.sections.find((x) => x.name === '.data..percpu' && x.addr === 0n);
-    const t = this.symbols.table;
-    for (let i = 1; pc && i < t.count; i++) {
+    this.addresses = imageAddresses(elf);
+    const t = this.addresses.symbols?.table;
+    const pc = this.addresses.sections.find((x) => x.name === '.data..percpu' && x.addr === 0n);
+    for (let i = 1; t && pc && i < t.count; i++) {
       if (t.name(i) === '__per_cpu_load') { this.percpu = { ...pc, load: t.value(i) }; break; }
     }
   }
@@ -90,8 +81,8 @@ class AddressIndex {
   place(address: bigint, width: number, absolute: boolean): Pick<KaslrEntryRow, 'section' | 'location' | 'place' | 'bytes' | 'target'> {
     const pc = this.percpu;
     const inPercpuCopy = pc !== undefined && address >= pc.load && address < pc.load + pc.end;
-    const s = inPercpuCopy ? pc : this.sectionAt(address);
-    if (!s) return { section: '', location: this.name(address), place: -1, bytes: [], target: '' };
+    const s = inPercpuCopy ? pc : this.addresses.sectionAt(address);
+    if (!s) return { section: '', location: this.addresses.name(address), place: -1, bytes: [], target: '' };
     const within = address - (inPercpuCopy ? pc.load : s.addr);
     const place = s.nobits || within + BigInt(width) > s.end - s.addr ? -1 : s.offset + Number(within);
     const bytes = place >= 0 && place + width <= this.elf.bytes.length ? [...this.elf.bytes.subarray(place, place + width)] : [];
@@ -99,32 +90,12 @@ class AddressIndex {
     if (absolute && bytes.length) {
       // A 32-bit field holds the address sign-extended (R_X86_64_32S), as the kernel is linked at -2 GiB.
       const value = bytes.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
-      target = this.name(width === 8 || !this.elf.is64 ? value : BigInt.asUintN(64, BigInt.asIntN(32, value)));
+      target = this.addresses.name(width === 8 || !this.elf.is64 ? value : BigInt.asUintN(64, BigInt.asIntN(32, value)));
     }
-    const location = inPercpuCopy ? this.name(within, s) : this.name(address, s);
+    const location = inPercpuCopy ? this.addresses.name(within, s) : this.addresses.name(address, s);
     return { section: s.name, location, place: bytes.length ? place : -1, bytes, target };
   }
-
-  /** "symbol+0x10" (in the section holding the address), else "section+0x10"; outside every section
-   *  a symbol of exactly that value (a section's end, such as __init_end), else the bare address. */
-  private name(address: bigint, s = this.sectionAt(address)): string {
-    if (!s) return this.symbols?.exactly(address, this.sectionIndices) ?? `0x${address.toString(16)}`;
-    return this.symbols?.nameAt(s.index, address) ?? `${s.name}${plus(address - s.addr)}`;
-  }
-
-  private sectionAt(address: bigint) {
-    let lo = 0, hi = this.sections.length - 1, found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sections[mid].addr <= address) { found = mid; lo = mid + 1; } else hi = mid - 1;
-    }
-    // Sections may nest or overlap at equal addresses (.data..percpu at 0); take the latest that covers it.
-    for (let i = found; i >= 0; i--) if (address < this.sections[i].end) return this.sections[i];
-    return undefined;
-  }
 }
-
-const plus = (n: bigint) => (n === 0n ? '' : `+0x${n.toString(16)}`);
 
 /** One vmlinux.relocs file's lists, and per image the address index its rows are placed with. */
 export class KaslrEntryIndex {

@@ -4,10 +4,10 @@
 // is from sorted — what the kernel binary-searches at run time, so an unsorted image shows entries
 // out of order and the sorted one none. Layouts as docs/kernel-pipeline.md §2.2, §2.4 and §2.6.
 
-import { SHF_ALLOC, SHT_NOBITS, SHT_SYMTAB, type ElfFile } from '../elf/index.ts';
-import { extableFormat } from '../kernel/sorttable/extable.ts';
+import { SHT_NOBITS, type ElfFile, type SectionHeader } from '../elf/index.ts';
+import { extableFormat, type ExtableFormat } from '../kernel/sorttable/extable.ts';
 import { ORC_ENTRY_SIZE } from '../kernel/sorttable/orc.ts';
-import { symbolLocator, type SymbolLocator } from './symbol-locator.ts';
+import { imageAddresses, type ImageAddresses } from './symbol-locator.ts';
 
 export type KernelTable = 'extable' | 'orc';
 
@@ -61,6 +61,9 @@ export interface KernelTablePage {
 interface Decoded {
   section: string;
   count: number;
+  /** Where the rows read their entries: __ex_table (in `format`), or .orc_unwind. */
+  entries: SectionHeader;
+  format?: ExtableFormat;
   /** The sort key of each entry (instruction address), for order checks. */
   keys: BigInt64Array;
   outOfOrder: number;
@@ -70,14 +73,10 @@ interface Decoded {
 /** The kernel tables of one image, decoded once. */
 export class KernelTables {
   private readonly decoded = new Map<KernelTable, Decoded | undefined>();
-  private readonly locator: SymbolLocator | undefined;
-  private readonly alloc: { index: number; addr: bigint; end: bigint }[];
+  private readonly addresses: ImageAddresses;
 
   constructor(private readonly elf: ElfFile) {
-    const symtab = elf.sections.find((s) => s.type === SHT_SYMTAB);
-    this.locator = symtab ? symbolLocator(elf, symtab.index) : undefined;
-    this.alloc = elf.sections.filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n)
-      .map((s) => ({ index: s.index, addr: s.addr, end: s.addr + s.size }));
+    this.addresses = imageAddresses(elf);
   }
 
   tables(): KernelTablePage['tables'] {
@@ -114,7 +113,7 @@ export class KernelTables {
         const count = Math.floor(Number(s.size) / format.entrySize);
         const keys = new BigInt64Array(count);
         for (let i = 0; i < count; i++) keys[i] = this.extableWord(s, format, i, 0);
-        d = { section: s.name, count, keys, ...inversions(keys) };
+        d = { section: s.name, count, entries: s, format, keys, ...inversions(keys) };
       }
     } else {
       const ip = this.section('.orc_unwind_ip');
@@ -123,7 +122,7 @@ export class KernelTables {
       if (ip && orc && Number.isInteger(count) && Number(orc.size) === count * ORC_ENTRY_SIZE) {
         const keys = new BigInt64Array(count);
         for (let i = 0; i < count; i++) keys[i] = ip.addr + BigInt(4 * i) + BigInt(this.elf.data.i32(Number(ip.offset) + 4 * i));
-        d = { section: ip.name, count, keys, ...inversions(keys) };
+        d = { section: ip.name, count, entries: orc, keys, ...inversions(keys) };
       }
     }
     this.decoded.set(table, d);
@@ -131,7 +130,7 @@ export class KernelTables {
   }
 
   /** Word `w` of extable entry `i` as an address: self-relative words add their own address. */
-  private extableWord(s: { offset: bigint; addr: bigint }, format: NonNullable<ReturnType<typeof extableFormat>>, i: number, w: number): bigint {
+  private extableWord(s: SectionHeader, format: ExtableFormat, i: number, w: number): bigint {
     const at = Number(s.offset) + i * format.entrySize;
     if (format.layout === 'absolute') {
       return this.elf.is64 ? this.elf.data.u64(at + 8 * w) : BigInt(this.elf.data.u32(at + 4 * w));
@@ -141,34 +140,27 @@ export class KernelTables {
   }
 
   private extableRow(i: number, d: Decoded): ExtableRow {
-    const s = this.section('__ex_table')!;
-    const format = extableFormat(this.elf.header.machine, this.elf.is64, true)!;
+    const s = d.entries;
+    const format = d.format!;
     const insn = BigInt.asUintN(64, d.keys[i]);
     const fixup = this.extableWord(s, format, i, 1);
     const data = format.layout === 'relative-with-data' ? this.elf.data.u32(Number(s.offset) + i * 12 + 8) : -1;
     return {
-      index: i, at: s.addr + BigInt(i * format.entrySize), insn, insnAt: this.name(insn), fixup, fixupAt: this.name(fixup), data,
+      index: i, at: s.addr + BigInt(i * format.entrySize), insn, insnAt: this.addresses.name(insn), fixup, fixupAt: this.addresses.name(fixup), data,
       outOfOrder: i > 0 && d.keys[i] < d.keys[i - 1],
     };
   }
 
   private orcRow(i: number, d: Decoded): OrcRow {
-    const orc = this.section('.orc_unwind')!;
-    const at = Number(orc.offset) + i * ORC_ENTRY_SIZE;
+    const at = Number(d.entries.offset) + i * ORC_ENTRY_SIZE;
     const bits = this.elf.data.u16(at + 4);
     const ip = BigInt.asUintN(64, d.keys[i]);
     return {
-      index: i, ip, ipAt: this.name(ip), spOffset: (this.elf.data.u16(at) << 16) >> 16, bpOffset: (this.elf.data.u16(at + 2) << 16) >> 16,
+      index: i, ip, ipAt: this.addresses.name(ip), spOffset: (this.elf.data.u16(at) << 16) >> 16, bpOffset: (this.elf.data.u16(at + 2) << 16) >> 16,
       spReg: bits & 0xf, bpReg: (bits >> 4) & 0xf, flags: bits >> 8, outOfOrder: i > 0 && d.keys[i] < d.keys[i - 1],
     };
   }
 
-  /** "function+0x1c" for an address in an allocated section, else its section name, else "". */
-  private name(address: bigint): string {
-    const s = this.alloc.find((x) => address >= x.addr && address < x.end);
-    if (!s) return '';
-    return this.locator?.nameAt(s.index, address) ?? `${this.elf.sections[s.index].name}+0x${(address - s.addr).toString(16)}`;
-  }
 }
 
 /** How many keys are below the key before them, and the first such. */

@@ -3,9 +3,10 @@
 // the section holding it — the relocation whose field covers the place, else the next one after it.
 // Linked files give r_offset as an address, relocatable ones as an offset in the section (gABI).
 
-import { ET_REL, SHF_ALLOC, SHN_ABS, SHN_LORESERVE, SHN_UNDEF, SHT_REL, SHT_RELA, SHT_SYMTAB, type ElfFile } from '../elf/index.ts';
+import { ET_REL, SHN_ABS, SHN_LORESERVE, SHN_UNDEF, SHT_REL, SHT_RELA, SHT_SYMTAB, type ElfFile } from '../elf/index.ts';
 import { relocationWords, WORDS_PER_RELOCATION } from '../link/relocation-words.ts';
 import { relocationFormula } from './names.ts';
+import { imageAddresses } from './symbol-locator.ts';
 
 export interface RelocationSearch {
   file: string;
@@ -33,7 +34,7 @@ export function findRelocation(elf: ElfFile, q: RelocationSearch): FoundRelocati
   const rel = elf.header.type === ET_REL;
   const place = locate(elf, text, q.section);
   // The section the place is in: for a linked file the allocated section holding the address.
-  const target = place.section ?? elf.sections.findIndex((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n && place.value >= s.addr && place.value < s.addr + s.size);
+  const target = place.section ?? imageAddresses(elf).sectionAt(place.value)?.index ?? -1;
   if (target < 0) throw new Error(`${q.file}: no section holds address 0x${place.value.toString(16)}`);
   const name = elf.sections[target].name;
   const tables = elf.sections.filter((s) => (s.type === SHT_RELA || s.type === SHT_REL) && s.info === target);

@@ -1,9 +1,10 @@
 // "Which symbol is this place in": per section, the named symbols of a symbol table sorted by value,
 // so a place (a section offset in a .o, an address in a linked image: st_value means the same as the
 // place in both) is named "symbol+0x1c" by the last symbol at or below it. Built once per table and
-// shared by the KASLR entries and the symbol references views.
+// shared by the KASLR entries, symbol references and kernel tables views. `imageAddresses` does the
+// same for an address of a linked image: the allocated section holding it, then the symbol.
 
-import { STT_FILE, STT_SECTION, type ElfFile, type SymbolTable } from '../elf/index.ts';
+import { SHF_ALLOC, SHT_NOBITS, SHT_SYMTAB, STT_FILE, STT_SECTION, type ElfFile, type SymbolTable } from '../elf/index.ts';
 
 interface SectionSymbols {
   values: BigUint64Array;
@@ -68,4 +69,54 @@ export function symbolLocator(elf: ElfFile, table: number): SymbolLocator {
   let locator = byTable.get(table);
   if (!locator) byTable.set(table, (locator = new SymbolLocator(elf.symbolTable(table))));
   return locator;
+}
+
+/** An allocated section of an image, as the address lookups need it. */
+export interface AllocatedSection { index: number; name: string; addr: bigint; end: bigint; offset: number; nobits: boolean }
+
+/** A linked image's allocated sections sorted by address, and its symbols (the first SHT_SYMTAB):
+ *  "which section, which symbol holds this address". */
+export class ImageAddresses {
+  readonly sections: AllocatedSection[];
+  private readonly sectionIndices: number[];
+  readonly symbols?: SymbolLocator;
+
+  constructor(elf: ElfFile) {
+    this.sections = elf.sections
+      .filter((s) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n)
+      .map((s) => ({ index: s.index, name: s.name, addr: s.addr, end: s.addr + s.size, offset: Number(s.offset), nobits: s.type === SHT_NOBITS }))
+      .sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    this.sectionIndices = this.sections.map((s) => s.index);
+    const table = elf.sections.find((s) => s.type === SHT_SYMTAB);
+    if (table) this.symbols = symbolLocator(elf, table.index);
+  }
+
+  /** The allocated section holding `address`; sections may nest or overlap at equal addresses
+   *  (.data..percpu at 0): the latest that covers it. */
+  sectionAt(address: bigint): AllocatedSection | undefined {
+    let lo = 0, hi = this.sections.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sections[mid].addr <= address) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    for (let i = found; i >= 0; i--) if (address < this.sections[i].end) return this.sections[i];
+    return undefined;
+  }
+
+  /** "symbol+0x10" (in the section holding the address), else "section+0x10"; outside every section
+   *  a symbol of exactly that value (a section's end, such as __init_end), else the bare address. */
+  name(address: bigint, s = this.sectionAt(address)): string {
+    if (!s) return this.symbols?.exactly(address, this.sectionIndices) ?? `0x${address.toString(16)}`;
+    const off = address - s.addr;
+    return this.symbols?.nameAt(s.index, address) ?? `${s.name}${off === 0n ? '' : `+0x${off.toString(16)}`}`;
+  }
+}
+
+const images = new WeakMap<ElfFile, ImageAddresses>();
+
+/** The address lookups of `elf`, built on first use. */
+export function imageAddresses(elf: ElfFile): ImageAddresses {
+  let a = images.get(elf);
+  if (!a) images.set(elf, (a = new ImageAddresses(elf)));
+  return a;
 }
