@@ -22,7 +22,7 @@ import { summarizeElf, summarizeOther } from './summary.ts';
 import { SymbolIndex } from './symbol-index.ts';
 import { KaslrEntryIndex } from './kaslr-entries.ts';
 import { symbolReferences, type FieldEnd } from './symbol-references.ts';
-import { indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
+import { decodeText, indexLines, looksLikeText, readLines, textEncodingOf, type TextEncodingName } from './text-index.ts';
 import { TextSearch } from './text-search.ts';
 import { KernelTables } from './kernel-tables.ts';
 
@@ -223,10 +223,7 @@ export function createSession(options: SessionOptions = {}): WorkerApi {
     }),
     findText: (q) => attempt(() => {
       const a = get(q.file);
-      a.textSearch ??= new TextSearch(() => {
-        const starts = (a.lineStarts ??= indexLines(a.bytes));
-        return readLines(a.bytes, starts, 0, starts.length - 1, (a.textEncoding ??= textEncodingOf(a.bytes)));
-      });
+      a.textSearch ??= new TextSearch(() => decodeText(a.bytes, (a.textEncoding ??= textEncodingOf(a.bytes))));
       return a.textSearch.find(q.query, q.from, q.backwards);
     }),
     stages: async () => pipeline.stages(),

@@ -45,6 +45,11 @@ export function indexLines(bytes: Uint8Array): Uint32Array {
   return starts;
 }
 
+/** The whole text, decoded as `readLines` decodes each line. */
+export function decodeText(bytes: Uint8Array, encoding: TextEncodingName): string {
+  return encoding === 'utf-8' ? new TextDecoder('utf-8').decode(bytes) : latin1(bytes, 0, bytes.length);
+}
+
 /** Lines [start, start+count) without their newlines; `starts` has one extra entry: the end. */
 export function readLines(bytes: Uint8Array, starts: Uint32Array, start: number, count: number, encoding: TextEncodingName = 'latin1'): string[] {
   const utf8 = encoding === 'utf-8' ? new TextDecoder('utf-8') : undefined;

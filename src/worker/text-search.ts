@@ -1,6 +1,7 @@
 // Find in a text artifact (System.map, relocs --text, a map file): the lines holding a piece of
 // text, case-insensitive, and the next or previous one from a line, wrapping around as an
-// editor's find does. The text is lowered once per artifact; each query's matching lines once.
+// editor's find does. The text is decoded and lowered once per artifact (one string, no copy per
+// line); each query's matching lines are found once.
 
 export interface TextFindQuery {
   file: string;
@@ -19,13 +20,13 @@ export interface TextMatch {
 }
 
 export class TextSearch {
-  private lowered = '';
-  private lineStarts = new Float64Array(0);
-  private ready = false;
+  private lowered: string | undefined;
+  /** Positions of the newlines in `lowered`: line i starts after the i-th. */
+  private newlines = new Float64Array(0);
   private last = { query: '', lines: new Int32Array(0) };
 
-  /** `lines` gives every line of the artifact, newlines removed (read once, on the first find). */
-  constructor(private readonly lines: () => string[]) {}
+  /** `text` gives the artifact's whole text (decoded once, on the first find). */
+  constructor(private readonly text: () => string) {}
 
   find(query: string, from: number, backwards = false): TextMatch {
     const lines = this.matching(query.toLowerCase());
@@ -44,28 +45,28 @@ export class TextSearch {
 
   private matching(needle: string): Int32Array {
     if (needle === this.last.query) return this.last.lines;
-    if (!this.ready) this.index();
+    const text = (this.lowered ??= this.index());
     const found: number[] = [];
     if (needle) {
       let line = 0;
-      for (let at = this.lowered.indexOf(needle); at >= 0; at = this.lowered.indexOf(needle, at + 1)) {
-        while (line + 1 < this.lineStarts.length && this.lineStarts[line + 1] <= at) line++;
-        if (found[found.length - 1] !== line) found.push(line);
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+        while (line < this.newlines.length && this.newlines[line] < at) line++;
+        found.push(line);
         // Go on from the next line: one entry per line is all that is kept.
-        at = Math.max(at, (this.lineStarts[line + 1] ?? this.lowered.length) - 1);
+        if (line >= this.newlines.length) break;
+        at = Math.max(at, this.newlines[line]);
       }
     }
     this.last = { query: needle, lines: Int32Array.from(found) };
     return this.last.lines;
   }
 
-  private index(): void {
-    const all = this.lines().map((l) => l.toLowerCase());
-    this.lineStarts = new Float64Array(all.length + 1);
-    let at = 0;
-    all.forEach((l, i) => { this.lineStarts[i] = at; at += l.length + 1; });
-    this.lineStarts[all.length] = at;
-    this.lowered = all.join('\n');
-    this.ready = true;
+  private index(): string {
+    // toLowerCase keeps every "\n" where it was, so lines are counted in the lowered text.
+    const lowered = this.text().toLowerCase();
+    const at: number[] = [];
+    for (let i = lowered.indexOf('\n'); i >= 0; i = lowered.indexOf('\n', i + 1)) at.push(i);
+    this.newlines = Float64Array.from(at);
+    return lowered;
   }
 }
