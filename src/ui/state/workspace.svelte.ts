@@ -141,6 +141,13 @@ export class Workspace {
     this.relocationRequest = { file, section, index };
   }
 
+  /** Shows `file`'s symbol table searched for `name` (a link error's symbol, a symbol source). */
+  showSymbol(file: string, name: string): void {
+    this.select(file, 'symbols');
+    this.filter = name;
+    this.row = -1;
+  }
+
   select(name: string, pane?: Pane): void {
     if (name !== this.selected) { this.relocationSection = -1; this.hexFocus = null; this.filter = ''; this.row = -1; this.sort = null; }
     this.selected = name;
