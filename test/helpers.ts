@@ -69,3 +69,16 @@ export function readLdMap(path: string): { discarded: LdMapSection[]; placed: Ld
 export function ldMapInternal(p: LdMapSection): boolean {
   return p.size === 0 && (['.got', '.got.plt', '.igot.plt', '.iplt'].includes(p.section) || p.section.startsWith('.rela'));
 }
+
+/** readelf -rW's x86-64 relocations of a file: the section each patches (from ".rela<name>"), r_offset, type. */
+export function readelfPatches(path: string): { section: string; offset: bigint; type: string }[] {
+  const out: { section: string; offset: bigint; type: string }[] = [];
+  let section = '';
+  for (const line of runTool('readelf', ['-rW', path]).split('\n')) {
+    const head = /^Relocation section '\.rela([^']+)'/.exec(line);
+    if (head) { section = head[1]; continue; }
+    const m = /^([0-9a-f]{16})\s+[0-9a-f]+\s+(R_X86_64_\w+)/.exec(line);
+    if (m && section) out.push({ section, offset: BigInt('0x' + m[1]), type: m[2] });
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import { RECORDED_RELOCATION_LIMIT, type LinkRecord } from '../../src/link/recor
 import { fieldHistoryOf } from '../../src/worker/field-history.ts';
 import { relocationPage } from '../../src/worker/relocation-rows.ts';
 import type { RelocationRow } from '../../src/worker/api.ts';
-import { readLdMap, repoRoot, runTool, tiny } from '../helpers.ts';
+import { readLdMap, readelfPatches, repoRoot, runTool, tiny } from '../helpers.ts';
 
 /** GNU ld's map (helpers.ts) as "file section" → output section and address; a name one file
  *  placed twice cannot say which is which, so it is left out. */
@@ -35,19 +35,6 @@ function sectionOffsets(path: string): Map<string, number> {
   for (const l of runTool('readelf', ['-SW', path]).split('\n')) {
     const m = /^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+[0-9a-f]{16}\s+([0-9a-f]+)\s/.exec(l);
     if (m) out.set(m[1], out.has(m[1]) ? -1 : parseInt(m[2], 16));
-  }
-  return out;
-}
-
-/** readelf -rW's relocations of an input: the patched section's name and r_offset. */
-function inputRelocations(path: string): { section: string; offset: bigint; type: string }[] {
-  const out: { section: string; offset: bigint; type: string }[] = [];
-  let section = '';
-  for (const line of runTool('readelf', ['-rW', path]).split('\n')) {
-    const head = /^Relocation section '\.rela([^']+)'/.exec(line);
-    if (head) { section = head[1]; continue; }
-    const m = /^([0-9a-f]{16})\s+[0-9a-f]+\s+(R_X86_64_\w+)/.exec(line);
-    if (m && section) out.push({ section, offset: BigInt('0x' + m[1]), type: m[2] });
   }
   return out;
 }
@@ -85,7 +72,7 @@ describe('bytes before relocation, for every relocation', () => {
     let checked = 0;
     for (const file of inputs) {
       const offsets = sectionOffsets(join(dir, file));
-      for (const r of inputRelocations(join(dir, file))) {
+      for (const r of readelfPatches(join(dir, file))) {
         const placed = map.get(`${file} ${r.section}`);
         const at = offsets.get(r.section);
         if (!placed || at === undefined || at < 0 || r.type === 'R_X86_64_NONE') continue; // discarded, or a name used twice
@@ -115,7 +102,7 @@ describe('bytes before relocation, for every relocation', () => {
     let checked = 0;
     for (const file of inputs) {
       const offsets = sectionOffsets(join(dir, file));
-      for (const r of inputRelocations(join(dir, file))) {
+      for (const r of readelfPatches(join(dir, file))) {
         const placed = map.get(`${file} ${r.section}`);
         const at = offsets.get(r.section);
         if (!placed || at === undefined || at < 0 || /eh_frame/.test(r.section)) continue;
@@ -152,7 +139,7 @@ describe('bytes before relocation, for every relocation', () => {
     for (const [named, file] of objects) {
       const offsets = sectionOffsets(join(dir, file));
       const bytes = new Uint8Array(readFileSync(join(dir, file)));
-      for (const r of inputRelocations(join(dir, file))) {
+      for (const r of readelfPatches(join(dir, file))) {
         if (r.section === '.eh_frame') continue; // below: its entries move
         const placed = map.get(`${named} ${r.section}`);
         expect(placed, `${named} ${r.section}`).toBeDefined();

@@ -6,20 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../src/elf/index.ts';
 import { findRelocation } from '../../src/worker/relocation-finder.ts';
-import { repoRoot, runTool, tiny } from '../helpers.ts';
-
-/** readelf -rW's rows: patched section (from ".rela<name>"), r_offset, type. */
-function readelfRows(path: string): { section: string; offset: bigint; type: string }[] {
-  const out: { section: string; offset: bigint; type: string }[] = [];
-  let section = '';
-  for (const line of runTool('readelf', ['-rW', path]).split('\n')) {
-    const head = /^Relocation section '\.rela([^']+)'/.exec(line);
-    if (head) { section = head[1]; continue; }
-    const m = /^([0-9a-f]{16})\s+[0-9a-f]+\s+(R_X86_64_\w+)/.exec(line);
-    if (m) out.push({ section, offset: BigInt('0x' + m[1]), type: m[2] });
-  }
-  return out;
-}
+import { readelfPatches, repoRoot, runTool, tiny } from '../helpers.ts';
 
 /** nm's defined symbols with sizes: name → [value, size]. */
 function nmSymbols(path: string): Map<string, [bigint, bigint]> {
@@ -37,7 +24,7 @@ const width = (type: string) => WIDTH[type] ?? 4n;
 describe('find the relocation at a place', () => {
   const path = tiny('expected', 'vmlinux.unsorted');
   const elf = readElf(new Uint8Array(readFileSync(path)), 'vmlinux.unsorted');
-  const rows = readelfRows(path).filter((r) => r.type !== 'R_X86_64_NONE');
+  const rows = readelfPatches(path).filter((r) => r.type !== 'R_X86_64_NONE');
   const at = (section: number, index: number) => {
     const t = elf.relocationTable(section);
     return { section: elf.sections[t.targetSection].name, offset: t.offset(index) };
@@ -85,7 +72,7 @@ describe('find the relocation at a place', () => {
   it('in a relocatable object: symbol+offset in the symbol\'s section, or an offset in the chosen section', () => {
     const obj = join(repoRoot, 'samples', 'mini-kernel', 'main.o');
     const o = readElf(new Uint8Array(readFileSync(obj)), 'main.o');
-    const objRows = readelfRows(obj);
+    const objRows = readelfPatches(obj);
     const text = objRows.filter((r) => r.section === '.init.text');
     expect(text.length).toBeGreaterThan(2);
     const [value] = nmSymbols(obj).get('start_kernel')!;
