@@ -111,6 +111,36 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('Run all shows its last step\'s output once, when it ends, and no view of each step on the way', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const steps = page.getByRole('region', { name: 'Pipeline steps' });
+    await steps.getByRole('button', { name: 'Step forward' }).click();
+    await page.locator('.artifact .name', { hasText: 'vmlinux.unsorted' }).waitFor();
+    // Every artifact name the main view shows from here on, in order.
+    await page.evaluate(() => {
+      const w = window as unknown as { __shown: string[] };
+      w.__shown = [];
+      const note = () => {
+        const name = document.querySelector('.artifact .name')?.textContent ?? '';
+        if (name !== w.__shown.at(-1)) w.__shown.push(name);
+      };
+      note();
+      new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    await steps.getByRole('button', { name: 'Run all' }).click();
+    await expect.poll(() => page.locator('.status .dim').count(), { timeout: 60_000 }).toBe(1);
+    const ran = await steps.locator('li.up-to-date').count();
+    expect(ran).toBeGreaterThan(3);
+    // The step Run all ended on (the timeline's current one) and the output it wrote.
+    const last = await steps.locator('li[aria-current=step] .io').textContent();
+    const output = last!.split('→ ')[1].split(', ')[0];
+    expect(output).not.toBe('check');
+    const shown = await page.evaluate(() => (window as unknown as { __shown: string[] }).__shown);
+    expect(shown).toEqual(['vmlinux.unsorted', output]);
+    expect(problems).toEqual([]);
+  });
+
   it('a failed link\'s "undefined reference" leads to the relocation in main.o that readelf lists against the symbol', async () => {
     const { page, problems } = await openPage(h);
     await page.getByRole('table', { name: /^Sections of / }).waitFor();

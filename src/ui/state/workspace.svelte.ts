@@ -72,6 +72,10 @@ export class Workspace {
   /** Set while Run all / Run <stage> goes from step to step: the task strip keeps showing it between
    *  steps, so the controls stay disabled and the view is not left to clicks a later step overrides. */
   private batch: string | null = null;
+  /** During a batch, the output of its latest step: shown when the batch ends rather than after each
+   *  step, so the page does not render views a moment later replaced while the worker (sharing the
+   *  cores) runs the next stage. */
+  private batchOutput: string | null = null;
 
   constructor(factory: WorkerFactory) {
     this.client = new ElfClient(factory);
@@ -349,7 +353,10 @@ export class Workspace {
       const d = stage?.diagnostics[0];
       this.problem = { title: `${run.stage} failed`, message: stage?.diagnostics.map((x) => x.message.trim()).join('\n') ?? '',
         where: d?.file ? `${d.file}${d.offset !== undefined ? ` at offset 0x${d.offset.toString(16)}` : ''}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}` : undefined };
-    } else if (run.outputs[0]) this.select(run.outputs[0].name);
+    } else if (run.outputs[0]) {
+      if (this.batch) this.batchOutput = run.outputs[0].name;
+      else this.select(run.outputs[0].name);
+    }
     return run.stage;
   }
 
@@ -386,10 +393,13 @@ export class Workspace {
 
   private async inBatch(label: string, steps: () => Promise<void>): Promise<void> {
     this.batch = label;
+    this.batchOutput = null;
     try {
       await steps();
     } finally {
       this.batch = null;
+      if (this.batchOutput && this.artifacts.some((a) => a.name === this.batchOutput)) this.select(this.batchOutput);
+      this.batchOutput = null;
       if (this.task?.label === label) this.task = null;
     }
   }
