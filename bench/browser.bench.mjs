@@ -4,9 +4,11 @@
 // relocs done; and the longest main-thread long task (PerformanceObserver 'longtask') over that span.
 // Run all → relocs is compared with the same work in Node: the worker's session code (bundled by
 // esbuild) on the already-read file, from its first step() until the relocs step returns. The browser
-// interval also holds the page's round trips and rendering. Both sides run cold, three times: a fresh
-// page (so a fresh worker) per browser run, a fresh Node process per Node run; medians are reported
-// (a second run in one process would compare a JIT-warm Node with a cold worker).
+// interval also holds the page's round trips and rendering. Both sides run cold (a fresh page, so a
+// fresh worker, per browser run; a fresh Node process per Node run: a second run in one process would
+// compare a JIT-warm Node with a cold worker), in alternating pairs, five of them by default
+// (LDPLAY_BENCH_BROWSER_RUNS): this machine's speed drifts by half over minutes, which three browser
+// runs followed by three Node runs measured as a ratio. Medians are reported, with each pair's ratio.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,16 @@ function observeLongTasks() {
   }).observe({ type: 'longtask', buffered: true });
 }
 
+const pairs = Number(process.env.LDPLAY_BENCH_BROWSER_RUNS ?? 5);
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** `pairs` cold browser runs, each followed by one cold Node run of the same steps. */
 async function measure() {
+  const node = await prepareNodeRun();
   const { build, preview } = await import('vite');
   const { chromium } = await import('playwright-core');
   const outDir = mkdtempSync(join(tmpdir(), 'ldplay-bench-dist-'));
@@ -33,14 +44,23 @@ async function measure() {
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   try {
     const runs = [];
-    for (let rep = 0; rep < 3; rep++) runs.push(await measureOnce(browser, `http://127.0.0.1:${server.httpServer.address().port}/`));
-    const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[1];
+    const nodeRuns = [];
+    for (let rep = 0; rep < pairs; rep++) {
+      runs.push(await measureOnce(browser, `http://127.0.0.1:${server.httpServer.address().port}/`));
+      nodeRuns.push(node.runOnce());
+    }
+    const of = (key) => median(runs.map((r) => r[key]));
     const worst = runs.reduce((w, r) => (r.longest > w.longest ? r : w));
-    return { sectionsMs: median('sectionsMs'), relocsMs: median('relocsMs'), stageMs: median('stageMs'), longest: worst.longest, count: worst.count, phases: worst.phases };
+    return {
+      sectionsMs: of('sectionsMs'), relocsMs: of('relocsMs'), stageMs: of('stageMs'), longest: worst.longest, count: worst.count, phases: worst.phases,
+      node: { stepsMs: median(nodeRuns.map((r) => r.steps)), stageMs: median(nodeRuns.map((r) => r.stage)) },
+      stageRatios: runs.map((r, i) => r.stageMs / nodeRuns[i].stage),
+    };
   } finally {
     await browser.close();
     await server.close();
     rmSync(outDir, { recursive: true, force: true });
+    node.dispose();
   }
 }
 
@@ -108,41 +128,38 @@ function parseStageMs(text) {
 }
 
 /** Node's time for the steps Run all makes up to relocs, on bytes already in memory, and the relocs
- *  stage's own time as the pipeline records it: medians of 3 runs, each in a fresh process (cold). */
-async function nodeStepsToRelocs() {
+ *  stage's own time as the pipeline records it: `runOnce()` runs them in a fresh process (cold). */
+async function prepareNodeRun() {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'ldplay-bench-session-'));
-  try {
-    const outfile = join(dir, 'session.mjs');
-    await build({ entryPoints: [join(root, 'src/worker/session.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-    const script = join(dir, 'one-run.mjs');
-    writeFileSync(script, `
-      import { readFileSync } from 'node:fs';
-      import { createSession } from ${JSON.stringify(outfile)};
-      const file = readFileSync(${JSON.stringify(bigVmlinux)});
-      const session = createSession();
-      const opened = await session.open('vmlinux', file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength));
-      if (!opened.ok) throw new Error(opened.error.message);
-      await session.setKernel('6.1');
-      const t0 = process.hrtime.bigint();
-      for (;;) {
-        const r = await session.step();
-        if (!r.ok) throw new Error(r.error.message);
-        if (!r.value) throw new Error('the relocs stage never ran');
-        if (r.value.stage === 'relocs') break;
-      }
-      const steps = Number(process.hrtime.bigint() - t0) / 1e6;
-      console.log(JSON.stringify({ steps, stage: (await session.stages()).find((x) => x.id === 'relocs').ms }));
-    `);
-    // Without NODE_EXTRA_CA_CERTS, as bin/ldplay.mjs runs (Node would parse that bundle at start).
-    const { NODE_EXTRA_CA_CERTS: _certs, ...env } = process.env;
-    const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', env })));
-    const median = (xs) => [...xs].sort((a, b) => a - b)[1];
-    return { stepsMs: median(runs.map((r) => r.steps)), stageMs: median(runs.map((r) => r.stage)) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const outfile = join(dir, 'session.mjs');
+  await build({ entryPoints: [join(root, 'src/worker/session.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  const script = join(dir, 'one-run.mjs');
+  writeFileSync(script, `
+    import { readFileSync } from 'node:fs';
+    import { createSession } from ${JSON.stringify(outfile)};
+    const file = readFileSync(${JSON.stringify(bigVmlinux)});
+    const session = createSession();
+    const opened = await session.open('vmlinux', file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength));
+    if (!opened.ok) throw new Error(opened.error.message);
+    await session.setKernel('6.1');
+    const t0 = process.hrtime.bigint();
+    for (;;) {
+      const r = await session.step();
+      if (!r.ok) throw new Error(r.error.message);
+      if (!r.value) throw new Error('the relocs stage never ran');
+      if (r.value.stage === 'relocs') break;
+    }
+    const steps = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(JSON.stringify({ steps, stage: (await session.stages()).find((x) => x.id === 'relocs').ms }));
+  `);
+  // Without NODE_EXTRA_CA_CERTS, as bin/ldplay.mjs runs (Node would parse that bundle at start).
+  const { NODE_EXTRA_CA_CERTS: _certs, ...env } = process.env;
+  return {
+    runOnce: () => JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', env })),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 if (!existsSync(chromiumPath)) {
@@ -150,11 +167,12 @@ if (!existsSync(chromiumPath)) {
 } else if (requireFile(bigVmlinux, row)) {
   try {
     const m = await measure();
-    const node = await nodeStepsToRelocs();
+    const node = m.node;
     const ratio = (a, b) => (a / b).toFixed(2);
+    const pairRatios = m.stageRatios.map((r) => r.toFixed(2)).join(', ');
     console.log(`${row.padEnd(34)} drop → section table ${(m.sectionsMs / 1000).toFixed(2)} s | ` +
       `Run all click → relocs shown done ${(m.relocsMs / 1000).toFixed(2)} s vs Node session.step() calls up to relocs on loaded bytes ${(node.stepsMs / 1000).toFixed(2)} s (${ratio(m.relocsMs, node.stepsMs)}x) | ` +
-      `relocs stage in the worker ${m.stageMs.toFixed(0)} ms vs in Node ${node.stageMs.toFixed(0)} ms (${ratio(m.stageMs, node.stageMs)}x; cold runs, medians of 3) | ` +
+      `relocs stage in the worker ${m.stageMs.toFixed(0)} ms vs in Node ${node.stageMs.toFixed(0)} ms (${ratio(m.stageMs, node.stageMs)}x; medians of ${pairs} alternating cold runs; per pair ${pairRatios}, median ${median(m.stageRatios).toFixed(2)}x) | ` +
       `longest main-thread task ${m.longest.toFixed(0)} ms (${m.count} long tasks; longest per phase: ${m.phases} ms)`);
   } catch (e) {
     console.log(`${row.padEnd(34)} failed: ${e.message.split('\n')[0]}`);
