@@ -2,6 +2,8 @@
 // their first entries with a count, byte arrays become hex, deep nesting is elided. The UI renders
 // these as text; it never recomputes a record.
 
+import { groupDigits } from './digits.ts';
+
 export type PreviewValue = string | number | boolean | null | PreviewValue[] | { [key: string]: PreviewValue };
 
 const MAX_ITEMS = 24;
@@ -38,9 +40,9 @@ export function summarizeRecord(record: unknown): string[] {
   if (record === null || typeof record !== 'object') return [];
   const out: string[] = [];
   for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
-    if (typeof value === 'number' || typeof value === 'bigint') out.push(`${key}: ${value.toLocaleString('en-US')}`);
+    if (typeof value === 'number' || typeof value === 'bigint') out.push(`${key}: ${groupDigits(value)}`);
     else if (typeof value === 'string' && value.length <= 80) out.push(`${key}: ${value}`);
-    else if (Array.isArray(value)) out.push(`${key}: ${value.length.toLocaleString('en-US')} entries`);
+    else if (Array.isArray(value)) out.push(`${key}: ${groupDigits(value.length)} entries`);
     if (out.length >= 12) break;
   }
   return out;

@@ -1,5 +1,6 @@
 // Number formatting for the playground's tables: hex addresses padded to the file's class, sizes
 // with thousands separators and short binary units. Display only; no parsing of file data.
+import { groupDigits } from '../../worker/digits.ts';
 
 export function hex(v: bigint | number, width = 0): string {
   const s = v.toString(16);
@@ -12,7 +13,7 @@ export function address(v: bigint, elfClass: 32 | 64 = 64): string {
 }
 
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupDigits(n);
 }
 
 export function bytes(n: number | bigint): string {
