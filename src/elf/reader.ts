@@ -302,12 +302,10 @@ function roundUp(v: number, a: number): number {
 
 export class StringTable {
   private readonly cache = new Map<number, string>();
-  /** The whole table as one Latin-1 string, made once a caller's names have covered a good part of
-   *  it: each further name is then a slice of it (no per-name decode, no cache entry). */
+  /** The whole table as one Latin-1 string, made once a caller has looked up many names: each
+   *  further name is then a slice of it (no per-name decode, no cache entry). */
   private text: string | undefined;
-  /** Names and bytes decoded one by one so far. */
   private misses = 0;
-  private decoded = 0;
   constructor(
     private readonly elf: ElfFile,
     readonly index: number,
@@ -333,17 +331,13 @@ export class StringTable {
         `${what}: string is not NUL-terminated before the table's end`);
     }
     this.cache.set(offset, name);
-    this.decoded += end - offset + 1;
-    if (++this.misses === BULK_LOOKUPS || this.decoded >= this.data.length * BULK_SHARE) this.text = latin1(this.data, 0, this.data.length);
+    if (++this.misses === BULK_LOOKUPS) this.text = latin1(this.data, 0, this.data.length);
     return name;
   }
 }
 
-/** Names, or share of a string table's bytes, decoded one by one after which the table is decoded
- *  whole: a reader of every name (System.map, the symbols view) switches early, one of a few thousand
- *  (relocs' classify: 2.7 k of the kernel's 130 k) never pays for decoding all 2.7 MB (~25 ms cold). */
-const BULK_LOOKUPS = 4096;
-const BULK_SHARE = 1 / 8;
+/** Distinct lookups after which a string table is decoded whole (few-name readers never pay for it). */
+const BULK_LOOKUPS = 256;
 
 /** A symbol table (SHT_SYMTAB / SHT_DYNSYM) read in place; `get` builds one record on demand. */
 export class SymbolTable {
@@ -431,27 +425,6 @@ export class SymbolTable {
   rawShndx(i: number): number {
     const at = this.at(i) + this.infoField + 2;
     return this.le ? this.bytes[at] | (this.bytes[at + 1] << 8) : (this.bytes[at] << 8) | this.bytes[at + 1];
-  }
-  /** Every symbol's raw st_shndx in one pass over the table: per-symbol scans (relocs' classify and
-   *  symbol lookup, over 130 k kernel symbols) run once, cold, where a call per field is what costs. */
-  rawShndxColumn(): Uint16Array {
-    const out = new Uint16Array(this.count);
-    const b = this.bytes;
-    const step = this.entsize;
-    let at = this.base + this.infoField + 2;
-    if (this.le) for (let i = 0; i < out.length; i++, at += step) out[i] = b[at] | (b[at + 1] << 8);
-    else for (let i = 0; i < out.length; i++, at += step) out[i] = (b[at] << 8) | b[at + 1];
-    return out;
-  }
-  /** Every symbol's st_name in one pass (see rawShndxColumn). */
-  nameOffsetColumn(): Uint32Array {
-    const out = new Uint32Array(this.count);
-    const b = this.bytes;
-    const step = this.entsize;
-    let at = this.base;
-    if (this.le) for (let i = 0; i < out.length; i++, at += step) out[i] = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-    else for (let i = 0; i < out.length; i++, at += step) out[i] = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-    return out;
   }
   shndx(i: number): number {
     const raw = this.rawShndx(i);

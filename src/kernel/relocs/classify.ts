@@ -38,14 +38,8 @@ export function classifySymbols(elf: ElfFile, symtab: SymbolTable, options: Clas
   const { classes, perCpuShndx, allNames } = options;
   const names = elf.sections.map((s) => s.name);
   const flags = new Uint8Array(symtab.count);
-  const rawShndx = symtab.rawShndxColumn();
-  for (let i = 0; i < flags.length; i++) {
-    const raw = rawShndx[i];
-    // Most symbols are decided by st_shndx alone, without a call per symbol (this loop runs cold).
-    if (raw !== SHN_ABS && raw !== SHN_XINDEX && raw !== perCpuShndx && !allNames) {
-      if (raw === SHN_UNDEF) flags[i] = SYM_UNDEF;
-      continue;
-    }
+  for (let i = 0; i < symtab.count; i++) {
+    const raw = symtab.rawShndx(i);
     const shndx = raw === SHN_XINDEX ? symtab.shndx(i) : raw;
     let f = raw === SHN_UNDEF ? SYM_UNDEF : 0;
     const perCpu = perCpuShndx >= 0 && shndx === perCpuShndx;
@@ -74,10 +68,9 @@ export function findSymbolValue(elf: ElfFile, name: string): bigint | undefined 
     if (s.type !== SHT_SYMTAB) continue;
     const symtab = elf.symbolTable(s.index);
     const strtab = elf.sectionData(s.link);
-    const nameOffsets = symtab.nameOffsetColumn();
-    for (let i = 0; i < nameOffsets.length; i++) {
-      const at = nameOffsets[i];
-      if (at !== 0 && strtab[at] === wanted[0] && namedAt(strtab, at, wanted)) return symtab.value(i);
+    for (let i = 0; i < symtab.count; i++) {
+      const at = symtab.nameOffset(i);
+      if (at !== 0 && namedAt(strtab, at, wanted)) return symtab.value(i);
     }
   }
   return undefined;
