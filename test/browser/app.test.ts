@@ -48,6 +48,8 @@ describe('playground', () => {
     // Alt+3 opens the third view (symbols); arrows move the selected row in the grid.
     await page.keyboard.press('Alt+3');
     const grid = page.getByRole('grid', { name: /^Symbols of / });
+    // Arrows move between rows the grid shows: wait for its first rows (they arrive from the worker).
+    await grid.locator('[role=row][aria-rowindex="3"]').waitFor();
     await grid.focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
