@@ -507,6 +507,30 @@ describe('playground', () => {
     expect(problems).toEqual([]);
   });
 
+  it('End in a symbol grid of many pages selects the last symbol once its page arrives, and Home the first', async () => {
+    const { page, problems } = await openPage(h);
+    await page.getByRole('table', { name: /^Sections of / }).waitFor();
+    const file = tiny('expected', 'vmlinux.unstripped');
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.locator('.artifact .name', { hasText: 'vmlinux.unstripped' }).waitFor();
+    await page.getByRole('tab', { name: /^Symbols/ }).click();
+    const grid = page.getByRole('grid', { name: 'Symbols of vmlinux.unstripped' });
+    await grid.locator('[role=row][aria-rowindex="2"]').waitFor();
+    // readelf's last symbol of .symtab: far past the first page (256 rows) the grid has loaded.
+    const entries = runTool('readelf', ['-sW', file]).split('\n').filter((l) => /^\s*\d+:/.test(l));
+    expect(entries.length).toBeGreaterThan(10_000);
+    const last = entries.at(-1)!.trim().split(/\s+/);
+    await grid.focus();
+    await page.keyboard.press('End');
+    const selected = grid.locator('[role=row][aria-selected=true]');
+    await expect.poll(() => selected.getAttribute('aria-rowindex')).toBe(String(Number(last[0].replace(':', '')) + 2));
+    expect(await selected.getByRole('gridcell', { name: last[7], exact: true }).count()).toBe(1);
+    await page.screenshot({ path: shot('symbols-end-key') });
+    await page.keyboard.press('Home');
+    await expect.poll(() => selected.getAttribute('aria-rowindex')).toBe('2');
+    expect(problems).toEqual([]);
+  });
+
   it('highlights the bytes a selected relocation patches in the hex view', async () => {
     const { page, problems } = await openPage(h);
     const grid = await openRelocationsOf(page, tiny('expected', 'vmlinux.unstripped'), 'vmlinux.unstripped', '.rela.text');
