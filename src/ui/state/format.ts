@@ -12,9 +12,8 @@ export function address(v: bigint, elfClass: 32 | 64 = 64): string {
   return hex(v, elfClass === 64 ? 16 : 8);
 }
 
-export function count(n: number): string {
-  return groupDigits(n);
-}
+/** A count with thousands separators ("13,812,345"). */
+export const count = groupDigits;
 
 export function bytes(n: number | bigint): string {
   const v = Number(n);
