@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { bigVmlinux, requireFile, root } from './harness.mjs';
+import { bigVmlinux, median, requireFile, root } from './harness.mjs';
 
 const row = 'browser: 632 MB vmlinux';
 const chromiumPath = '/usr/bin/chromium';
@@ -27,11 +27,6 @@ function observeLongTasks() {
 }
 
 const pairs = Number(process.env.LDPLAY_BENCH_BROWSER_RUNS ?? 5);
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** `pairs` cold browser runs, each followed by one cold Node run of the same steps. */
 async function measure() {

@@ -27,7 +27,8 @@ export function runOnce(argv, { cwd, stdout = 'ignore' } = {}) {
   return { wall, rssMb: rssKb / 1024 };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The middle value (the upper one of an even count). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * Compares `ours` with each of `natives` ({name, argv}) alternating `reps` times.
