@@ -382,7 +382,8 @@ describe('shareable links', () => {
     await command.fill('ld -o two-files start.o main.o greet.o');
     await steps.getByRole('button', { name: 'Set link command' }).click();
     await steps.getByRole('button', { name: /^Link \(ld\)/ }).waitFor();
-    expect(await steps.locator('.io').first().textContent()).toBe('start.o + main.o + greet.o → two-files');
+    // The kernel graph's link step is there before the command is set: wait for the new one.
+    await expect.poll(() => steps.locator('.io').first().textContent()).toBe('start.o + main.o + greet.o → two-files');
     await steps.getByRole('button', { name: 'Run all' }).click();
     await steps.getByRole('button', { name: /^Link .*\(done\)/ }).waitFor({ timeout: 60_000 });
     await page.getByRole('group', { name: 'Artifact graph' }).getByRole('button', { name: 'two-files', exact: true }).click();
